@@ -1,0 +1,90 @@
+// The kernel's user-visible ABI: status codes, system call numbers, cap types and rights,
+// message registers, and the fixed user address layout. Shared by the kernel, the user
+// runtime and generated code; freestanding and host-compilable.
+#pragma once
+
+#include <stdint.h>
+
+namespace tessera {
+
+/// Every system call returns one of these in rax. ABI-stable: never renumber.
+enum class Status : uint32_t {
+  kOk = 0,
+  kInvalidSyscall = 1,   ///< unknown system call number
+  kInvalidSlot = 2,      ///< cap slot number beyond the component's cap table
+  kEmptySlot = 3,        ///< the slot holds no capability
+  kWrongType = 4,        ///< the slot holds a capability of another object type
+  kNoRights = 5,         ///< the capability lacks a right the operation needs
+  kNoReplyTarget = 6,    ///< reply with no caller waiting for one
+  kInvalidArgument = 7,  ///< a plain argument is out of range
+  kBadAddress = 8,       ///< a user pointer is not mapped or not accessible
+  kOutOfMemory = 9,      ///< the component's quota is exhausted
+  kPeerDied = 10,        ///< the other side of an IPC stopped before answering
+  kUnknownMethod = 11,   ///< a server got a label it does not implement
+  kBadMessage = 12,      ///< a message could not be decoded
+  kRevoked = 13,         ///< the capability was revoked
+  kSlotOccupied = 14,    ///< the destination slot is not empty
+  kTimeout = 15,         ///< a blocking operation timed out
+  kWouldBlock = 16,      ///< a non-blocking operation found nothing to do
+};
+
+/// System call numbers, passed in rax.
+enum class Syscall : uint64_t {
+  kNull = 0,        ///< does nothing; the floor of a system call's cost
+  kDebugWrite = 1,  ///< rdi = user pointer, rsi = length: write to the kernel's serial log
+  kYield = 2,       ///< give up the rest of this turn to threads of the same priority
+  kExit = 3,        ///< rdi = exit code; stops the calling component
+  kSend = 4,        ///< rdi = slot, rsi = info, MRs: blocking send, no reply expected
+  kRecv = 5,        ///< rdi = slot: wait for a message; returns badge, info, MRs
+  kCall = 6,        ///< rdi = slot, rsi = info, MRs: send and wait for the reply
+  kReplyRecv = 7,   ///< rdi = slot, rsi = info, MRs: reply to the last caller, then recv
+  kReply = 8,       ///< rsi = info, MRs: reply to the last caller and return
+  kCount,
+};
+
+/// Kernel object types a cap can name.
+enum class CapType : uint16_t {
+  kNull = 0,
+  kEndpoint = 1,
+};
+
+/// Rights bits of a cap.
+namespace rights {
+inline constexpr uint16_t kSend = 1u << 0;   ///< send and call on an endpoint
+inline constexpr uint16_t kRecv = 1u << 1;   ///< recv and reply_recv on an endpoint
+inline constexpr uint16_t kGrant = 1u << 2;  ///< transfer caps through this endpoint
+inline constexpr uint16_t kAll = kSend | kRecv | kGrant;
+}  // namespace rights
+
+/// Message registers: the words of a message that travel in CPU registers.
+/// Order of registers: rdx, r10, r8, r9, r12, r13 (see docs/abi.md).
+inline constexpr unsigned kMessageRegisters = 6;
+
+/// The message info word: label in bits 0..31, count of used MRs in bits 32..39.
+/// In a request the label names the method; in a reply it carries the result code.
+inline constexpr uint64_t make_info(uint32_t label, uint32_t count) {
+  return static_cast<uint64_t>(label) | (static_cast<uint64_t>(count & 0xffu) << 32);
+}
+inline constexpr uint32_t info_label(uint64_t info) { return static_cast<uint32_t>(info); }
+inline constexpr uint32_t info_count(uint64_t info) {
+  return static_cast<uint32_t>((info >> 32) & 0xffu);
+}
+
+/// Reply labels: 0 = success, 1..0xffff = the interface's error code,
+/// kReplyProtocolError + Status = the server could not process the request.
+inline constexpr uint32_t kReplyOk = 0;
+inline constexpr uint32_t kReplyProtocolError = 0x10000;
+
+/// Fixed user address layout (canonical lower half).
+namespace layout {
+inline constexpr uint64_t kImageBase = 0x0000'0000'0040'0000;  ///< components are linked here
+inline constexpr uint64_t kHeapBase = 0x0000'0100'0000'0000;   ///< the memory quota is mapped here
+inline constexpr uint64_t kStackTop = 0x0000'7fff'ffe0'0000;   ///< stack grows down from here
+inline constexpr uint64_t kUserTop = 0x0000'8000'0000'0000;    ///< first non-user address
+inline constexpr uint64_t kPageSize = 4096;
+}  // namespace layout
+
+/// At a component's entry point: rdi = heap base, rsi = heap size in bytes,
+/// rdx = component index in the boot spec. The stack is 16-byte aligned.
+
+}  // namespace tessera

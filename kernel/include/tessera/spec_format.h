@@ -1,0 +1,81 @@
+// Binary layouts of the boot image (system.img) and the boot spec (system.spec) inside it.
+// Written by codegen/ and build-tools/pack_image.py, read by kernel/spec.cpp.
+// All integers little-endian; all records naturally aligned. docs/boot-spec.md explains each field.
+#pragma once
+
+#include <stdint.h>
+
+namespace tessera::spec {
+
+// ---- system.img: a tiny archive of named blobs ------------------------------------------
+inline constexpr char kImageMagic[8] = {'T', 'E', 'S', 'S', 'I', 'M', 'G', '1'};
+
+struct ImageHeader {
+  char magic[8];       ///< kImageMagic
+  uint32_t count;      ///< number of ImageEntry records that follow the header
+  uint32_t reserved;
+};
+static_assert(sizeof(ImageHeader) == 16);
+
+struct ImageEntry {
+  char name[48];    ///< NUL-padded: "system.spec" or a component name
+  uint64_t offset;  ///< from the start of the image; multiple of 4096
+  uint64_t size;    ///< bytes
+};
+static_assert(sizeof(ImageEntry) == 64);
+
+// ---- system.spec ---------------------------------------------------------------------------
+inline constexpr char kSpecMagic[8] = {'T', 'E', 'S', 'S', 'P', 'E', 'C', '1'};
+inline constexpr uint32_t kSpecVersion = 1;
+
+struct Header {
+  char magic[8];               ///< kSpecMagic
+  uint32_t version;            ///< kSpecVersion
+  uint32_t total_size;         ///< bytes of the whole spec
+  uint32_t cpus;               ///< CPUs the description was written for
+  uint32_t component_count;
+  uint32_t endpoint_count;     ///< endpoints are numbered 0..endpoint_count-1
+  uint32_t cap_count;
+  uint32_t ioport_count;
+  uint32_t components_offset;  ///< Component[component_count]
+  uint32_t caps_offset;        ///< Cap[cap_count]
+  uint32_t ioports_offset;     ///< IoPortRange[ioport_count]
+};
+static_assert(sizeof(Header) == 48);
+
+/// Component flags.
+inline constexpr uint32_t kFlagShutdownOnExit = 1u << 0;  ///< its exit powers the system off
+
+struct Component {
+  char name[32];          ///< NUL-padded; also its ELF's entry name in system.img
+  uint32_t priority;      ///< 0..255, higher runs first
+  int32_t cpu;            ///< pinned CPU, or -1 for any
+  uint32_t stack_pages;   ///< 4 KiB pages of user stack
+  uint32_t heap_pages;    ///< 4 KiB pages of memory quota, mapped at layout::kHeapBase
+  uint32_t cap_slots;     ///< size of its cap table (slots 0..cap_slots-1)
+  uint32_t cap_first;     ///< its caps are Cap[cap_first .. cap_first+cap_count)
+  uint32_t cap_count;
+  uint32_t ioport_first;  ///< its I/O port grants are IoPortRange[ioport_first ..)
+  uint32_t ioport_count;
+  uint32_t flags;         ///< kFlag*
+};
+static_assert(sizeof(Component) == 72);
+
+struct Cap {
+  uint32_t slot;    ///< index in the component's cap table
+  uint16_t type;    ///< CapType
+  uint16_t rights;  ///< rights::*
+  uint32_t object;  ///< endpoint index (for CapType::kEndpoint)
+  uint32_t reserved;
+  uint64_t badge;   ///< delivered to the receiver of a message sent through this cap
+};
+static_assert(sizeof(Cap) == 24);
+
+struct IoPortRange {
+  uint16_t base;   ///< first port
+  uint16_t count;  ///< number of ports
+  uint32_t reserved;
+};
+static_assert(sizeof(IoPortRange) == 8);
+
+}  // namespace tessera::spec

@@ -1,0 +1,95 @@
+// The narrow interface through which portable kernel logic (kernel/) reaches the hardware.
+// platform/x86_64/ implements it; host tests link a fake. Nothing here names a register.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace platform {
+
+/// Page mapping permissions (always present; user pages only below layout::kUserTop).
+struct MapFlags {
+  bool user = true;
+  bool write = false;
+  bool exec = false;
+};
+
+/// One 4-level address space. The kernel half is shared by every address space.
+struct AddressSpace {
+  uint64_t root = 0;  ///< physical address of the PML4
+};
+
+// ---- console and power -----------------------------------------------------------------
+void console_write(const char* text, size_t length);  ///< kernel's serial log (COM1, polled)
+[[noreturn]] void shutdown(uint32_t status);          ///< isa-debug-exit, then halt forever
+[[noreturn]] void halt_forever();
+
+// ---- physical memory ---------------------------------------------------------------------
+/// A zeroed 4 KiB frame, or 0 when memory is exhausted. Boot-time only.
+uint64_t alloc_frame();
+/// The kernel's virtual address of a physical address (direct map).
+void* phys_to_virt(uint64_t phys);
+
+// ---- address spaces --------------------------------------------------------------------
+/// A fresh address space whose kernel half is the kernel's; false when out of frames.
+bool create_address_space(AddressSpace& as);
+/// Maps one 4 KiB page; false when out of frames for page tables or vaddr is not user.
+bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags);
+/// The physical address mapped at vaddr with at least `flags` permissions, or 0.
+uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags);
+
+// ---- threads ------------------------------------------------------------------------------
+/// Saved kernel-side state of a thread that is not running. Opaque to kernel/.
+struct Context {
+  uint64_t kernel_rsp = 0;        ///< saved stack pointer while switched out
+  uint64_t kernel_stack_top = 0;  ///< the thread's SyscallFrame ends here
+};
+
+/// Contiguous zeroed frames (boot only), 0 when exhausted.
+uint64_t alloc_frames(size_t count);
+
+/// Sets up a new thread so that switching to it enters ring 3 at `entry` with the user
+/// stack pointer `user_sp` and rdi/rsi/rdx = arg0/arg1/arg2; all other user registers 0.
+/// `kernel_stack_top` is the (16-byte aligned) top of its kernel stack.
+void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry,
+                         uint64_t user_sp, uint64_t arg0, uint64_t arg1, uint64_t arg2);
+
+/// Saves the running thread into `from` and resumes `to`, loading `to_space` first when it
+/// differs from the current address space. Returns when something switches back to `from`.
+void switch_context(Context& from, Context& to, const AddressSpace& to_space);
+
+/// Starts the first thread on this CPU; the boot stack is abandoned.
+[[noreturn]] void start_first(Context& to, const AddressSpace& to_space);
+
+/// I/O port permissions for ring 3 on this CPU (TSS I/O bitmap): allow or deny [base, base+count).
+void set_io_ports(uint16_t base, uint16_t count, bool allow);
+
+/// Returns the per-CPU pointer the kernel stored with set_cpu_data (GS-based).
+void* cpu_data();
+void set_cpu_data(void* data);
+
+}  // namespace platform
+
+// ---- calls from the platform into the portable kernel -------------------------------------
+namespace kernel {
+
+/// Where a multiboot2 boot module lies in physical memory.
+struct BootModule {
+  uint64_t phys_start = 0;
+  uint64_t phys_end = 0;  ///< exclusive
+};
+
+/// The platform has set up the CPU, serial, paging with a direct map, the frame allocator
+/// and system call entry; `image` is the boot module holding system.img.
+[[noreturn]] void main(const BootModule& image);
+
+struct SyscallFrame;
+/// Called by the syscall entry stub with the caller's saved registers; returns to the user
+/// thread whose frame is on top of the kernel stack when it returns.
+extern "C" void syscall_dispatch(SyscallFrame* frame);
+
+/// A CPU exception in ring 3. The platform has already printed vector, error code, RIP,
+/// CR2 and registers; the kernel stops the current component and never returns.
+[[noreturn]] void user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2);
+
+}  // namespace kernel
