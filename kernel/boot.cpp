@@ -1,0 +1,145 @@
+// kernel::main: instantiates the boot spec — address spaces, ELF images, caps, threads — once.
+#include <new>
+
+#include "kernel/boot_image.h"
+#include "kernel/elf.h"
+#include "kernel/kernel_state.h"
+#include "kernel/log.h"
+
+namespace kernel {
+namespace {
+
+using tessera::layout::kPageSize;
+namespace spec = tessera::spec;
+
+constexpr size_t kKernelStackPages = 4;
+
+/// Boot-only allocation of zeroed, default-constructed objects from whole frames.
+template <class T>
+T* boot_new(size_t count) {
+  if (count == 0) return nullptr;
+  size_t pages = (count * sizeof(T) + kPageSize - 1) / kPageSize;
+  uint64_t phys = platform::alloc_frames(pages);
+  if (phys == 0) panic("out of memory while instantiating the boot spec");
+  T* objects = static_cast<T*>(platform::phys_to_virt(phys));
+  for (size_t i = 0; i < count; ++i) new (&objects[i]) T();
+  return objects;
+}
+
+/// Maps [vaddr, vaddr+bytes) with fresh frames, copying `file` bytes at the start.
+bool map_fresh(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file, uint64_t file_size,
+               platform::MapFlags flags) {
+  for (uint64_t off = 0; off < bytes; off += kPageSize) {
+    uint64_t frame = platform::alloc_frame();
+    if (frame == 0) return false;
+    if (off < file_size) {
+      uint64_t n = file_size - off < kPageSize ? file_size - off : kPageSize;
+      __builtin_memcpy(platform::phys_to_virt(frame), file + off, n);
+    }
+    if (!platform::map_page(c.space, vaddr + off, frame, flags)) return false;
+  }
+  return true;
+}
+
+/// Builds one component; on failure logs why and leaves it stopped.
+bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpec& bs,
+          const BootImage& image) {
+  KernelState& k = state();
+  __builtin_memcpy(c.name, sc.name, sizeof(c.name));
+  c.index = index;
+  c.flags = sc.flags;
+  c.caps = CapTable(boot_new<Cap>(sc.cap_slots), sc.cap_slots);
+  for (uint32_t i = 0; i < sc.cap_count; ++i) {
+    const spec::Cap& s = bs.cap(sc.cap_first + i);
+    Endpoint* ep = &k.endpoints[s.object];
+    if (c.caps.install(s.slot, Cap{tessera::CapType::kEndpoint, s.rights, ep, s.badge}) != Status::kOk) {
+      log("kernel: %s: cap slot %u given twice\n", c.name, s.slot);
+      return false;
+    }
+    if ((s.rights & tessera::rights::kRecv) != 0) ep->owner = &c;
+  }
+  c.ioports = sc.ioport_count > 0 ? &bs.ioport(sc.ioport_first) : nullptr;
+  c.ioport_count = sc.ioport_count;
+
+  Blob elf_blob = image.find(sc.name);
+  if (elf_blob.data == nullptr) {
+    log("kernel: %s: no ELF image in system.img\n", c.name);
+    return false;
+  }
+  auto elf = parse_elf(elf_blob.data, elf_blob.size, tessera::layout::kHeapBase);
+  if (!elf.ok()) {
+    log("kernel: %s: not a valid component ELF\n", c.name);
+    return false;
+  }
+  if (!platform::create_address_space(c.space)) return false;
+  ElfImage img = elf.value();
+  for (unsigned i = 0; i < img.segment_count; ++i) {
+    const ElfSegment& s = img.segments[i];
+    if (!map_fresh(c, s.vaddr, s.memsz, elf_blob.data + s.offset, s.filesz,
+                   platform::MapFlags{true, s.write, s.exec}))
+      return false;
+  }
+  uint64_t stack_bytes = uint64_t{sc.stack_pages} * kPageSize;
+  uint64_t heap_bytes = uint64_t{sc.heap_pages} * kPageSize;
+  // The page below the stack stays unmapped: an overflow faults instead of corrupting.
+  if (!map_fresh(c, tessera::layout::kStackTop - stack_bytes, stack_bytes, nullptr, 0,
+                 platform::MapFlags{true, true, false}) ||
+      !map_fresh(c, tessera::layout::kHeapBase, heap_bytes, nullptr, 0,
+                 platform::MapFlags{true, true, false}))
+    return false;
+
+  c.thread_count = 1;
+  c.threads = boot_new<Thread>(1);
+  Thread* t = &c.threads[0];
+  t->component = &c;
+  t->priority = static_cast<uint8_t>(sc.priority);
+  uint64_t stack_phys = platform::alloc_frames(kKernelStackPages);
+  if (stack_phys == 0) return false;
+  auto top = reinterpret_cast<uint64_t>(platform::phys_to_virt(stack_phys)) + kKernelStackPages * kPageSize;
+  t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));
+  platform::prepare_user_thread(t->context, top, img.entry, tessera::layout::kStackTop,
+                                tessera::layout::kHeapBase, heap_bytes, index);
+  return true;
+}
+
+}  // namespace
+
+void main(const BootModule& module) {
+  const auto* data = static_cast<const uint8_t*>(platform::phys_to_virt(module.phys_start));
+  auto image = BootImage::parse(data, static_cast<size_t>(module.phys_end - module.phys_start));
+  if (!image.ok()) panic("the boot module is not a system image");
+  Blob spec_blob = image.value().find("system.spec");
+  auto parsed = BootSpec::parse(spec_blob.data, spec_blob.size);
+  if (!parsed.ok()) panic("system.spec is missing or malformed");
+  const BootSpec& bs = parsed.value();
+
+  KernelState& k = state();
+  Cpu& cpu = k.boot_cpu;
+  platform::set_cpu_data(&cpu);
+  k.endpoint_count = bs.header().endpoint_count;
+  k.endpoints = boot_new<Endpoint>(k.endpoint_count);
+  k.component_count = bs.header().component_count;
+  k.components = boot_new<Component>(k.component_count);
+
+  uint32_t started = 0;
+  for (uint32_t i = 0; i < k.component_count; ++i) {
+    Component& c = k.components[i];
+    if (load(c, i, bs.component(i), bs, image.value())) {
+      cpu.ready.enqueue(&c.threads[0]);
+      ++started;
+      log("kernel: component %s: priority %u, %u cap slots\n", c.name, bs.component(i).priority,
+          c.caps.size());
+    } else {
+      log("kernel: component %s was not started\n", bs.component(i).name);
+      stop_component(cpu, &c, kStatusFault);
+    }
+  }
+  log("kernel: %u of %u components started\n", started, k.component_count);
+  Thread* first = cpu.ready.pop_highest();
+  if (first == nullptr) panic("no component could be started");
+  cpu.current = first;
+  switch_io_ports(cpu, first->component);
+  platform::start_first(first->context, first->component->space);
+}
+
+}  // namespace kernel

@@ -1,0 +1,110 @@
+// Validation of system.img and system.spec (layouts: tessera/spec_format.h).
+#include "kernel/boot_image.h"
+
+namespace kernel {
+namespace {
+
+using namespace tessera::spec;
+
+bool same_magic(const char* a, const char* b) {
+  for (unsigned i = 0; i < 8; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+bool terminated(const char* s, size_t cap) {
+  for (size_t i = 0; i < cap; ++i)
+    if (s[i] == '\0') return true;
+  return false;
+}
+
+/// [offset, offset + count*record) lies within size and is aligned for the record type.
+bool table_fits(uint64_t offset, uint64_t count, uint64_t record, uint64_t align, uint64_t size) {
+  if (offset % align != 0 || offset > size) return false;
+  return count <= (size - offset) / record;
+}
+
+bool names_equal(const char* a, const char* b, size_t cap) {
+  for (size_t i = 0; i < cap; ++i) {
+    if (a[i] != b[i]) return false;
+    if (a[i] == '\0') return true;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<BootImage> BootImage::parse(const uint8_t* data, size_t size) {
+  if (data == nullptr || size < sizeof(ImageHeader)) return Status::kInvalidArgument;
+  const auto* header = reinterpret_cast<const ImageHeader*>(data);
+  if (!same_magic(header->magic, kImageMagic)) return Status::kInvalidArgument;
+  if (!table_fits(sizeof(ImageHeader), header->count, sizeof(ImageEntry), 8, size))
+    return Status::kInvalidArgument;
+  const auto* entries = reinterpret_cast<const ImageEntry*>(data + sizeof(ImageHeader));
+  for (uint32_t i = 0; i < header->count; ++i) {
+    const ImageEntry& e = entries[i];
+    if (!terminated(e.name, sizeof(e.name))) return Status::kInvalidArgument;
+    if (e.offset % 8 != 0 || e.offset > size || size - e.offset < e.size)
+      return Status::kInvalidArgument;
+  }
+  BootImage image;
+  image.data_ = data;
+  image.count_ = header->count;
+  return image;
+}
+
+Blob BootImage::find(const char* name) const {
+  const auto* entries = reinterpret_cast<const ImageEntry*>(data_ + sizeof(ImageHeader));
+  for (uint32_t i = 0; i < count_; ++i) {
+    if (names_equal(entries[i].name, name, sizeof(entries[i].name)))
+      return {data_ + entries[i].offset, static_cast<size_t>(entries[i].size)};
+  }
+  return {};
+}
+
+Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
+  if (data == nullptr || size < sizeof(Header) || reinterpret_cast<uintptr_t>(data) % 8 != 0)
+    return Status::kInvalidArgument;
+  const auto* h = reinterpret_cast<const Header*>(data);
+  if (!same_magic(h->magic, kSpecMagic) || h->version != kSpecVersion) return Status::kInvalidArgument;
+  if (h->total_size > size || h->total_size < sizeof(Header)) return Status::kInvalidArgument;
+  size_t total = h->total_size;
+  if (!table_fits(h->components_offset, h->component_count, sizeof(Component), 8, total) ||
+      !table_fits(h->caps_offset, h->cap_count, sizeof(Cap), 8, total) ||
+      !table_fits(h->ioports_offset, h->ioport_count, sizeof(IoPortRange), 8, total))
+    return Status::kInvalidArgument;
+  if (h->component_count == 0 || h->cpus == 0) return Status::kInvalidArgument;
+
+  BootSpec spec;
+  spec.header_ = h;
+  spec.components_ = reinterpret_cast<const Component*>(data + h->components_offset);
+  spec.caps_ = reinterpret_cast<const Cap*>(data + h->caps_offset);
+  spec.ioports_ = reinterpret_cast<const IoPortRange*>(data + h->ioports_offset);
+
+  for (uint32_t i = 0; i < h->component_count; ++i) {
+    const Component& c = spec.components_[i];
+    if (!terminated(c.name, sizeof(c.name)) || c.name[0] == '\0') return Status::kInvalidArgument;
+    if (c.priority > 255 || c.cap_slots == 0 || c.stack_pages == 0) return Status::kInvalidArgument;
+    if (c.cpu < -1 || (c.cpu >= 0 && static_cast<uint32_t>(c.cpu) >= h->cpus))
+      return Status::kInvalidArgument;
+    if (c.cap_first > h->cap_count || h->cap_count - c.cap_first < c.cap_count)
+      return Status::kInvalidArgument;
+    if (c.ioport_first > h->ioport_count || h->ioport_count - c.ioport_first < c.ioport_count)
+      return Status::kInvalidArgument;
+    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
+      const Cap& cap = spec.caps_[k];
+      if (cap.slot >= c.cap_slots) return Status::kInvalidArgument;
+      if (cap.type != static_cast<uint16_t>(tessera::CapType::kEndpoint)) return Status::kInvalidArgument;
+      if (cap.object >= h->endpoint_count) return Status::kInvalidArgument;
+      if ((cap.rights & ~tessera::rights::kAll) != 0) return Status::kInvalidArgument;
+    }
+    for (uint32_t k = c.ioport_first; k < c.ioport_first + c.ioport_count; ++k) {
+      const IoPortRange& r = spec.ioports_[k];
+      if (r.count == 0 || static_cast<uint32_t>(r.base) + r.count > 0x10000u)
+        return Status::kInvalidArgument;
+    }
+  }
+  return spec;
+}
+
+}  // namespace kernel

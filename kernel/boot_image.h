@@ -1,0 +1,51 @@
+// Views of system.img and the boot spec inside it, validated before the kernel trusts them.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/result.h"
+#include "tessera/spec_format.h"
+
+namespace kernel {
+
+struct Blob {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+};
+
+/// The archive of named blobs the image packer writes.
+class BootImage {
+ public:
+  /// kInvalidArgument unless the header, every entry and every blob lie inside [data, size).
+  static Result<BootImage> parse(const uint8_t* data, size_t size);
+  /// The blob called `name`, or an empty Blob.
+  Blob find(const char* name) const;
+  uint32_t count() const { return count_; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  uint32_t count_ = 0;
+};
+
+/// The boot spec, with every cross-reference checked.
+class BootSpec {
+ public:
+  /// kInvalidArgument unless magic, version, sizes and offsets hold, every component's caps
+  /// and I/O ranges are in range, every cap's slot fits its table and names an existing
+  /// endpoint, priorities are 0..255, and names are NUL-terminated.
+  static Result<BootSpec> parse(const uint8_t* data, size_t size);
+
+  const tessera::spec::Header& header() const { return *header_; }
+  const tessera::spec::Component& component(uint32_t i) const { return components_[i]; }
+  const tessera::spec::Cap& cap(uint32_t i) const { return caps_[i]; }
+  const tessera::spec::IoPortRange& ioport(uint32_t i) const { return ioports_[i]; }
+
+ private:
+  const tessera::spec::Header* header_ = nullptr;
+  const tessera::spec::Component* components_ = nullptr;
+  const tessera::spec::Cap* caps_ = nullptr;
+  const tessera::spec::IoPortRange* ioports_ = nullptr;
+};
+
+}  // namespace kernel

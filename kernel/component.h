@@ -1,0 +1,26 @@
+// A component: one address space, one cap table, its threads and its I/O port grants.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/cap_table.h"
+#include "kernel/platform.h"
+#include "kernel/thread.h"
+#include "tessera/spec_format.h"
+
+namespace kernel {
+
+struct Component {
+  char name[32] = {};
+  uint32_t index = 0;
+  uint32_t flags = 0;  ///< spec::kFlag*
+  platform::AddressSpace space;
+  CapTable caps;
+  Thread* threads = nullptr;  ///< threads[0 .. thread_count)
+  uint32_t thread_count = 0;
+  const tessera::spec::IoPortRange* ioports = nullptr;
+  uint32_t ioport_count = 0;
+  bool stopped = false;
+};
+
+}  // namespace kernel

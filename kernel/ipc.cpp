@@ -1,0 +1,164 @@
+// Synchronous IPC: message transfer between frames, endpoint queues and reply rights.
+#include "kernel/ipc.h"
+
+namespace kernel {
+namespace {
+
+/// Copies the message words; the receiver's status becomes kOk and its rdi the badge.
+inline void transfer(const Thread* from, Thread* to, uint64_t badge) {
+  const SyscallFrame* s = from->frame;
+  SyscallFrame* d = to->frame;
+  d->rax = static_cast<uint64_t>(Status::kOk);
+  d->rdi = badge;
+  d->rsi = s->rsi;
+  for (unsigned i = 0; i < tessera::kMessageRegisters; ++i) d->mr[i] = s->mr[i];
+}
+
+inline void block_for_reply(Thread* caller, Thread* server) {
+  caller->state = ThreadState::kBlockedReply;
+  caller->callee = server;
+  server->reply_to = caller;
+}
+
+inline void enqueue_blocked(Thread* t, ThreadQueue& q, Endpoint* ep, ThreadState state) {
+  t->state = state;
+  t->blocked_on = ep;
+  q.push_back(t);
+}
+
+inline Thread* dequeue(ThreadQueue& q) {
+  Thread* t = q.pop_front();
+  t->blocked_on = nullptr;
+  return t;
+}
+
+/// Delivers the reply in server's frame to its caller; the caller becomes ready (unqueued).
+inline Thread* deliver_reply(Thread* server) {
+  Thread* caller = server->reply_to;
+  transfer(server, caller, 0);
+  server->reply_to = nullptr;
+  caller->callee = nullptr;
+  caller->state = ThreadState::kReady;
+  return caller;
+}
+
+inline Thread* next_from_queue(Cpu& cpu) { return cpu.ready.pop_highest(); }
+
+}  // namespace
+
+Thread* hand_over(Cpu& cpu, Thread* candidate) {
+  if (candidate != nullptr) {
+    if (static_cast<int>(candidate->priority) >= cpu.ready.highest()) return candidate;
+    cpu.ready.enqueue(candidate);
+  }
+  return next_from_queue(cpu);
+}
+
+Thread* wake(Cpu& cpu, Thread* self, Thread* t) {
+  if (t->priority > self->priority) {
+    cpu.ready.enqueue(self);
+    return t;
+  }
+  cpu.ready.enqueue(t);
+  return self;
+}
+
+Thread* ipc_call(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge) {
+  if (!ep->receivers.empty()) {
+    Thread* server = dequeue(ep->receivers);
+    transfer(self, server, badge);
+    server->state = ThreadState::kReady;
+    block_for_reply(self, server);
+    return hand_over(cpu, server);
+  }
+  self->sending_call = true;
+  self->send_badge = badge;
+  enqueue_blocked(self, ep->senders, ep, ThreadState::kBlockedSend);
+  return hand_over(cpu, nullptr);
+}
+
+Thread* ipc_send(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge) {
+  if (!ep->receivers.empty()) {
+    Thread* receiver = dequeue(ep->receivers);
+    transfer(self, receiver, badge);
+    receiver->state = ThreadState::kReady;
+    self->frame->rax = static_cast<uint64_t>(Status::kOk);
+    return wake(cpu, self, receiver);
+  }
+  self->sending_call = false;
+  self->send_badge = badge;
+  enqueue_blocked(self, ep->senders, ep, ThreadState::kBlockedSend);
+  return hand_over(cpu, nullptr);
+}
+
+Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
+  if (!ep->senders.empty()) {
+    Thread* sender = dequeue(ep->senders);
+    transfer(sender, self, sender->send_badge);
+    if (sender->sending_call) {
+      block_for_reply(sender, self);
+      return self;
+    }
+    sender->state = ThreadState::kReady;
+    sender->frame->rax = static_cast<uint64_t>(Status::kOk);
+    return wake(cpu, self, sender);
+  }
+  enqueue_blocked(self, ep->receivers, ep, ThreadState::kBlockedRecv);
+  return hand_over(cpu, nullptr);
+}
+
+Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
+  if (self->reply_to == nullptr) return ipc_recv(cpu, self, ep);
+  Thread* caller = deliver_reply(self);
+  if (ep->senders.empty()) {
+    // The fast path: the server waits again and the caller runs at once.
+    enqueue_blocked(self, ep->receivers, ep, ThreadState::kBlockedRecv);
+    return hand_over(cpu, caller);
+  }
+  Thread* next = ipc_recv(cpu, self, ep);  // takes a queued message; self stays runnable
+  if (next != self) {
+    cpu.ready.enqueue(caller);
+    return next;
+  }
+  return wake(cpu, self, caller);
+}
+
+Status ipc_reply(Cpu& cpu, Thread* self, Thread** next) {
+  if (self->reply_to == nullptr) return Status::kNoReplyTarget;
+  Thread* caller = deliver_reply(self);
+  self->frame->rax = static_cast<uint64_t>(Status::kOk);
+  *next = wake(cpu, self, caller);
+  return Status::kOk;
+}
+
+void ipc_abort(Cpu& cpu, Thread* t, Status status) {
+  if (t->queue != nullptr) t->queue->remove(t);
+  t->blocked_on = nullptr;
+  t->callee = nullptr;
+  t->frame->rax = static_cast<uint64_t>(status);
+  t->state = ThreadState::kReady;
+  cpu.ready.enqueue(t);
+}
+
+void ipc_detach(Cpu& cpu, Thread* t) {
+  if (t->queue != nullptr) t->queue->remove(t);
+  t->blocked_on = nullptr;
+  if (t->callee != nullptr) {  // the server must not reply into a dead thread
+    t->callee->reply_to = nullptr;
+    t->callee = nullptr;
+  }
+  if (t->reply_to != nullptr) {  // our caller will never get an answer from us
+    Thread* caller = t->reply_to;
+    t->reply_to = nullptr;
+    ipc_abort(cpu, caller, Status::kPeerDied);
+  }
+  t->state = ThreadState::kDead;
+}
+
+void endpoint_kill(Cpu& cpu, Endpoint* ep) {
+  ep->dead = true;
+  while (!ep->senders.empty()) ipc_abort(cpu, ep->senders.front(), Status::kPeerDied);
+  while (!ep->receivers.empty()) ipc_abort(cpu, ep->receivers.front(), Status::kPeerDied);
+}
+
+}  // namespace kernel

@@ -1,0 +1,37 @@
+// The kernel's objects, in pools sized by the boot spec and allocated once at boot.
+#pragma once
+
+#include "kernel/component.h"
+#include "kernel/cpu.h"
+#include "kernel/endpoint.h"
+
+namespace kernel {
+
+struct KernelState {
+  Component* components = nullptr;
+  uint32_t component_count = 0;
+  Endpoint* endpoints = nullptr;
+  uint32_t endpoint_count = 0;
+  Cpu boot_cpu;
+};
+
+/// The one instance. Written only during boot; afterwards objects change, the pools do not.
+KernelState& state();
+
+/// This CPU's scheduling state.
+inline Cpu& this_cpu() { return *static_cast<Cpu*>(platform::cpu_data()); }
+
+/// Runs `next` instead of cpu.current (which is blocked, dead, or queued). When next is
+/// nullptr, nothing can run any more: the system powers off with kStatusIdle.
+/// Returns when something switches back to the old current thread.
+void switch_to(Cpu& cpu, Thread* next);
+
+/// Opens `to`'s I/O port grants in this CPU's TSS and closes the previous owner's
+/// (`to` may be nullptr: close only).
+void switch_io_ports(Cpu& cpu, Component* to);
+
+/// Stops every thread of c, fails IPC partners with kPeerDied, and powers the system off
+/// if c is the description's shutdown component. Does not switch away.
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status);
+
+}  // namespace kernel

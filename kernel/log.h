@@ -1,0 +1,25 @@
+// The kernel's log: a small printf onto the platform console.
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel {
+
+/// Formats into buf (always NUL-terminated, truncated to cap-1 chars); returns the length.
+/// Supports %s %c %d %u %x %p %%, the l/ll length modifiers, a width and 0-padding.
+size_t format(char* buf, size_t cap, const char* fmt, va_list args);
+
+/// Formats and writes one message to the kernel console.
+void log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/// A kernel bug: logs, then powers off with kStatusPanic.
+[[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/// System exit statuses chosen by the kernel (a component's exit code is passed through).
+inline constexpr uint32_t kStatusIdle = 125;     ///< nothing can ever run again
+inline constexpr uint32_t kStatusFault = 126;    ///< the shutdown component faulted
+inline constexpr uint32_t kStatusPanic = 127;    ///< kernel bug or unusable boot image
+
+}  // namespace kernel

@@ -1,0 +1,58 @@
+// Switching between threads, and stopping components.
+#include "kernel/kernel_state.h"
+#include "kernel/ipc.h"
+#include "kernel/log.h"
+
+namespace kernel {
+
+KernelState& state() {
+  static KernelState instance;
+  return instance;
+}
+
+void switch_io_ports(Cpu& cpu, Component* to) {
+  if (cpu.io_owner == to) return;
+  if (cpu.io_owner != nullptr) {
+    for (uint32_t i = 0; i < cpu.io_owner->ioport_count; ++i)
+      platform::set_io_ports(cpu.io_owner->ioports[i].base, cpu.io_owner->ioports[i].count, false);
+    cpu.io_owner = nullptr;
+  }
+  if (to != nullptr && to->ioport_count > 0) {
+    for (uint32_t i = 0; i < to->ioport_count; ++i)
+      platform::set_io_ports(to->ioports[i].base, to->ioports[i].count, true);
+    cpu.io_owner = to;
+  }
+}
+
+void switch_to(Cpu& cpu, Thread* next) {
+  if (next == nullptr) {
+    log("kernel: no component can run any more; powering off\n");
+    platform::shutdown(kStatusIdle);
+  }
+  Thread* prev = cpu.current;
+  if (next == prev) return;
+  // Only components with grants pay for the bitmap update.
+  if (next->component->ioport_count > 0 || cpu.io_owner != nullptr) switch_io_ports(cpu, next->component);
+  cpu.current = next;
+  platform::switch_context(prev->context, next->context, next->component->space);
+}
+
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
+  if (c->stopped) return;
+  c->stopped = true;
+  for (uint32_t i = 0; i < c->thread_count; ++i) {
+    Thread* t = &c->threads[i];
+    if (cpu.ready.contains(t)) cpu.ready.remove(t);
+    ipc_detach(cpu, t);
+  }
+  KernelState& k = state();
+  for (uint32_t e = 0; e < k.endpoint_count; ++e)
+    if (k.endpoints[e].owner == c) endpoint_kill(cpu, &k.endpoints[e]);
+  if (cpu.io_owner == c) switch_io_ports(cpu, nullptr);
+  if ((c->flags & tessera::spec::kFlagShutdownOnExit) != 0) {
+    log("kernel: %s ended the system with status %u\n", c->name, shutdown_status);
+    platform::shutdown(shutdown_status);
+  }
+}
+
+}  // namespace kernel

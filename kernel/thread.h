@@ -1,0 +1,88 @@
+// A thread: its scheduling state, its saved registers and its part in an IPC.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/platform.h"
+#include "kernel/syscall_frame.h"
+
+namespace kernel {
+
+struct Component;
+struct Endpoint;
+class ThreadQueue;
+
+enum class ThreadState : uint8_t {
+  kReady,         ///< on a run queue, or running
+  kBlockedSend,   ///< queued on an endpoint with a message to deliver
+  kBlockedRecv,   ///< queued on an endpoint, waiting for a message
+  kBlockedReply,  ///< made a call that was delivered; waits for the reply
+  kDead,          ///< its component stopped; never runs again
+};
+
+struct Thread {
+  platform::Context context;
+  SyscallFrame* frame = nullptr;  ///< user registers; a blocked thread's message lives here
+  Component* component = nullptr;
+  uint8_t priority = 0;
+  ThreadState state = ThreadState::kReady;
+
+  // IPC. Invariant: caller->callee == server exactly when server->reply_to == caller.
+  bool sending_call = false;   ///< while kBlockedSend: the message is a call (wants a reply)
+  uint64_t send_badge = 0;     ///< while kBlockedSend: badge of the cap it sent through
+  Endpoint* blocked_on = nullptr;  ///< while kBlockedSend/kBlockedRecv
+  Thread* reply_to = nullptr;  ///< server side: the caller its next reply goes to
+  Thread* callee = nullptr;    ///< caller side, while kBlockedReply: who holds our reply right
+
+  // Intrusive membership in exactly one ThreadQueue at a time (run queue or endpoint queue).
+  Thread* queue_next = nullptr;
+  Thread* queue_prev = nullptr;
+  ThreadQueue* queue = nullptr;
+};
+
+/// FIFO of threads, linked through the threads themselves: no allocation, O(1) removal.
+class ThreadQueue {
+ public:
+  bool empty() const { return head_ == nullptr; }
+  Thread* front() const { return head_; }
+
+  void push_back(Thread* t) {
+    t->queue = this;
+    t->queue_next = nullptr;
+    t->queue_prev = tail_;
+    if (tail_ != nullptr) {
+      tail_->queue_next = t;
+    } else {
+      head_ = t;
+    }
+    tail_ = t;
+  }
+
+  Thread* pop_front() {
+    Thread* t = head_;
+    if (t != nullptr) remove(t);
+    return t;
+  }
+
+  /// Precondition: t->queue == this.
+  void remove(Thread* t) {
+    if (t->queue_prev != nullptr) {
+      t->queue_prev->queue_next = t->queue_next;
+    } else {
+      head_ = t->queue_next;
+    }
+    if (t->queue_next != nullptr) {
+      t->queue_next->queue_prev = t->queue_prev;
+    } else {
+      tail_ = t->queue_prev;
+    }
+    t->queue_next = t->queue_prev = nullptr;
+    t->queue = nullptr;
+  }
+
+ private:
+  Thread* head_ = nullptr;
+  Thread* tail_ = nullptr;
+};
+
+}  // namespace kernel

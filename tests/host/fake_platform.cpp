@@ -1,0 +1,63 @@
+// A host stand-in for platform/x86_64: memory from the heap, a recorded console, and
+// context switches that only record what the kernel asked for.
+#include "tests/host/fake_platform.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace fake {
+Platform& platform() {
+  static Platform instance;
+  return instance;
+}
+}  // namespace fake
+
+namespace platform {
+
+void console_write(const char* text, size_t length) { fake::platform().console.append(text, length); }
+void shutdown(uint32_t status) { throw fake::Shutdown{status}; }
+void halt_forever() { throw fake::Shutdown{~0u}; }
+
+uint64_t alloc_frames(size_t count) {
+  void* p = std::aligned_alloc(4096, count * 4096);
+  std::memset(p, 0, count * 4096);
+  return reinterpret_cast<uint64_t>(p);  // identity "direct map" on the host
+}
+uint64_t alloc_frame() { return alloc_frames(1); }
+void* phys_to_virt(uint64_t phys) { return reinterpret_cast<void*>(phys); }
+
+bool create_address_space(AddressSpace& as) {
+  as.root = ++fake::platform().next_space;
+  return true;
+}
+bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) {
+  fake::platform().pages[{as.root, vaddr}] = {paddr, flags};
+  return true;
+}
+uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
+  auto it = fake::platform().pages.find({as.root, vaddr & ~uint64_t{4095}});
+  if (it == fake::platform().pages.end()) return 0;
+  if ((flags.write && !it->second.flags.write) || (flags.exec && !it->second.flags.exec)) return 0;
+  return it->second.phys;
+}
+
+void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t, uint64_t, uint64_t,
+                         uint64_t, uint64_t) {
+  ctx.kernel_stack_top = kernel_stack_top;
+}
+void switch_context(Context&, Context& to, const AddressSpace&) {
+  fake::platform().switches.push_back(&to);
+}
+void start_first(Context& to, const AddressSpace&) {
+  fake::platform().switches.push_back(&to);
+  throw fake::Started{};
+}
+void set_io_ports(uint16_t base, uint16_t count, bool allow) {
+  for (uint32_t p = base; p < uint32_t{base} + count; ++p) fake::platform().io_allowed[p] = allow;
+}
+static void* g_cpu_data = nullptr;
+void* cpu_data() { return g_cpu_data; }
+void set_cpu_data(void* data) { g_cpu_data = data; }
+
+}  // namespace platform

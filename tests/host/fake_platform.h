@@ -1,0 +1,36 @@
+// Host fake of kernel/platform.h: records switches, pages, console output and shutdowns.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kernel/platform.h"
+
+namespace fake {
+
+/// Thrown by platform::shutdown so a test can observe the system's exit status.
+struct Shutdown {
+  uint32_t status;
+};
+/// Thrown by platform::start_first: boot finished and the first thread would run.
+struct Started {};
+
+struct Page {
+  uint64_t phys;
+  platform::MapFlags flags;
+};
+
+struct Platform {
+  std::string console;
+  std::vector<platform::Context*> switches;
+  std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page
+  std::map<uint32_t, bool> io_allowed;
+  uint64_t next_space = 0;
+};
+
+Platform& platform();
+
+}  // namespace fake

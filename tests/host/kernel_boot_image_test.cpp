@@ -1,0 +1,177 @@
+// system.img and system.spec validation against buffers laid out as the packer writes them.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "kernel/boot_image.h"
+
+using namespace tessera::spec;
+using kernel::BootImage;
+using kernel::BootSpec;
+using tessera::Status;
+
+namespace {
+
+template <class T>
+void put(std::vector<uint8_t>& out, size_t offset, const T& value) {
+  if (out.size() < offset + sizeof(T)) out.resize(offset + sizeof(T));
+  std::memcpy(&out[offset], &value, sizeof(T));
+}
+
+struct SpecBuilder {
+  Header header{};
+  std::vector<Component> components;
+  std::vector<Cap> caps;
+  std::vector<IoPortRange> ioports;
+
+  std::vector<uint64_t> build() {  // uint64_t storage keeps the buffer 8-byte aligned
+    std::memcpy(header.magic, kSpecMagic, 8);
+    header.version = kSpecVersion;
+    header.cpus = 1;
+    header.component_count = static_cast<uint32_t>(components.size());
+    header.cap_count = static_cast<uint32_t>(caps.size());
+    header.ioport_count = static_cast<uint32_t>(ioports.size());
+    header.components_offset = sizeof(Header);
+    header.caps_offset = header.components_offset + static_cast<uint32_t>(components.size() * sizeof(Component));
+    header.ioports_offset = header.caps_offset + static_cast<uint32_t>(caps.size() * sizeof(Cap));
+    header.total_size = header.ioports_offset + static_cast<uint32_t>(ioports.size() * sizeof(IoPortRange));
+    std::vector<uint8_t> bytes;
+    put(bytes, 0, header);
+    for (size_t i = 0; i < components.size(); ++i) put(bytes, header.components_offset + i * sizeof(Component), components[i]);
+    for (size_t i = 0; i < caps.size(); ++i) put(bytes, header.caps_offset + i * sizeof(Cap), caps[i]);
+    for (size_t i = 0; i < ioports.size(); ++i) put(bytes, header.ioports_offset + i * sizeof(IoPortRange), ioports[i]);
+    std::vector<uint64_t> words((bytes.size() + 7) / 8);
+    std::memcpy(words.data(), bytes.data(), bytes.size());
+    return words;
+  }
+};
+
+Component component(const char* name, uint32_t cap_first, uint32_t cap_count, uint32_t slots) {
+  Component c{};
+  std::strncpy(c.name, name, sizeof(c.name) - 1);
+  c.priority = 100;
+  c.cpu = -1;
+  c.stack_pages = 4;
+  c.heap_pages = 16;
+  c.cap_slots = slots;
+  c.cap_first = cap_first;
+  c.cap_count = cap_count;
+  return c;
+}
+
+SpecBuilder demo() {
+  SpecBuilder b;
+  b.header.endpoint_count = 1;
+  b.components.push_back(component("server", 0, 1, 2));
+  b.components.push_back(component("client", 1, 1, 2));
+  b.components[0].ioport_count = 1;
+  b.caps.push_back(Cap{1, 1, tessera::rights::kRecv, 0, 0, 0});
+  b.caps.push_back(Cap{1, 1, tessera::rights::kSend, 0, 0, 2});
+  b.ioports.push_back(IoPortRange{0x3f8, 8, 0});
+  return b;
+}
+
+Status parse(std::vector<uint64_t>& words, size_t size = 0) {
+  return BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), size ? size : words.size() * 8).status();
+}
+
+}  // namespace
+
+TEST_CASE("a well-formed spec parses and exposes its records") {
+  auto words = demo().build();
+  auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8);
+  REQUIRE(r.ok());
+  CHECK(r.value().header().component_count == 2);
+  CHECK(std::strcmp(r.value().component(1).name, "client") == 0);
+  CHECK(r.value().cap(1).badge == 2);
+  CHECK(r.value().ioport(0).base == 0x3f8);
+}
+
+TEST_CASE("malformed specs are refused") {
+  SUBCASE("bad magic") {
+    SpecBuilder b = demo();
+    auto words = b.build();
+    reinterpret_cast<char*>(words.data())[0] = 'X';
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("truncated") {
+    auto words = demo().build();
+    CHECK(parse(words, 60) == Status::kInvalidArgument);
+  }
+  SUBCASE("cap naming a missing endpoint") {
+    SpecBuilder b = demo();
+    b.caps[1].object = 5;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("cap slot beyond the table") {
+    SpecBuilder b = demo();
+    b.caps[0].slot = 2;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("cap range beyond the caps") {
+    SpecBuilder b = demo();
+    b.components[1].cap_count = 5;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("priority out of range") {
+    SpecBuilder b = demo();
+    b.components[0].priority = 256;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("cpu beyond the description's cpus") {
+    SpecBuilder b = demo();
+    b.components[0].cpu = 1;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("io range past port 0xffff") {
+    SpecBuilder b = demo();
+    b.ioports[0] = IoPortRange{0xfffc, 8, 0};
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("unterminated name") {
+    SpecBuilder b = demo();
+    std::memset(b.components[0].name, 'a', sizeof(b.components[0].name));
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+}
+
+TEST_CASE("system.img entries are found by name and bounds-checked") {
+  std::vector<uint8_t> img;
+  ImageHeader h{};
+  std::memcpy(h.magic, kImageMagic, 8);
+  h.count = 2;
+  put(img, 0, h);
+  ImageEntry a{};
+  std::strcpy(a.name, "system.spec");
+  a.offset = 4096;
+  a.size = 3;
+  ImageEntry b{};
+  std::strcpy(b.name, "app");
+  b.offset = 8192;
+  b.size = 5;
+  put(img, sizeof(ImageHeader), a);
+  put(img, sizeof(ImageHeader) + sizeof(ImageEntry), b);
+  img.resize(8192 + 5, 0);
+  std::memcpy(&img[8192], "hello", 5);
+
+  auto r = BootImage::parse(img.data(), img.size());
+  REQUIRE(r.ok());
+  CHECK(r.value().count() == 2);
+  auto blob = r.value().find("app");
+  REQUIRE(blob.data != nullptr);
+  CHECK(blob.size == 5);
+  CHECK(std::memcmp(blob.data, "hello", 5) == 0);
+  CHECK(r.value().find("missing").data == nullptr);
+  CHECK(r.value().find("ap").data == nullptr);
+
+  img.resize(8192 + 2);  // the app blob is now cut short
+  CHECK(BootImage::parse(img.data(), img.size()).status() == Status::kInvalidArgument);
+}

@@ -1,0 +1,171 @@
+// Endpoint queueing and call/reply: which thread blocks, which runs, what each receives.
+#include <doctest/doctest.h>
+
+#include "kernel/ipc.h"
+
+using namespace kernel;
+using tessera::Status;
+
+namespace {
+
+struct World {
+  Cpu cpu;
+  Endpoint ep;
+  SyscallFrame frames[4] = {};
+  Thread threads[4];
+
+  World() {
+    for (int i = 0; i < 4; ++i) threads[i].frame = &frames[i];
+  }
+  Thread* thread(int i, uint8_t priority) {
+    threads[i].priority = priority;
+    return &threads[i];
+  }
+};
+
+void put_message(Thread* t, uint64_t info, uint64_t first) {
+  t->frame->rsi = info;
+  for (unsigned i = 0; i < tessera::kMessageRegisters; ++i) t->frame->mr[i] = first + i;
+}
+
+}  // namespace
+
+TEST_CASE("call before the server waits: caller queues, recv takes it, reply returns") {
+  World w;
+  Thread* client = w.thread(0, 100);
+  Thread* server = w.thread(1, 200);
+  w.cpu.current = client;
+  put_message(client, tessera::make_info(42, 2), 10);
+
+  Thread* next = ipc_call(w.cpu, client, &w.ep, 0xbad9e);
+  CHECK(next == nullptr);  // nothing else is ready in this world
+  CHECK(client->state == ThreadState::kBlockedSend);
+  CHECK(w.ep.senders.front() == client);
+
+  w.cpu.current = server;
+  next = ipc_recv(w.cpu, server, &w.ep);
+  CHECK(next == server);  // a message was waiting: the server goes on
+  CHECK(w.ep.senders.empty());
+  CHECK(client->state == ThreadState::kBlockedReply);
+  CHECK(server->reply_to == client);
+  CHECK(client->callee == server);
+  CHECK(server->frame->rdi == 0xbad9e);
+  CHECK(tessera::info_label(server->frame->rsi) == 42);
+  CHECK(server->frame->mr[0] == 10);
+  CHECK(server->frame->mr[5] == 15);
+  CHECK(server->frame->rax == 0);
+
+  put_message(server, tessera::make_info(0, 1), 500);
+  next = ipc_reply_recv(w.cpu, server, &w.ep);
+  CHECK(next == client);  // the fast path: straight back to the caller
+  CHECK(client->state == ThreadState::kReady);
+  CHECK(client->frame->mr[0] == 500);
+  CHECK(client->frame->rax == 0);
+  CHECK(server->state == ThreadState::kBlockedRecv);
+  CHECK(w.ep.receivers.front() == server);
+  CHECK(server->reply_to == nullptr);
+  CHECK(client->callee == nullptr);
+}
+
+TEST_CASE("call to a waiting server switches to it directly") {
+  World w;
+  Thread* client = w.thread(0, 100);
+  Thread* server = w.thread(1, 200);
+  w.cpu.current = server;
+  CHECK(ipc_recv(w.cpu, server, &w.ep) == nullptr);
+  CHECK(server->state == ThreadState::kBlockedRecv);
+
+  w.cpu.current = client;
+  put_message(client, tessera::make_info(7, 0), 1);
+  CHECK(ipc_call(w.cpu, client, &w.ep, 3) == server);
+  CHECK(server->state == ThreadState::kReady);
+  CHECK(server->frame->rdi == 3);
+  CHECK(client->state == ThreadState::kBlockedReply);
+}
+
+TEST_CASE("a woken server of lower priority than a ready thread waits its turn") {
+  World w;
+  Thread* client = w.thread(0, 100);
+  Thread* server = w.thread(1, 50);
+  Thread* busy = w.thread(2, 150);
+  w.cpu.current = server;
+  CHECK(ipc_recv(w.cpu, server, &w.ep) == nullptr);
+  w.cpu.ready.enqueue(busy);
+  w.cpu.current = client;
+  CHECK(ipc_call(w.cpu, client, &w.ep, 0) == busy);
+  CHECK(w.cpu.ready.contains(server));
+}
+
+TEST_CASE("senders are served in arrival order with their own badges") {
+  World w;
+  Thread* a = w.thread(0, 10);
+  Thread* b = w.thread(1, 10);
+  Thread* server = w.thread(2, 20);
+  put_message(a, 1, 100);
+  put_message(b, 2, 200);
+  ipc_call(w.cpu, a, &w.ep, 1);
+  ipc_call(w.cpu, b, &w.ep, 2);
+  CHECK(ipc_recv(w.cpu, server, &w.ep) == server);
+  CHECK(server->frame->rdi == 1);
+  CHECK(server->frame->mr[0] == 100);
+  // Replying to a while b waits: the server picks up b's message without blocking.
+  Thread* next = ipc_reply_recv(w.cpu, server, &w.ep);
+  CHECK(next == server);
+  CHECK(server->frame->rdi == 2);
+  CHECK(server->frame->mr[0] == 200);
+  CHECK(a->state == ThreadState::kReady);
+  CHECK(w.cpu.ready.contains(a));
+  CHECK(server->reply_to == b);
+}
+
+TEST_CASE("reply without a caller is refused") {
+  World w;
+  Thread* server = w.thread(0, 10);
+  Thread* next = nullptr;
+  CHECK(ipc_reply(w.cpu, server, &next) == Status::kNoReplyTarget);
+}
+
+TEST_CASE("send does not wait for a reply; a higher-priority receiver preempts") {
+  World w;
+  Thread* sender = w.thread(0, 10);
+  Thread* receiver = w.thread(1, 90);
+  ipc_recv(w.cpu, receiver, &w.ep);
+  put_message(sender, 5, 50);
+  CHECK(ipc_send(w.cpu, sender, &w.ep, 9) == receiver);
+  CHECK(sender->frame->rax == 0);
+  CHECK(w.cpu.ready.contains(sender));
+  CHECK(receiver->reply_to == nullptr);
+  CHECK(receiver->frame->mr[0] == 50);
+}
+
+TEST_CASE("a server that dies fails its caller and everyone queued with kPeerDied") {
+  World w;
+  Thread* a = w.thread(0, 10);
+  Thread* b = w.thread(1, 10);
+  Thread* server = w.thread(2, 20);
+  ipc_call(w.cpu, a, &w.ep, 0);
+  ipc_call(w.cpu, b, &w.ep, 0);
+  ipc_recv(w.cpu, server, &w.ep);  // takes a; b stays queued
+  ipc_detach(w.cpu, server);
+  endpoint_kill(w.cpu, &w.ep);
+  CHECK(server->state == ThreadState::kDead);
+  CHECK(a->state == ThreadState::kReady);
+  CHECK(a->frame->rax == static_cast<uint64_t>(Status::kPeerDied));
+  CHECK(b->frame->rax == static_cast<uint64_t>(Status::kPeerDied));
+  CHECK(w.ep.dead);
+  CHECK(w.ep.senders.empty());
+  CHECK(w.cpu.ready.pop_highest() == a);
+  CHECK(w.cpu.ready.pop_highest() == b);
+}
+
+TEST_CASE("a caller that dies is forgotten by its server") {
+  World w;
+  Thread* client = w.thread(0, 10);
+  Thread* server = w.thread(1, 20);
+  ipc_recv(w.cpu, server, &w.ep);
+  ipc_call(w.cpu, client, &w.ep, 0);
+  ipc_detach(w.cpu, client);
+  CHECK(server->reply_to == nullptr);
+  Thread* next = nullptr;
+  CHECK(ipc_reply(w.cpu, server, &next) == Status::kNoReplyTarget);
+}
