@@ -1,0 +1,76 @@
+# Host side of the build: the generator runs, the freestanding target build (ExternalProject),
+# boot images and ISOs, host doctests, generator tests and QEMU system tests.
+include(ExternalProject)
+
+set(TESSERA_PYTHON "/usr/bin/python3" CACHE FILEPATH "Python 3 with jinja2 and yaml")
+set(TESSERA_GEN "${CMAKE_SOURCE_DIR}/codegen/tessera-gen.py")
+set(TESSERA_TARGET_DIR "${CMAKE_BINARY_DIR}/target")
+
+# ---- systems: each is generated, its components built, and packed into an ISO -------------
+set(TESSERA_SYSTEM_NAMES "")
+set(TESSERA_SYSTEM_GEN_DIRS "")
+set(TESSERA_SPECS "")
+
+# tessera_system(NAME YAML OUT_DIR GEN_DIR): the generator step for one description.
+function(tessera_system name yaml out_dir gen_dir)
+  add_custom_command(
+    OUTPUT ${gen_dir}/system.spec
+    COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} gen ${yaml} --out ${gen_dir} --depfile ${gen_dir}/system.d
+    DEPFILE ${gen_dir}/system.d
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    COMMENT "Generating ${name} from ${yaml}")
+  add_custom_target(gen_${name} DEPENDS ${gen_dir}/system.spec)
+  set(TESSERA_SYSTEM_NAMES ${TESSERA_SYSTEM_NAMES} ${name} PARENT_SCOPE)
+  set(TESSERA_SYSTEM_GEN_DIRS ${TESSERA_SYSTEM_GEN_DIRS} ${gen_dir} PARENT_SCOPE)
+  set(TESSERA_SYSTEM_${name}_OUT ${out_dir} PARENT_SCOPE)
+  set(TESSERA_SYSTEM_${name}_GEN ${gen_dir} PARENT_SCOPE)
+endfunction()
+
+tessera_system(default ${TESSERA_SYSTEM} ${CMAKE_BINARY_DIR} ${CMAKE_BINARY_DIR}/gen)
+foreach(extra bench)
+  tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/${extra}/system.yaml
+                 ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
+endforeach()
+
+add_custom_target(gen)
+foreach(name ${TESSERA_SYSTEM_NAMES})
+  add_dependencies(gen gen_${name})
+endforeach()
+
+# ---- the freestanding build: kernel.elf once, each system's component ELFs --------------
+string(REPLACE ";" "|" systems_arg "${TESSERA_SYSTEM_NAMES}")
+string(REPLACE ";" "|" gen_dirs_arg "${TESSERA_SYSTEM_GEN_DIRS}")
+ExternalProject_Add(target
+  SOURCE_DIR ${CMAKE_SOURCE_DIR}
+  BINARY_DIR ${TESSERA_TARGET_DIR}
+  LIST_SEPARATOR "|"
+  CMAKE_GENERATOR Ninja
+  CMAKE_ARGS
+    -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/toolchain-x86_64-elf.cmake
+    -DCMAKE_BUILD_TYPE=Release
+    -DTESSERA_SYSTEMS=${systems_arg}
+    -DTESSERA_GEN_DIRS=${gen_dirs_arg}
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ""
+  USES_TERMINAL_BUILD ON
+  DEPENDS gen)
+
+# ---- images: system.img + tessera.iso per system -----------------------------------------
+foreach(name ${TESSERA_SYSTEM_NAMES})
+  set(out ${TESSERA_SYSTEM_${name}_OUT})
+  add_custom_target(image_${name} ALL
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
+    COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/build-tools/pack_image.py
+      --spec ${TESSERA_SYSTEM_${name}_GEN}/system.spec
+      --elf-dir ${TESSERA_TARGET_DIR}/systems/${name}
+      --out ${out}/system.img
+      --kernel ${TESSERA_TARGET_DIR}/bin/kernel.elf
+      --grub-cfg ${CMAKE_SOURCE_DIR}/build-tools/grub.cfg
+      --iso ${out}/tessera.iso
+    DEPENDS target
+    COMMENT "Packing ${name}: system.img and tessera.iso")
+endforeach()
+
+# ---- tests ---------------------------------------------------------------------------------
+enable_testing()
+include(cmake/host-tests.cmake)

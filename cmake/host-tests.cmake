@@ -1,0 +1,40 @@
+# Tests run by `tessera test` through ctest: host doctest, generator tests, QEMU system tests.
+find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h REQUIRED)
+
+# Interface headers for every interface file, for the loopback tests of the stubs.
+file(GLOB TESSERA_INTERFACE_FILES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/interfaces/*.yaml ${CMAKE_SOURCE_DIR}/tests/codegen/interfaces/*.yaml)
+set(HOST_GEN ${CMAKE_BINARY_DIR}/host-gen)
+file(GLOB TESSERA_GENERATOR_FILES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/codegen/*.py ${CMAKE_SOURCE_DIR}/codegen/templates/*)
+add_custom_command(
+  OUTPUT ${HOST_GEN}/interfaces.stamp
+  COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} interfaces ${TESSERA_INTERFACE_FILES} --out ${HOST_GEN}
+  COMMAND ${CMAKE_COMMAND} -E touch ${HOST_GEN}/interfaces.stamp
+  DEPENDS ${TESSERA_INTERFACE_FILES} ${TESSERA_GENERATOR_FILES}
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+  COMMENT "Generating interface headers for host tests")
+add_custom_target(host_gen DEPENDS ${HOST_GEN}/interfaces.stamp)
+
+file(GLOB HOST_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/host/*.cpp)
+file(GLOB KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernel/*.cpp)
+add_executable(host_tests ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${TESSERA_HOST_COMPONENT_SOURCES})
+add_dependencies(host_tests host_gen)
+target_include_directories(host_tests PRIVATE
+  ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include ${CMAKE_SOURCE_DIR}/components/runtime/include
+  ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
+target_compile_options(host_tests PRIVATE -Wall -Wextra -Wshadow)
+add_test(NAME host_doctest COMMAND host_tests)
+
+add_test(NAME codegen_pytest
+  COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/codegen
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# QEMU system tests: boot an ISO, check the exit status and the serial output.
+function(tessera_qemu_test name system expect)
+  add_test(NAME ${name}
+    COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/tests/qemu/boot_test.py
+      --iso ${TESSERA_SYSTEM_${system}_OUT}/tessera.iso --expect ${expect} ${ARGN})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600)
+endfunction()
+tessera_qemu_test(qemu_default_system default ${CMAKE_SOURCE_DIR}/tests/qemu/default.expect)

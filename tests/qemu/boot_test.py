@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""QEMU system test: boots an ISO and asserts its exit status and serial output.
+
+The expect file holds one item per line: `status N` (the exit status the system must end
+with, default 0), `absent REGEX` (must not appear anywhere), or a REGEX that must match a
+line of the output; these lines must match in the order given. `#` starts a comment line.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER = os.path.join(HERE, "..", "..", "build-tools", "qemu_run.py")
+
+
+def load_expectations(path):
+    status, ordered, absent = 0, [], []
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if line.startswith("status "):
+                status = int(line.split()[1])
+            elif line.startswith("absent "):
+                absent.append(re.compile(line[len("absent "):]))
+            else:
+                ordered.append(re.compile(line))
+    return status, ordered, absent
+
+
+def check(output, status, rc, ordered, absent):
+    problems = []
+    if rc != status:
+        problems.append(f"exit status {rc}, expected {status}")
+    lines = output.splitlines()
+    pos = 0
+    for pattern in ordered:
+        while pos < len(lines) and not pattern.search(lines[pos]):
+            pos += 1
+        if pos == len(lines):
+            problems.append(f"no line matching /{pattern.pattern}/ (in order)")
+            break
+        pos += 1
+    for pattern in absent:
+        for line in lines:
+            if pattern.search(line):
+                problems.append(f"unexpected line matching /{pattern.pattern}/: {line}")
+    return problems
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--iso", required=True)
+    p.add_argument("--expect", required=True)
+    p.add_argument("--smp", default="2")
+    p.add_argument("--timeout", default="300")
+    p.add_argument("extra", nargs="*")
+    a = p.parse_args()
+    status, ordered, absent = load_expectations(a.expect)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "serial.log")
+        cmd = [sys.executable, RUNNER, "--iso", a.iso, "--smp", a.smp, "--timeout", a.timeout,
+               "--quiet", "--log", log] + (["--"] + a.extra if a.extra else [])
+        rc = subprocess.run(cmd).returncode
+        with open(log, encoding="utf-8", errors="replace") as f:
+            output = f.read().replace("\r", "")
+    problems = check(output, status, rc, ordered, absent)
+    sys.stdout.write(output)
+    if problems:
+        print("\nboot_test: FAILED", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"\nboot_test: passed ({len(ordered)} expected lines, status {rc})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
