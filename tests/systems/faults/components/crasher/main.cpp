@@ -1,0 +1,9 @@
+// crasher: writes to its own read-only text; the kernel must stop it and carry on.
+#include "component.h"
+
+int main() {
+  tessera::log("crasher: writing to my text segment\n");
+  *reinterpret_cast<volatile uint8_t*>(reinterpret_cast<uintptr_t>(&main)) = 0xcc;
+  tessera::log("crasher: FAILED, the write went through\n");
+  return 0;
+}
