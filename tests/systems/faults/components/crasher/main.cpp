@@ -1,9 +1,13 @@
 // crasher: writes to its own read-only text; the kernel must stop it and carry on.
 #include "component.h"
 
+namespace {
+void code_marker() { asm volatile(""); }
+}  // namespace
+
 int main() {
   tessera::log("crasher: writing to my text segment\n");
-  *reinterpret_cast<volatile uint8_t*>(reinterpret_cast<uintptr_t>(&main)) = 0xcc;
+  *reinterpret_cast<volatile uint8_t*>(reinterpret_cast<uintptr_t>(&code_marker)) = 0xcc;
   tessera::log("crasher: FAILED, the write went through\n");
   return 0;
 }
