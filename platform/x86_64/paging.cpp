@@ -23,6 +23,40 @@ unsigned table_index(uint64_t vaddr, unsigned level) {
   return static_cast<unsigned>((vaddr >> (12 + 9 * level)) & 511);
 }
 
+// Kernel image protection for a 4 KiB page of the kernel window at `virt`: W^X by section,
+// nothing outside the image (the low 1 MiB and the 32-bit boot code are left unmapped).
+uint64_t image_page_flags(uint64_t virt) {
+  const auto at = [](const char* symbol) { return reinterpret_cast<uint64_t>(symbol); };
+  const uint64_t end = kKernelVirtualBase + at(kernel_phys_end);
+  const uint64_t kernel = pte::kPresent | pte::kGlobal;
+  if (virt >= at(kernel_text_start) && virt < at(kernel_text_end)) return kernel;
+  if (virt >= at(kernel_rodata_start) && virt < at(kernel_data_start)) return kernel | pte::kNoExecute;
+  if (virt >= at(kernel_data_start) && virt < end) return kernel | pte::kWrite | pte::kNoExecute;
+  return 0;
+}
+
+// Replaces the kernel window's 2 MiB RWX pages by 4 KiB pages with per-section rights. The
+// physical addresses stay the same, so the code running now keeps working across the change.
+void map_kernel_image() {
+  const uint64_t image_end = reinterpret_cast<uint64_t>(kernel_phys_end);
+  const uint64_t chunks = (image_end + kLargePageSize - 1) / kLargePageSize;
+  for (uint64_t chunk = 0; chunk < 512; ++chunk) {
+    if (chunk >= chunks) {
+      boot_pd[chunk] = 0;
+      continue;
+    }
+    const uint64_t pt = alloc_frame();
+    if (pt == 0 || pt >= kEarlyMapLimit) panic("paging: no frame for the kernel image tables");
+    uint64_t* entries = table_at(pt);
+    for (uint64_t i = 0; i < 512; ++i) {
+      const uint64_t phys = chunk * kLargePageSize + i * kPageSize;
+      const uint64_t flags = image_page_flags(kKernelVirtualBase + phys);
+      entries[i] = flags != 0 ? phys | flags : 0;
+    }
+    boot_pd[chunk] = pt | pte::kPresent | pte::kWrite;
+  }
+}
+
 }  // namespace
 
 uint64_t kernel_root() { return image_phys(boot_pml4); }
@@ -57,9 +91,7 @@ void paging_init(uint64_t ram_top) {
     pdpt_table[gib] = pd | pte::kPresent | pte::kWrite;
   }
 
-  // The kernel window (slot 511) keeps only the 2 MiB pages that hold the image.
-  const uint64_t image_end = reinterpret_cast<uint64_t>(kernel_phys_end);
-  for (uint64_t i = (image_end + kLargePageSize - 1) / kLargePageSize; i < 512; ++i) boot_pd[i] = 0;
+  map_kernel_image();
 
   boot_pml4[0] = 0;  // the identity map was only needed to reach the higher half
   boot_pml4[kKernelHalfFirst] = pdpt | pte::kPresent | pte::kWrite;

@@ -9,7 +9,7 @@ namespace platform::x86 {
 uint64_t kernel_root();
 
 /// Replaces the boot mappings: maps [0, ram_top) at kDirectMapBase (2 MiB pages, NX, global),
-/// trims the kernel window to the image, and drops the low identity map.
+/// remaps the kernel image W^X with 4 KiB pages, and drops the low identity map.
 void paging_init(uint64_t ram_top);
 
 /// Writes CR3 and flushes global TLB entries too (toggling CR4.PGE) [Intel SDM vol3 §4.10.4.1].
