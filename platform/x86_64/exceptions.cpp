@@ -70,6 +70,8 @@ extern "C" void exception_dispatch(InterruptFrame* frame) {
   log("\n");
   print_frame(*frame, cr2);
   if (!from_user) panic("exception in the kernel");
+  // NMI and machine check report the machine, not the thread that happened to run.
+  if (frame->vector == 2 || frame->vector == 18) panic("NMI or machine check");
   kernel::user_fault(frame->vector, frame->error_code, frame->rip, cr2);
 }
 
