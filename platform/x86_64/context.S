@@ -1,0 +1,59 @@
+// Thread switch on the kernel stack: platform::switch_context and platform::start_first.
+// A switched-out thread's stack holds, from its saved rsp up: r15 r14 r13 r12 rbx rbp, then
+// the address to return to (see prepare_user_thread in thread.cpp).
+
+#define PERCPU_KERNEL_STACK_TOP 8
+#define PERCPU_CURRENT_ROOT 32
+#define PERCPU_TSS 40
+#define TSS_RSP0 4
+#define CONTEXT_KERNEL_RSP 0
+#define CONTEXT_KERNEL_STACK_TOP 8
+
+  .section .text
+  .code64
+
+// void platform::switch_context(Context& from, Context& to, const AddressSpace& to_space)
+//   rdi = &from, rsi = &to, rdx = &to_space
+  .global _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE
+  .balign 16
+_ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  movq %rsp, CONTEXT_KERNEL_RSP(%rdi)
+.Lresume:
+  // Load CR3 only for a different address space: the write flushes the TLB's user entries.
+  movq (%rdx), %rax
+  cmpq %gs:PERCPU_CURRENT_ROOT, %rax
+  je 1f
+  movq %rax, %gs:PERCPU_CURRENT_ROOT
+  movq %rax, %cr3
+1:
+  // Entries from ring 3 of the next thread land on its stack: syscall via the per-CPU slot,
+  // exceptions and interrupts via TSS.rsp0 [Intel SDM vol3 §6.14.2].
+  movq CONTEXT_KERNEL_STACK_TOP(%rsi), %rax
+  movq %rax, %gs:PERCPU_KERNEL_STACK_TOP
+  movq %gs:PERCPU_TSS, %rcx
+  movq %rax, TSS_RSP0(%rcx)
+  movq CONTEXT_KERNEL_RSP(%rsi), %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+
+// [[noreturn]] void platform::start_first(Context& to, const AddressSpace& to_space)
+//   rdi = &to, rsi = &to_space
+  .global _ZN8platform11start_firstERNS_7ContextERKNS_12AddressSpaceE
+  .balign 16
+_ZN8platform11start_firstERNS_7ContextERKNS_12AddressSpaceE:
+  movq %rsi, %rdx
+  movq %rdi, %rsi
+  jmp .Lresume
+
+  .section .note.GNU-stack, "", @progbits

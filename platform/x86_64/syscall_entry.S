@@ -1,0 +1,74 @@
+// System call entry and exit (syscall/sysret). The entry turns the user registers into a
+// kernel::SyscallFrame on top of the thread's kernel stack (see kernel/syscall_frame.h; the
+// push order below is that layout read backwards) and calls syscall_dispatch(frame).
+// Per-CPU offsets: see PerCpu in cpu_local.h.
+
+#define PERCPU_KERNEL_STACK_TOP 8
+#define PERCPU_USER_RSP 16
+#define FRAME_RIP 72
+// RFLAGS bits user code may keep across the kernel: CF PF AF ZF SF TF DF OF AC ID.
+// Everything else (IOPL above all, which sysret would load [Intel SDM vol2 SYSRET]) is dropped.
+#define USER_FLAGS_MASK 0x240dd5
+#define USER_FLAGS_SET 0x202 // IF and the always-one bit
+
+  .section .text
+  .code64
+  .global syscall_entry
+  .balign 16
+syscall_entry:
+  // The CPU put the user rip in rcx and rflags in r11, and cleared IF, DF, TF, AC through
+  // FMASK. rsp is still the user's: nothing may touch the stack before it is switched.
+  swapgs
+  movq %rsp, %gs:PERCPU_USER_RSP
+  movq %gs:PERCPU_KERNEL_STACK_TOP, %rsp
+  pushq %gs:PERCPU_USER_RSP  // rsp
+  pushq %r11                 // rflags
+  pushq %rcx                 // rip
+  pushq %r13                 // mr[5]
+  pushq %r12                 // mr[4]
+  pushq %r9                  // mr[3]
+  pushq %r8                  // mr[2]
+  pushq %r10                 // mr[1]
+  pushq %rdx                 // mr[0]
+  pushq %rsi
+  pushq %rdi
+  pushq %rax
+  // 12 words below a 16-byte aligned top: rsp is 16-byte aligned for the call.
+  movq %rsp, %rdi
+  call syscall_dispatch
+
+  // Falls through to the exit path, which new threads also enter (see prepare_user_thread):
+  // rsp points at the SyscallFrame of the thread to resume.
+  .global syscall_return_to_user
+syscall_return_to_user:
+  // sysret with a non-canonical rcx faults in ring 0 on a user stack on Intel CPUs; refuse
+  // anything that is not a lower-half address before restoring registers.
+  movq FRAME_RIP(%rsp), %rcx
+  movq %rcx, %r11
+  shrq $47, %r11
+  jnz .Lbad_rip
+  popq %rax
+  popq %rdi
+  popq %rsi
+  popq %rdx
+  popq %r10
+  popq %r8
+  popq %r9
+  popq %r12
+  popq %r13
+  addq $8, %rsp              // rip: already in rcx
+  popq %r11
+  andq $USER_FLAGS_MASK, %r11
+  orq $USER_FLAGS_SET, %r11
+  popq %rsp
+  // From here to sysret the stack is the user's; nothing but NMI and #MC (on their own IST
+  // stacks) can interrupt, because IF is clear.
+  swapgs
+  sysretq
+
+.Lbad_rip:
+  movq %rsp, %rdi
+  call syscall_bad_return    // never returns
+  ud2
+
+  .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,44 @@
+// New user threads: the initial kernel stack that makes the first switch drop to ring 3.
+#include "kernel/platform.h"
+#include "kernel/syscall_frame.h"
+
+extern "C" void syscall_return_to_user();
+
+namespace platform {
+namespace {
+
+// What switch_context pops before its `ret` (see context.S), lowest address first.
+struct SwitchFrame {
+  uint64_t r15, r14, r13, r12, rbx, rbp;
+  uint64_t return_address;
+};
+
+static_assert(offsetof(Context, kernel_rsp) == 0, "context.S reads it at 0");
+static_assert(offsetof(Context, kernel_stack_top) == 8, "context.S reads it at 8");
+static_assert(sizeof(kernel::SyscallFrame) % 16 == 0, "keeps the frame 16-byte aligned");
+
+}  // namespace
+
+void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry,
+                         uint64_t user_sp, uint64_t arg0, uint64_t arg1, uint64_t arg2) {
+  // The new thread looks like one that made a system call and was switched out inside
+  // syscall_dispatch: resuming it runs the syscall exit path, which restores this frame and
+  // sysrets. Registers not in either frame are zero because the frames are zeroed.
+  auto* frame = reinterpret_cast<kernel::SyscallFrame*>(kernel_stack_top) - 1;
+  *frame = kernel::SyscallFrame{};
+  frame->rdi = arg0;
+  frame->rsi = arg1;
+  frame->mr[0] = arg2;  // rdx
+  frame->rip = entry;
+  frame->rflags = 0x202;  // IF set: user mode is interruptible
+  frame->rsp = user_sp;
+
+  auto* switch_frame = reinterpret_cast<SwitchFrame*>(frame) - 1;
+  *switch_frame = SwitchFrame{};
+  switch_frame->return_address = reinterpret_cast<uint64_t>(&syscall_return_to_user);
+
+  ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
+  ctx.kernel_stack_top = kernel_stack_top;
+}
+
+}  // namespace platform
