@@ -7,10 +7,6 @@
 
 namespace kernel {
 
-/// Formats into buf (always NUL-terminated, truncated to cap-1 chars); returns the length.
-/// Supports %s %c %d %u %x %p %%, the l/ll length modifiers, a width and 0-padding.
-size_t format(char* buf, size_t cap, const char* fmt, va_list args);
-
 /// Formats and writes one message to the kernel console.
 void log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
