@@ -1,0 +1,106 @@
+// The kv store's logic: a fixed table with open addressing, behind the generated kv interface.
+// No system calls here, so it is unit-tested on the host through the loopback transport.
+#pragma once
+
+#include <stdint.h>
+
+#include "interfaces/kv.h"
+
+namespace kv_service {
+
+namespace ifc = tessera::interfaces::kv;
+
+class KvService {
+ public:
+  static constexpr uint32_t kCapacity = 64;
+
+  tessera::Outcome<void, ifc::Error> put(uint64_t key, uint64_t value) {
+    ++puts_;
+    if (key == kEmpty) return ifc::Error::kInvalidKey;
+    Slot* slot = find(key);
+    if (slot == nullptr) {
+      if (count_ == kCapacity) return ifc::Error::kFull;
+      slot = free_slot(key);
+      slot->key = key;
+      ++count_;
+    }
+    slot->value = value;
+    return {};
+  }
+
+  tessera::Outcome<uint64_t, ifc::Error> get(uint64_t key) {
+    ++gets_;
+    Slot* slot = find(key);
+    if (slot == nullptr) {
+      ++misses_;
+      return ifc::Error::kNotFound;
+    }
+    return slot->value;
+  }
+
+  tessera::Outcome<void, ifc::Error> remove(uint64_t key) {
+    Slot* slot = find(key);
+    if (slot == nullptr) return ifc::Error::kNotFound;
+    slot->key = kTombstone;
+    --count_;
+    return {};
+  }
+
+  tessera::Outcome<bool, ifc::Error> contains(uint64_t key) { return find(key) != nullptr; }
+
+  tessera::Outcome<uint32_t, ifc::Error> count() { return count_; }
+
+  tessera::Outcome<uint64_t, ifc::Error> stat(ifc::Stat which) {
+    switch (which) {
+      case ifc::Stat::kPuts:
+        return puts_;
+      case ifc::Stat::kGets:
+        return gets_;
+      case ifc::Stat::kMisses:
+        return misses_;
+    }
+    return uint64_t{0};
+  }
+
+ private:
+  // Key 0 is refused by put, so it can mark empty slots; ~0 marks removed ones, which keep
+  // probe chains intact. Invariant: count_ = slots whose key is neither.
+  static constexpr uint64_t kEmpty = 0;
+  static constexpr uint64_t kTombstone = ~uint64_t{0};
+
+  struct Slot {
+    uint64_t key = kEmpty;
+    uint64_t value = 0;
+  };
+
+  static uint32_t home(uint64_t key) {
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdull;
+    key ^= key >> 33;
+    return static_cast<uint32_t>(key % kCapacity);
+  }
+
+  Slot* find(uint64_t key) {
+    if (key == kEmpty || key == kTombstone) return nullptr;
+    for (uint32_t i = 0, s = home(key); i < kCapacity; ++i, s = (s + 1) % kCapacity) {
+      if (slots_[s].key == key) return &slots_[s];
+      if (slots_[s].key == kEmpty) return nullptr;
+    }
+    return nullptr;
+  }
+
+  /// Precondition: key is absent and count_ < kCapacity.
+  Slot* free_slot(uint64_t key) {
+    uint32_t s = home(key);
+    while (slots_[s].key != kEmpty && slots_[s].key != kTombstone) s = (s + 1) % kCapacity;
+    return &slots_[s];
+  }
+
+  Slot slots_[kCapacity];
+  uint32_t count_ = 0;
+  uint64_t puts_ = 0;
+  uint64_t gets_ = 0;
+  uint64_t misses_ = 0;
+};
+
+}  // namespace kv_service

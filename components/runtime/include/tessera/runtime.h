@@ -1,0 +1,24 @@
+// Everything a component's code needs: messages, outcomes, system calls, heap, logging,
+// and the kernel transport that generated clients use.
+#pragma once
+
+#include "tessera/bytes.h"
+#include "tessera/heap.h"
+#include "tessera/log.h"
+#include "tessera/message.h"
+#include "tessera/outcome.h"
+#include "tessera/syscall.h"
+
+namespace tessera {
+
+/// Carries generated clients' requests over the kernel's call system call.
+struct KernelTransport {
+  Status call(uint32_t slot, Message& msg) { return sys::call(slot, msg); }
+};
+
+inline KernelTransport& kernel_transport() {
+  static KernelTransport transport;
+  return transport;
+}
+
+}  // namespace tessera
