@@ -16,6 +16,7 @@ add_custom_command(
   COMMENT "Generating interface headers for host tests")
 add_custom_target(host_gen DEPENDS ${HOST_GEN}/interfaces.stamp)
 
+set(TESSERA_HOST_COMPONENT_SOURCES ${CMAKE_SOURCE_DIR}/components/runtime/heap.cpp)
 file(GLOB HOST_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/host/*.cpp)
 file(GLOB KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernel/*.cpp)
 add_executable(host_tests ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${TESSERA_HOST_COMPONENT_SOURCES})
