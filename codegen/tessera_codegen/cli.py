@@ -84,11 +84,24 @@ def run(argv):
     return 0
 
 
+def _ordered(problems):
+    """Files in the order they first came up, each file's problems by position, no repeats."""
+    files = {}
+    for p in problems:
+        files.setdefault(p.file, len(files))
+    seen, out = set(), []
+    for p in sorted(problems, key=lambda p: (files[p.file], p.line, p.col)):
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
 def main(argv=None):
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except Failed as e:
-        for p in e.problems:
+        for p in _ordered(e.problems):
             sys.stderr.write(f"{p}\n")
         return 1
     except OSError as e:

@@ -75,8 +75,8 @@ def _unique_cpp(diag, items, what):
 
 def load_interface(path, expected_name=None):
     """Load and validate one interface file; `path` is as found. Raises errors.Failed."""
-    root = load(path)
     diag = Diagnostics()
+    root = load(path, problems=diag.problems)
     if not schema.check_map(diag, root, "interface file", ["interface", "methods"], ["doc", "enums", "errors"]):
         diag.raise_if_any()
     v = root.value

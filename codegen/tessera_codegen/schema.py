@@ -39,7 +39,11 @@ def camel(name):
 
 
 def check_map(diag, node, what, required=(), optional=()):
-    """True if `node` is a mapping with all `required` keys and no keys outside both lists."""
+    """Reports keys outside both lists and missing `required` keys.
+
+    True if `node` is a mapping with every required key (unknown keys are reported, but the
+    rest of the mapping is still worth validating).
+    """
     if node.kind != "map":
         diag.error(node, f"{what} must be a mapping, not {kind_name(node)}")
         return False
@@ -48,7 +52,6 @@ def check_map(diag, node, what, required=(), optional=()):
     for key, knode in node.keys.items():
         if key not in allowed:
             diag.error(knode, f"unknown key '{key}' in {what} (expected one of: {', '.join(allowed)})")
-            ok = False
     for key in required:
         if key not in node.value:
             diag.error(node, f"missing required key '{key}' in {what}")

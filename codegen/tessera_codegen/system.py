@@ -88,8 +88,8 @@ def _check_ioports(diag, node, cname):
 
 def load_system(path):
     """Load and validate a system description; `path` as given on the command line."""
-    root = load(path)
     diag = Diagnostics()
+    root = load(path, problems=diag.problems)
     if not schema.check_map(diag, root, "system description", ["system", "components"],
                             ["cpus", "interface_dirs"]):
         diag.raise_if_any()

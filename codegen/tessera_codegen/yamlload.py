@@ -53,8 +53,12 @@ def _mark_problem(file, err):
     return Problem(file, line, col, f"YAML syntax error: {text}")
 
 
-def load(path, display=None):
-    """Load `path`; problems are reported against `display` (default: path). Raises Failed."""
+def load(path, display=None, problems=None):
+    """Load `path`; problems are reported against `display` (default: path). Raises Failed.
+
+    With a `problems` list, duplicate keys are appended to it (the first value is kept) so the
+    caller can go on validating and report them together with everything else.
+    """
     display = display or path
     try:
         with open(path, "rb") as f:
@@ -67,6 +71,7 @@ def load(path, display=None):
         line = data[: e.start].count(b"\n") + 1
         raise Failed([Problem(display, line, 1, "file is not valid UTF-8")])
     loader = yaml.SafeLoader(text)
+    soft = problems
     problems = []
     try:
         root = loader.get_single_node()
@@ -78,5 +83,7 @@ def load(path, display=None):
     finally:
         loader.dispose()
     if problems:
-        raise Failed(problems)
+        if soft is None:
+            raise Failed(problems)
+        soft.extend(problems)
     return node
