@@ -21,8 +21,14 @@ def env():
         _env.globals["generator"] = GENERATOR_NAME
         _env.filters["camel"] = camel
         _env.filters["rstrip"] = lambda s: str(s).rstrip()
+        _env.filters["comment"] = comment_text
         _env.filters["hex"] = lambda v, width=4: f"0x{v:0{width}x}"
     return _env
+
+
+def comment_text(text):
+    """Free text made safe for one `//` line: one line, no trailing backslash (a continuation)."""
+    return " ".join(str(text).split()).rstrip("\\ ")
 
 
 def render(template, **ctx):

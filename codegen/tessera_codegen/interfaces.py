@@ -101,8 +101,10 @@ def load_interface(path, expected_name=None):
                 items = schema.name_list(diag, vals, f"values of enum '{ename}'", "enum value")
                 if items is None:
                     continue
-                if not items:
+                if not vals.value:
                     diag.error(vals, f"enum '{ename}' has no values")
+                    continue
+                if len(items) != len(vals.value):
                     continue
                 _unique_cpp(diag, [(f"k{schema.camel(n)}", nd, n) for n, nd in items], "enum value")
                 enums[ename] = Enum(ename, [n for n, _ in items])
@@ -146,8 +148,9 @@ def load_interface(path, expected_name=None):
                 continue
             inputs = _fields(diag, body_map["in"], enums, f"inputs of '{mname}'") if "in" in body_map else []
             outputs = _fields(diag, body_map["out"], enums, f"outputs of '{mname}'") if "out" in body_map else []
+            mdoc = ""
             if "doc" in body_map:
-                schema.check_str(diag, body_map["doc"], "doc")
+                mdoc = schema.check_str(diag, body_map["doc"], "doc") or ""
             merrs = []
             if "errors" in body_map:
                 items = schema.name_list(diag, body_map["errors"], f"errors of '{mname}'", "error")
@@ -159,7 +162,7 @@ def load_interface(path, expected_name=None):
                         merrs.append((ename, errors.index(ename) + 1))
             if inputs is None or outputs is None:
                 continue
-            m = Method(mname, index, (iid << 16) | (index + 1), inputs, outputs, merrs)
+            m = Method(mname, index, (iid << 16) | (index + 1), inputs, outputs, merrs, mdoc)
             for what, n in (("inputs", m.in_registers), ("outputs", m.out_registers)):
                 if n > MESSAGE_REGISTERS:
                     diag.error(knode, f"method '{mname}' {what} need {n} message registers, at most "

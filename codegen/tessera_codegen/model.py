@@ -86,6 +86,7 @@ class Method:
     inputs: list
     outputs: list
     errors: list  # [(name, number)]
+    doc: str = ""
 
     @property
     def cpp_label(self):

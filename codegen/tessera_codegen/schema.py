@@ -69,7 +69,10 @@ def check_list(diag, node, what):
 def check_name(diag, node, what, max_len=None):
     """A snake_case identifier usable as a C++ name; returns it or None."""
     if node.kind != "scalar" or not isinstance(node.value, str):
-        diag.error(node, f"{what} must be a name, not {kind_name(node)}")
+        hint = ""
+        if node.kind == "scalar" and (isinstance(node.value, bool) or node.value is None):
+            hint = " (YAML reads yes/no/on/off/true/false/null as values; quote the name)"
+        diag.error(node, f"{what} must be a name, not {kind_name(node)}{hint}")
         return None
     name = node.value
     if not NAME_RE.match(name):
