@@ -104,8 +104,6 @@ def load_interface(path, expected_name=None):
                 if not vals.value:
                     diag.error(vals, f"enum '{ename}' has no values")
                     continue
-                if len(items) != len(vals.value):
-                    continue
                 _unique_cpp(diag, [(f"k{schema.camel(n)}", nd, n) for n, nd in items], "enum value")
                 enums[ename] = Enum(ename, [n for n, _ in items])
                 type_names.append((schema.camel(ename), en.keys[ename], ename))
