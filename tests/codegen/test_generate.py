@@ -49,7 +49,7 @@ def test_gen_writes_every_artefact(system, tmp_path):
         assert first.startswith(("// Generated from ", "# Generated from ")), name
         assert first.endswith("by codegen/tessera-gen.py. Do not edit."), name
         if name.endswith(".h"):
-            assert REPO not in text and "/tmp" not in text and str(tmp_path) not in text, name
+            assert REPO not in text and str(tmp_path) not in text, name
     assert files[f"{comps[0]}/component.h"].decode().startswith(
         f"// Generated from {yaml} (component {comps[0]}) by codegen/tessera-gen.py. Do not edit.\n")
     for i in ifcs:
