@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Tessera's generator. `tessera-gen.py --help`; docs/description.md describes the input files."""
+import os
+import sys
+
+
+def _require(module, package):
+    try:
+        __import__(module)
+    except ImportError:
+        sys.stderr.write(f"tessera-gen: the Python module '{module}' is missing; install the Debian package "
+                         f"{package} (apt-get install {package})\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    _require("yaml", "python3-yaml")
+    _require("jinja2", "python3-jinja2")
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        from tessera_codegen.cli import main
+    except Exception as e:  # a broken installation, still one line
+        sys.stderr.write(f"tessera-gen: internal error: {type(e).__name__}: {e}\n")
+        sys.exit(2)
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tessera's generator: system.yaml + interfaces/*.yaml -> headers, boot spec, graph."""

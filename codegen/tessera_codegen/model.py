@@ -1,0 +1,191 @@
+"""The validated model the emitters read: interfaces, components, caps. No YAML nodes past here."""
+from dataclasses import dataclass, field
+
+from .schema import camel
+
+MESSAGE_REGISTERS = 6  # tessera::kMessageRegisters
+MAX_BYTES = 40
+
+UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64}
+SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
+
+
+@dataclass(frozen=True)
+class Type:
+    kind: str          # "unsigned" | "signed" | "bool" | "enum" | "string" | "bytes"
+    bits: int = 64     # for integers
+    size: int = 0      # N of string[N] / bytes[N]
+    enum: str = ""     # enum name for kind == "enum"
+    enum_count: int = 0
+
+    @property
+    def cpp(self):
+        if self.kind == "unsigned":
+            return f"uint{self.bits}_t"
+        if self.kind == "signed":
+            return f"int{self.bits}_t"
+        if self.kind == "bool":
+            return "bool"
+        if self.kind == "enum":
+            return camel(self.enum)
+        return f"Bytes<{self.size}>"
+
+    @property
+    def param_cpp(self):
+        """How a value of this type is passed as a parameter."""
+        return f"const {self.cpp}&" if self.is_bytes else self.cpp
+
+    @property
+    def is_bytes(self):
+        return self.kind in ("string", "bytes")
+
+    @property
+    def registers(self):
+        return 1 + (self.size + 7) // 8 if self.is_bytes else 1
+
+    @property
+    def spelling(self):
+        if self.is_bytes:
+            return f"{self.kind}[{self.size}]"
+        if self.kind == "enum":
+            return self.enum
+        if self.kind == "bool":
+            return "bool"
+        return ("u" if self.kind == "unsigned" else "i") + str(self.bits)
+
+
+@dataclass
+class Field:
+    name: str
+    type: Type
+    mr: int = 0  # first message register
+
+    @property
+    def cpp_name(self):
+        return self.name
+
+
+@dataclass
+class Enum:
+    name: str
+    values: list
+
+    @property
+    def cpp_name(self):
+        return camel(self.name)
+
+    def constants(self):
+        return [(f"k{camel(v)}", i) for i, v in enumerate(self.values)]
+
+
+@dataclass
+class Method:
+    name: str
+    index: int
+    label: int
+    inputs: list
+    outputs: list
+    errors: list  # [(name, number)]
+    doc: str = ""
+
+    @property
+    def cpp_label(self):
+        return f"kLabel{camel(self.name)}"
+
+    @property
+    def in_registers(self):
+        return sum(f.type.registers for f in self.inputs)
+
+    @property
+    def out_registers(self):
+        return sum(f.type.registers for f in self.outputs)
+
+    @property
+    def result_struct(self):
+        return f"{camel(self.name)}Result"
+
+    @property
+    def value_type(self):
+        """The T of Outcome<T, Error>, or 'void'."""
+        if not self.outputs:
+            return "void"
+        if len(self.outputs) == 1:
+            return self.outputs[0].type.cpp
+        return self.result_struct
+
+    @property
+    def outcome(self):
+        return f"Outcome<{self.value_type}, Error>"
+
+
+@dataclass
+class Interface:
+    name: str
+    doc: str
+    id: int
+    enums: list
+    errors: list  # names; number = position + 1
+    methods: list
+    path: str          # as found, for messages
+    real_path: str     # absolute, for depfiles
+    banner_source: str  # relative name for the generated banner
+
+    @property
+    def cpp_name(self):
+        return camel(self.name)
+
+    def error_constants(self):
+        return [(f"k{camel(e)}", i + 1) for i, e in enumerate(self.errors)]
+
+
+@dataclass
+class Use:
+    interface: Interface
+    provider: "Component"
+    slot: int
+    allow_inversion: bool = False
+
+    @property
+    def cap_name(self):
+        return f"k{camel(self.interface.name)}"
+
+
+@dataclass
+class Component:
+    name: str
+    index: int
+    source: str        # as written
+    source_abs: str
+    priority: int
+    cpu: int           # -1 = any
+    stack: int
+    memory: int
+    provides: list     # [Interface]
+    uses: list = field(default_factory=list)  # [Use]
+    ioports: list = field(default_factory=list)  # [(base, count)]
+    shutdown: bool = False
+    endpoint: int = -1  # index of its endpoint, providers only
+
+    @property
+    def cap_slots(self):
+        top = 0
+        if self.provides:
+            top = 1
+        if self.uses:
+            top = max(top, max(u.slot for u in self.uses))
+        return top + 1
+
+
+@dataclass
+class System:
+    name: str
+    cpus: int
+    components: list
+    interfaces: list   # every interface the system names, in first-mention order
+    path: str          # as given
+    real_path: str
+    banner_source: str
+
+    @property
+    def endpoint_count(self):
+        return sum(1 for c in self.components if c.provides)

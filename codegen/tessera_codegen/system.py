@@ -1,0 +1,302 @@
+"""system.yaml: validate the description, resolve interfaces and wiring into model.System."""
+import os
+import re
+
+from . import schema
+from .errors import Diagnostics, Failed
+from .interfaces import load_interface
+from .model import Component, System, Use
+from .paths import banner_name
+from .yamlload import load
+
+PAGE = 4096
+SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
+COMPONENT_KEYS_REQUIRED = ["source", "priority"]
+COMPONENT_KEYS_OPTIONAL = ["cpu", "stack", "memory", "provides", "uses", "ioports", "on_exit"]
+MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
+RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
+
+
+def parse_size(diag, node, what, lo, hi):
+    """An int of bytes or "16K" / "1M"; a multiple of 4096 in lo..hi."""
+    v = node.value if node.kind == "scalar" else None
+    if isinstance(v, bool) or not isinstance(v, (int, str)):
+        diag.error(node, f"{what} must be a size (bytes, or a number with K or M), not {schema.kind_name(node)}")
+        return None
+    if isinstance(v, str):
+        m = SIZE_RE.match(v.strip())
+        if not m:
+            diag.error(node, f"{what} '{v}' is not a size (bytes, or a number with K or M, e.g. 16K)")
+            return None
+        v = int(m.group(1)) * {"": 1, "K": 1024, "M": 1024 * 1024}[m.group(2)]
+    if v % PAGE:
+        diag.error(node, f"{what} {v} is not a multiple of 4096 bytes")
+        return None
+    if not lo <= v <= hi:
+        diag.error(node, f"{what} {v} is out of range {lo}..{hi} bytes")
+        return None
+    return v
+
+
+class _Resolver:
+    """Finds interface NAME as <system dir>/<interface dir>/NAME.yaml, first match; loads once."""
+
+    def __init__(self, diag, base_dir, dirs):
+        self.diag, self.base_dir, self.dirs = diag, base_dir, dirs
+        self.cache = {}
+        self.order = []
+
+    def get(self, name, node):
+        if name not in self.cache:
+            found = None
+            for d in self.dirs:
+                path = os.path.join(self.base_dir, d, name + ".yaml")
+                if os.path.isfile(path):
+                    found = path
+                    break
+            ifc = None
+            if found is None:
+                where = ", ".join(self.dirs) if self.dirs else "no interface_dirs"
+                self.diag.error(node, f"unknown interface '{name}' (no {name}.yaml in {where})")
+            else:
+                try:
+                    ifc = load_interface(found, name)
+                    self.order.append((ifc, node))
+                except Failed as e:
+                    self.diag.extend(e.problems)
+            self.cache[name] = ifc
+        return self.cache[name]
+
+
+def _check_ioports(diag, node, cname):
+    out = []
+    if not schema.check_list(diag, node, f"ioports of '{cname}'"):
+        return out
+    for item in node.value:
+        if not schema.check_map(diag, item, "ioport range", ["base", "count"]):
+            continue
+        base = schema.check_int(diag, item.value["base"], "ioport base", 0, 0xFFFF)
+        count = schema.check_int(diag, item.value["count"], "ioport count", 1, 0xFFFF)
+        if base is None or count is None:
+            continue
+        if base + count > 0x10000:
+            diag.error(item, f"ioport range {base:#x}+{count} goes past port 0xffff")
+            continue
+        out.append((base, count))
+    return out
+
+
+def load_system(path):
+    """Load and validate a system description; `path` as given on the command line."""
+    diag = Diagnostics()
+    root = load(path, problems=diag.problems)
+    if not schema.check_map(diag, root, "system description", ["system", "components"],
+                            ["cpus", "interface_dirs"]):
+        diag.raise_if_any()
+    v = root.value
+    name = schema.check_name(diag, v["system"], "system name")
+    cpus = 1
+    if "cpus" in v:
+        cpus = schema.check_int(diag, v["cpus"], "cpus", 1, 64)
+    base_dir = os.path.dirname(path)
+    dirs = ["interfaces"]
+    if "interface_dirs" in v:
+        dnode = v["interface_dirs"]
+        dirs = []
+        if schema.check_list(diag, dnode, "interface_dirs"):
+            for item in dnode.value:
+                d = schema.check_str(diag, item, "interface directory")
+                if d is None:
+                    continue
+                if not os.path.isdir(os.path.join(base_dir, d)):
+                    diag.error(item, f"interface directory '{d}' does not exist")
+                    continue
+                dirs.append(d)
+    resolver = _Resolver(diag, base_dir, dirs)
+
+    cnode = v["components"]
+    comps = []       # (Component, body node, raw uses node)
+    if schema.check_map(diag, cnode, "components", optional=list(cnode.value) if cnode.kind == "map" else ()):
+        if not cnode.value:
+            diag.error(cnode, "a system needs at least one component")
+        for cname, body in cnode.value.items():
+            knode = cnode.keys[cname]
+            if schema.check_name(diag, knode, "component name", MAX_NAME) is None:
+                continue
+            if cname in RESERVED_COMPONENTS:
+                diag.error(knode, f"component name '{cname}' is reserved (a folder of the generated output)")
+                continue
+            what = f"component '{cname}'"
+            if not schema.check_map(diag, body, what, COMPONENT_KEYS_REQUIRED, COMPONENT_KEYS_OPTIONAL):
+                continue
+            b = body.value
+            source = schema.check_str(diag, b["source"], "source")
+            source_abs = None
+            if source is not None:
+                source_abs = os.path.normpath(os.path.abspath(os.path.join(base_dir, source)))
+                if not os.path.isdir(source_abs):
+                    diag.error(b["source"], f"source folder '{source}' does not exist")
+            priority = schema.check_int(diag, b["priority"], "priority", 0, 255)
+            cpu = -1
+            if "cpu" in b:
+                cpu = schema.check_int(diag, b["cpu"], "cpu", -(2 ** 31), 2 ** 31)
+                if cpu is not None and cpus is not None and not 0 <= cpu < cpus:
+                    diag.error(b["cpu"], f"cpu {cpu} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
+            stack = parse_size(diag, b["stack"], "stack", PAGE, 1024 * 1024) if "stack" in b else 16 * 1024
+            memory = parse_size(diag, b["memory"], "memory", 0, 64 * 1024 * 1024) if "memory" in b else 64 * 1024
+            provides = []
+            if "provides" in b:
+                for iname, inode in schema.name_list(diag, b["provides"], "provides", "interface") or []:
+                    ifc = resolver.get(iname, inode)
+                    if ifc is not None:
+                        provides.append((ifc, inode))
+            ioports = _check_ioports(diag, b["ioports"], cname) if "ioports" in b else []
+            shutdown = False
+            if "on_exit" in b:
+                oe = schema.check_str(diag, b["on_exit"], "on_exit")
+                if oe is not None and oe not in ("stop", "shutdown"):
+                    diag.error(b["on_exit"], f"on_exit must be 'stop' or 'shutdown', not '{oe}'")
+                shutdown = oe == "shutdown"
+            comp = Component(name=cname, index=len(comps), source=source, source_abs=source_abs,
+                             priority=priority, cpu=cpu, stack=stack, memory=memory,
+                             provides=[i for i, _ in provides], ioports=ioports, shutdown=shutdown)
+            comps.append((comp, body, b.get("uses")))
+
+    # on_exit: shutdown at most once.
+    first_shutdown = None
+    for comp, body, _ in comps:
+        if comp.shutdown:
+            if first_shutdown is None:
+                first_shutdown = comp
+            else:
+                diag.error(body.value["on_exit"], f"only one component may have on_exit: shutdown "
+                                                  f"('{first_shutdown.name}' already has it)")
+
+    # Who provides what.
+    providers = {}
+    by_name = {c.name: c for c, _, _ in comps}
+    for comp, _, _ in comps:
+        for ifc in comp.provides:
+            providers.setdefault(ifc.name, []).append(comp)
+    known_names = set(cnode.value) if cnode.kind == "map" else set()
+
+    # Uses: resolve each entry to a provider and a cap slot.
+    use_nodes = {}  # (user name, slot) -> node of the uses entry
+    for comp, _, unode in comps:
+        if unode is None:
+            continue
+        if not schema.check_list(diag, unode, f"uses of '{comp.name}'"):
+            continue
+        slot = 2 if comp.provides else 1
+        seen = {}
+        for entry in unode.value:
+            from_node, allow = None, False
+            if entry.kind == "map":
+                if not schema.check_map(diag, entry, "uses entry", ["interface"], ["from", "allow_inversion"]):
+                    continue
+                inode = entry.value["interface"]
+                from_node = entry.value.get("from")
+                if "allow_inversion" in entry.value:
+                    allow = schema.check_bool(diag, entry.value["allow_inversion"], "allow_inversion") or False
+            else:
+                inode = entry
+            iname = schema.check_name(diag, inode, "interface")
+            if iname is None:
+                continue
+            if iname in seen:
+                diag.error(inode, f"duplicate use of interface '{iname}' (first at line {seen[iname].line})")
+                continue
+            seen[iname] = inode
+            ifc = resolver.get(iname, inode)
+            if ifc is None:
+                continue
+            if ifc in comp.provides:
+                diag.error(inode, f"component '{comp.name}' uses interface '{iname}' that it provides itself")
+                continue
+            provider = None
+            if from_node is not None:
+                pname = schema.check_name(diag, from_node, "from")
+                if pname is None:
+                    continue
+                if pname not in known_names:
+                    diag.error(from_node, f"unknown component '{pname}' in from:")
+                    continue
+                provider = by_name.get(pname)
+                if provider is None:
+                    continue  # that component had its own problems
+                if ifc not in provider.provides:
+                    diag.error(from_node, f"component '{pname}' does not provide interface '{iname}'")
+                    continue
+                if provider is comp:
+                    diag.error(from_node, f"component '{comp.name}' cannot use itself")
+                    continue
+            else:
+                cands = providers.get(iname, [])
+                if not cands:
+                    diag.error(inode, f"no component provides interface '{iname}'")
+                    continue
+                if len(cands) > 1:
+                    names = ", ".join(c.name for c in cands)
+                    diag.error(inode, f"interface '{iname}' has several providers ({names}); "
+                                      "say which with {interface: " + iname + ", from: COMPONENT}")
+                    continue
+                provider = cands[0]
+            comp.uses.append(Use(ifc, provider, slot, allow))
+            use_nodes[(comp.name, slot)] = entry
+            slot += 1
+
+    # Interface ids must be unique: a label names exactly one method of one interface.
+    ids = {}
+    for ifc, node in resolver.order:
+        other = ids.get(ifc.id)
+        if other is not None:
+            diag.error(node, f"interface '{ifc.name}' has the same id {ifc.id:#06x} as interface "
+                             f"'{other.name}'; rename one")
+        else:
+            ids[ifc.id] = ifc
+
+    if not diag:
+        _check_scheduling(diag, [c for c, _, _ in comps], use_nodes)
+    diag.raise_if_any()
+
+    components = [c for c, _, _ in comps]
+    endpoint = 0
+    for c in components:
+        if c.provides:
+            c.endpoint = endpoint
+            endpoint += 1
+    return System(name=name, cpus=cpus, components=components, interfaces=[i for i, _ in resolver.order],
+                  path=path, real_path=os.path.abspath(path), banner_source=banner_name(path))
+
+
+def _check_scheduling(diag, components, use_nodes):
+    """Refuse uses that can deadlock (a cycle of calls) or invert priorities."""
+    for c in components:
+        for u in c.uses:
+            if u.provider.priority < c.priority and not u.allow_inversion:
+                diag.error(use_nodes[(c.name, u.slot)],
+                           f"priority inversion: '{c.name}' (priority {c.priority}) uses '{u.interface.name}' "
+                           f"from '{u.provider.name}' (priority {u.provider.priority}); give the server a "
+                           "higher priority or set allow_inversion: true")
+    # Depth-first search; an edge back to a component on the stack closes a cycle.
+    state = {}
+    stack = []
+
+    def visit(c):
+        state[c.name] = 1
+        stack.append(c)
+        for u in c.uses:
+            p = u.provider
+            if state.get(p.name) == 1:
+                cycle = stack[stack.index(p):] + [p]
+                diag.error(use_nodes[(c.name, u.slot)],
+                           "uses form a cycle, the components could wait on each other forever: "
+                           + " -> ".join(x.name for x in cycle))
+            elif p.name not in state:
+                visit(p)
+        stack.pop()
+        state[c.name] = 2
+
+    for c in components:
+        if c.name not in state:
+            visit(c)

@@ -1,0 +1,104 @@
+// A message as it travels through an endpoint, and the word-level wire encoding generated
+// stubs use: every scalar, bool and enum is one message register. Header-only, freestanding.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <type_traits>
+
+#include <tessera/abi.h>
+
+namespace tessera {
+
+/// One IPC message: the info word (label and register count), the message registers, and
+/// the badge the kernel delivers with a received request.
+struct Message {
+  uint64_t info = 0;
+  uint64_t mr[kMessageRegisters] = {};
+  uint64_t badge = 0;
+};
+
+namespace wire {
+
+/// The register form of an integer, bool or enum: zero-extended unsigned values, sign-extended
+/// signed values, the underlying value of an enum.
+template <class T>
+constexpr uint64_t encode(T value) {
+  static_assert(std::is_integral_v<T> || std::is_enum_v<T>, "only integers, bools and enums fit a register");
+  if constexpr (std::is_enum_v<T>) {
+    return static_cast<uint64_t>(static_cast<std::underlying_type_t<T>>(value));
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return value ? 1u : 0u;
+  } else if constexpr (std::is_signed_v<T>) {
+    return static_cast<uint64_t>(static_cast<int64_t>(value));
+  } else {
+    return static_cast<uint64_t>(value);
+  }
+}
+
+/// Decodes a register into an integer or bool; false if the word is not a value of T
+/// (a bool other than 0/1, an unsigned too wide, a signed that is not a sign extension).
+template <class T>
+constexpr bool decode(uint64_t word, T& out) {
+  static_assert(std::is_integral_v<T>, "decode() takes integers and bools; enums use decode_enum()");
+  if constexpr (std::is_same_v<T, bool>) {
+    if (word > 1) return false;
+    out = word == 1;
+    return true;
+  } else if constexpr (std::is_signed_v<T>) {
+    const int64_t v = static_cast<int64_t>(word);
+    if constexpr (sizeof(T) < sizeof(int64_t)) {
+      constexpr int64_t kMax = (int64_t{1} << (sizeof(T) * 8 - 1)) - 1;
+      if (v < -kMax - 1 || v > kMax) return false;
+    }
+    out = static_cast<T>(v);
+    return true;
+  } else {
+    if constexpr (sizeof(T) < sizeof(uint64_t)) {
+      if ((word >> (sizeof(T) * 8)) != 0) return false;
+    }
+    out = static_cast<T>(word);
+    return true;
+  }
+}
+
+/// Decodes a register into an enum with `count` values numbered 0..count-1.
+template <class E>
+constexpr bool decode_enum(uint64_t word, uint32_t count, E& out) {
+  static_assert(std::is_enum_v<E>);
+  if (word >= count) return false;
+  out = static_cast<E>(static_cast<std::underlying_type_t<E>>(word));
+  return true;
+}
+
+/// Zeroes the registers before a reply, so nothing of the request leaks into it.
+inline void clear(Message& msg) {
+  for (uint64_t& w : msg.mr) w = 0;
+}
+
+/// Turns `msg` into a protocol-error reply: label kReplyProtocolError + status, no registers.
+inline void reply_failure(Message& msg, Status status) {
+  clear(msg);
+  msg.info = make_info(kReplyProtocolError + static_cast<uint32_t>(status), 0);
+}
+
+/// The reply to a call that did not succeed: a transport-level `status`, or else interface
+/// error number `error` (1..0xffff; anything else is the server's bug, answered kBadMessage).
+inline void reply_not_ok(Message& msg, Status status, uint32_t error) {
+  if (status != Status::kOk) return reply_failure(msg, status);
+  if (error == 0 || error >= kReplyProtocolError) return reply_failure(msg, Status::kBadMessage);
+  clear(msg);
+  msg.info = make_info(error, 0);
+}
+
+/// The Status a client reports for reply label `label` that is neither success nor one of the
+/// method's errors: the status of a protocol error, or kBadMessage for anything else.
+constexpr Status reply_status(uint32_t label) {
+  if (label > kReplyProtocolError && label - kReplyProtocolError < kReplyProtocolError)
+    return static_cast<Status>(label - kReplyProtocolError);
+  return Status::kBadMessage;
+}
+
+}  // namespace wire
+}  // namespace tessera

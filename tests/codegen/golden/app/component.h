@@ -1,0 +1,38 @@
+// Generated from system.yaml (component app) by codegen/tessera-gen.py. Do not edit.
+// Component `app` of system `demo`: its cap slots, a client per used interface.
+#pragma once
+
+#include <stdint.h>
+
+#include <tessera/runtime.h>
+
+#include "interfaces/kv.h"
+#include "interfaces/console.h"
+
+namespace app {
+
+/// The component's name in the boot spec.
+inline constexpr const char* kName = "app";
+inline constexpr uint32_t kPriority = 100;
+/// The CPU it is pinned to, or -1 for any.
+inline constexpr int32_t kCpu = 0;
+
+/// Cap slots of its cap table (slot 0 is always empty).
+namespace caps {
+/// Interface `kv` of component `kv` (send, grant).
+inline constexpr uint32_t kKv = 1;
+/// Interface `console` of component `console` (send, grant).
+inline constexpr uint32_t kConsole = 2;
+}  // namespace caps
+
+/// A client of `kv` bound to caps::kKv.
+inline ::tessera::interfaces::kv::Client<::tessera::KernelTransport> kv_client() {
+  return {::tessera::kernel_transport(), caps::kKv};
+}
+
+/// A client of `console` bound to caps::kConsole.
+inline ::tessera::interfaces::console::Client<::tessera::KernelTransport> console_client() {
+  return {::tessera::kernel_transport(), caps::kConsole};
+}
+
+}  // namespace app

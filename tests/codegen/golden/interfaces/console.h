@@ -1,0 +1,86 @@
+// Generated from interfaces/console.yaml by codegen/tessera-gen.py. Do not edit.
+// Interface `console`: Text output on the serial console, owned by one component.
+// Client<Transport> encodes calls into messages; Server<Impl> decodes them and calls Impl.
+#pragma once
+
+#include <stdint.h>
+
+#include <tessera/abi.h>
+#include <tessera/bytes.h>
+#include <tessera/message.h>
+#include <tessera/outcome.h>
+
+namespace tessera::interfaces::console {
+
+/// The high 16 bits of every request label of this interface.
+inline constexpr uint16_t kInterfaceId = 0xb518;
+inline constexpr uint32_t kMethodCount = 1;
+
+/// Errors a method can return; the number is the reply label.
+enum class Error : uint32_t {
+};
+
+/// Request labels: (kInterfaceId << 16) | method number.
+inline constexpr uint32_t kLabelWrite = 0xb5180001;
+
+/// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in tests).
+template <class Transport>
+class Client {
+ public:
+  Client(Transport& transport, uint32_t slot) : transport_(transport), slot_(slot) {}
+
+  /// write(text: string[40])
+  /// Write up to 40 bytes of text.
+  Outcome<void, Error> write(const Bytes<40>& text) {
+    using Result_ = Outcome<void, Error>;
+    Message msg_;
+    msg_.info = ::tessera::make_info(kLabelWrite, 6);
+    ::tessera::wire::encode_bytes(msg_, 0, text);
+    const Status status_ = transport_.call(slot_, msg_);
+    if (status_ != Status::kOk) return Result_::failure(status_);
+    const uint32_t label_ = ::tessera::info_label(msg_.info);
+    if (label_ == kReplyOk) {
+      if (::tessera::info_count(msg_.info) != 0) return Result_::failure(Status::kBadMessage);
+      return Result_();
+    }
+    return Result_::failure(::tessera::wire::reply_status(label_));
+  }
+
+ private:
+  Transport& transport_;
+  uint32_t slot_;
+};
+
+/// Decodes requests for `Impl`, which has every method with the Client's signature.
+template <class Impl>
+struct Server {
+  /// True if `label` names a method of this interface.
+  static constexpr bool handles(uint32_t label) {
+    return (label >> 16) == kInterfaceId && (label & 0xffffu) >= 1 && (label & 0xffffu) <= kMethodCount;
+  }
+
+  /// Decodes the request in `msg`, calls `impl`, and leaves the reply in `msg`.
+  static void dispatch(Impl& impl, Message& msg) {
+    switch (::tessera::info_label(msg.info)) {
+      case kLabelWrite:
+        write_(impl, msg);
+        return;
+      default:
+        ::tessera::wire::reply_failure(msg, Status::kUnknownMethod);
+        return;
+    }
+  }
+
+ private:
+  static void write_(Impl& impl, Message& msg) {
+    if (::tessera::info_count(msg.info) != 6) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    Bytes<40> in_text{};
+    if (!::tessera::wire::decode_bytes(msg, 0, in_text)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    Outcome<void, Error> outcome = impl.write(in_text);
+    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    ::tessera::wire::clear(msg);
+    msg.info = ::tessera::make_info(kReplyOk, 0);
+  }
+};
+
+}  // namespace tessera::interfaces::console

@@ -1,0 +1,55 @@
+// Generated from system.yaml (component kv) by codegen/tessera-gen.py. Do not edit.
+// Component `kv` of system `demo`: its cap slots, a client per used interface, the loop serving its interfaces.
+#pragma once
+
+#include <stdint.h>
+
+#include <tessera/runtime.h>
+
+#include "interfaces/kv.h"
+#include "interfaces/console.h"
+
+namespace kv {
+
+/// The component's name in the boot spec.
+inline constexpr const char* kName = "kv";
+inline constexpr uint32_t kPriority = 150;
+/// The CPU it is pinned to, or -1 for any.
+inline constexpr int32_t kCpu = 0;
+
+/// Cap slots of its cap table (slot 0 is always empty).
+namespace caps {
+/// Its own endpoint, with the recv right: requests for kv.
+inline constexpr uint32_t kEndpoint = 1;
+/// Interface `console` of component `console` (send, grant).
+inline constexpr uint32_t kConsole = 2;
+}  // namespace caps
+
+/// A client of `console` bound to caps::kConsole.
+inline ::tessera::interfaces::console::Client<::tessera::KernelTransport> console_client() {
+  return {::tessera::kernel_transport(), caps::kConsole};
+}
+
+/// Answers requests on caps::kEndpoint forever: each is decoded by the Server of the interface
+/// its label names and handed to `impl`; unknown labels are answered with kUnknownMethod.
+template <class Impl>
+[[noreturn]] void serve(Impl& impl) {
+  ::tessera::Message msg;
+  ::tessera::Status s = ::tessera::sys::recv(caps::kEndpoint, msg);
+  for (;;) {
+    if (s != ::tessera::Status::kOk) {
+      s = ::tessera::sys::recv(caps::kEndpoint, msg);
+      continue;
+    }
+    const uint32_t label = ::tessera::info_label(msg.info);
+    if (::tessera::interfaces::kv::Server<Impl>::handles(label)) {
+      ::tessera::interfaces::kv::Server<Impl>::dispatch(impl, msg);
+    } else {
+      msg.info = ::tessera::make_info(
+          ::tessera::kReplyProtocolError + static_cast<uint32_t>(::tessera::Status::kUnknownMethod), 0);
+    }
+    s = ::tessera::sys::reply_recv(caps::kEndpoint, msg);
+  }
+}
+
+}  // namespace kv

@@ -1,0 +1,224 @@
+"""Good descriptions generate, reruns are byte-identical, and the artefacts say what they must."""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GEN, REPO, run_gen
+
+SYSTEMS = {
+    "default": ("system.yaml", ["console", "kv", "app"], ["console", "kv"]),
+    "bench": ("tests/systems/bench/system.yaml", ["bench_server", "bench_client"], ["ping"]),
+    "faults": ("tests/systems/faults/system.yaml", ["echo", "crasher", "porter", "checker"], ["echo"]),
+}
+
+
+def tree(root):
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, root)] = f.read()
+    return out
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEMS))
+def test_check_passes_silently(system):
+    r = run_gen("check", SYSTEMS[system][0])
+    assert (r.code, r.out, r.err) == (0, "", "")
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEMS))
+def test_gen_writes_every_artefact(system, tmp_path):
+    yaml, comps, ifcs = SYSTEMS[system]
+    r = run_gen("gen", yaml, "--out", str(tmp_path))
+    assert (r.code, r.out, r.err) == (0, "", "")
+    expected = {"system.spec", "system.dot", "components.cmake"}
+    expected |= {f"{c}/component.h" for c in comps} | {f"interfaces/{i}.h" for i in ifcs}
+    files = tree(tmp_path)
+    assert set(files) == expected
+    for name, data in files.items():
+        if name == "system.spec":
+            continue
+        text = data.decode()
+        first = text.splitlines()[0]
+        assert first.startswith(("// Generated from ", "# Generated from ")), name
+        assert first.endswith("by codegen/tessera-gen.py. Do not edit."), name
+        if name.endswith(".h"):
+            assert REPO not in text and str(tmp_path) not in text, name
+    assert files[f"{comps[0]}/component.h"].decode().startswith(
+        f"// Generated from {yaml} (component {comps[0]}) by codegen/tessera-gen.py. Do not edit.\n")
+    for i in ifcs:
+        assert files[f"interfaces/{i}.h"].decode().splitlines()[0].startswith("// Generated from ")
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEMS))
+def test_reruns_are_byte_identical_and_do_not_touch_files(system, tmp_path):
+    yaml = SYSTEMS[system][0]
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_gen("gen", yaml, "--out", str(a)).code == 0
+    # From another working directory, with an absolute path: the same bytes.
+    assert run_gen("gen", os.path.join(REPO, yaml), "--out", str(b), cwd=str(tmp_path)).code == 0
+    assert tree(a) == tree(b)
+    stamps = {p: os.stat(p).st_mtime_ns for p in glob.glob(str(a / "**" / "*"), recursive=True)}
+    for p in stamps:
+        os.utime(p, ns=(1, 1))
+    assert run_gen("gen", yaml, "--out", str(a)).code == 0
+    for p in stamps:
+        assert os.stat(p).st_mtime_ns == 1, f"{p} was rewritten"
+
+
+def test_changed_content_is_rewritten(tmp_path):
+    assert run_gen("gen", "system.yaml", "--out", str(tmp_path)).code == 0
+    victim = tmp_path / "kv" / "component.h"
+    victim.write_text("stale")
+    assert run_gen("gen", "system.yaml", "--out", str(tmp_path)).code == 0
+    assert victim.read_text().startswith("// Generated from system.yaml (component kv)")
+
+
+def test_default_component_headers(tmp_path):
+    assert run_gen("gen", "system.yaml", "--out", str(tmp_path)).code == 0
+    app = (tmp_path / "app" / "component.h").read_text()
+    assert "#include <tessera/runtime.h>" in app
+    assert "inline constexpr uint32_t kKv = 1;" in app
+    assert "inline constexpr uint32_t kConsole = 2;" in app
+    assert "kEndpoint" not in app and "serve(" not in app
+    assert "::tessera::interfaces::kv::Client<::tessera::KernelTransport> kv_client()" in app
+    assert 'inline constexpr const char* kName = "app";' in app
+    assert "inline constexpr uint32_t kPriority = 100;" in app
+    kv = (tmp_path / "kv" / "component.h").read_text()
+    assert "inline constexpr uint32_t kEndpoint = 1;" in kv
+    assert "inline constexpr uint32_t kConsole = 2;" in kv
+    assert "[[noreturn]] void serve(Impl& impl)" in kv
+    assert "::tessera::interfaces::kv::Server<Impl>::handles(label)" in kv
+    assert "::tessera::sys::reply_recv(caps::kEndpoint, msg)" in kv
+
+
+def test_components_cmake(tmp_path):
+    assert run_gen("gen", "tests/systems/bench/system.yaml", "--out", str(tmp_path)).code == 0
+    text = (tmp_path / "components.cmake").read_text()
+    assert "set(TESSERA_COMPONENTS bench_server bench_client)\n" in text
+    src = os.path.join(REPO, "components", "bench_server")
+    assert f'set(TESSERA_COMPONENT_bench_server_SOURCE "{src}")\n' in text
+
+
+def test_interface_header_contents(tmp_path):
+    r = run_gen("interfaces", "interfaces/kv.yaml", "tests/codegen/interfaces/types.yaml", "--out", str(tmp_path))
+    assert (r.code, r.err) == (0, "")
+    assert sorted(os.listdir(tmp_path / "interfaces")) == ["kv.h", "types.h"]
+    assert os.listdir(tmp_path) == ["interfaces"]
+    kv = (tmp_path / "interfaces" / "kv.h").read_text()
+    assert kv.startswith("// Generated from interfaces/kv.yaml by codegen/tessera-gen.py. Do not edit.\n")
+    assert "namespace tessera::interfaces::kv {" in kv
+    assert "inline constexpr uint16_t kInterfaceId = 0x44a9;" in kv
+    assert "  kNotFound = 1,\n  kInvalidKey = 2,\n  kFull = 3,\n" in kv
+    assert "enum class Stat : uint32_t {\n  kPuts = 0,\n  kGets = 1,\n  kMisses = 2,\n};" in kv
+    assert "inline constexpr uint32_t kLabelGet = 0x44a90002;" in kv
+    assert "Outcome<uint64_t, Error> get(uint64_t key) {" in kv
+    assert "Outcome<void, Error> put(uint64_t key, uint64_t value) {" in kv
+    assert "Outcome<uint64_t, Error> stat(Stat which) {" in kv
+    assert "runtime.h" not in kv
+    types = (tmp_path / "interfaces" / "types.h").read_text()
+    assert "struct SplitResult {\n  uint32_t high{};\n  uint32_t low{};\n  int8_t negative{};\n" in types
+    assert "Outcome<Bytes<40>, Error> echo_text(const Bytes<40>& text) {" in types
+    assert "Outcome<SplitResult, Error> split(uint64_t value) {" in types
+
+
+def test_graph(tmp_path):
+    out = tmp_path / "g.dot"
+    r = run_gen("graph", "system.yaml", "--out", str(out))
+    assert (r.code, r.out, r.err) == (0, "", "")
+    text = out.read_text()
+    assert text.startswith("// Generated from system.yaml by codegen/tessera-gen.py. Do not edit.\n")
+    assert '"console" [label="console\\npriority 200, cpu 0"];' in text
+    assert '"app" -> "kv" [label="kv"];' in text
+    assert '"app" -> "console" [label="console"];' in text
+    assert '"kv" -> "console" [label="console"];' in text
+    assert text.count("->") == 3
+    gen_dir = tmp_path / "gen"
+    assert run_gen("gen", "system.yaml", "--out", str(gen_dir)).code == 0
+    assert (gen_dir / "system.dot").read_text() == text
+
+
+def test_graph_unpinned_is_any(tmp_path):
+    (tmp_path / "s.yaml").write_text("system: x\ncomponents:\n  a: {source: ., priority: 3}\n")
+    assert run_gen("graph", "s.yaml", "--out", "g.dot", cwd=str(tmp_path)).code == 0
+    assert '"a" [label="a\\npriority 3, cpu any"];' in (tmp_path / "g.dot").read_text()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz not installed")
+def test_graph_is_valid_dot(tmp_path):
+    out = tmp_path / "g.dot"
+    assert run_gen("graph", "system.yaml", "--out", str(out)).code == 0
+    subprocess.run(["dot", "-Tsvg", str(out), "-o", str(tmp_path / "g.svg")], check=True)
+
+
+def test_depfile(tmp_path):
+    out = tmp_path / "gen"
+    dep = tmp_path / "system.d"
+    r = run_gen("gen", "tests/systems/faults/system.yaml", "--out", str(out), "--depfile", str(dep))
+    assert r.code == 0
+    text = dep.read_text()
+    target, _, rest = text.partition(":")
+    assert target == os.path.join(str(out), "system.spec")
+    deps = [d.strip() for d in rest.replace("\\\n", " ").split()]
+    assert deps[0] == os.path.join(REPO, "tests/systems/faults/system.yaml")
+    assert os.path.join(REPO, "tests/systems/faults/interfaces/echo.yaml") in deps
+    assert GEN in deps
+    for mod in ("cli.py", "system.py", "interfaces.py", "yamlload.py", "spec.py", "emit.py"):
+        assert os.path.join(REPO, "codegen", "tessera_codegen", mod) in deps
+    for t in ("interface.h.j2", "component.h.j2", "components.cmake.j2", "system.dot.j2"):
+        assert os.path.join(REPO, "codegen", "templates", t) in deps
+    assert all(os.path.isfile(d) for d in deps)
+
+
+CXX = shutil.which("g++")
+
+
+@pytest.mark.skipif(CXX is None, reason="no g++")
+def test_generated_headers_compile_freestanding(tmp_path):
+    gen = tmp_path / "gen"
+    assert run_gen("gen", "system.yaml", "--out", str(gen)).code == 0
+    assert run_gen("interfaces", "tests/codegen/interfaces/types.yaml", "--out", str(gen)).code == 0
+    fake = tmp_path / "fake" / "tessera"
+    fake.mkdir(parents=True)
+    (fake / "runtime.h").write_text(
+        "#pragma once\n#include <tessera/message.h>\n#include <tessera/outcome.h>\n#include <tessera/bytes.h>\n"
+        "namespace tessera {\nnamespace sys {\nStatus recv(uint32_t, Message&);\n"
+        "Status reply_recv(uint32_t, Message&);\nStatus call(uint32_t, Message&);\n}\n"
+        "struct KernelTransport { Status call(uint32_t s, Message& m) { return sys::call(s, m); } };\n"
+        "KernelTransport& kernel_transport();\n}\n")
+    src = tmp_path / "use.cpp"
+    src.write_text("""
+#include "kv/component.h"
+#include "app/component.h"
+#include "console/component.h"
+#include "interfaces/types.h"
+namespace ifc = tessera::interfaces::kv;
+struct Kv {
+  tessera::Outcome<void, ifc::Error> put(uint64_t, uint64_t) { return ifc::Error::kFull; }
+  tessera::Outcome<uint64_t, ifc::Error> get(uint64_t k) { return k; }
+  tessera::Outcome<void, ifc::Error> remove(uint64_t) { return {}; }
+  tessera::Outcome<bool, ifc::Error> contains(uint64_t) { return true; }
+  tessera::Outcome<uint32_t, ifc::Error> count() { return 3u; }
+  tessera::Outcome<uint64_t, ifc::Error> stat(ifc::Stat) { return uint64_t{1}; }
+};
+void server() { Kv impl; kv::serve(impl); }
+bool client() {
+  auto c = app::console_client();
+  auto kvc = app::kv_client();
+  return c.write(tessera::Bytes<40>::from("hi")).ok() && kvc.get(1).ok();
+}
+template class tessera::interfaces::types::Client<tessera::KernelTransport>;
+""")
+    cmd = [CXX, "-std=c++20", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-mgeneral-regs-only", "-Wall",
+           "-Wextra", "-Wshadow", "-Wconversion", "-Werror", f"-I{gen}", f"-I{tmp_path / 'fake'}",
+           f"-I{os.path.join(REPO, 'kernel', 'include')}",
+           f"-I{os.path.join(REPO, 'components', 'runtime', 'include')}", "-c", str(src), "-o",
+           str(tmp_path / "use.o")]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,125 @@
+"""system.spec decodes to the records spec_format.h describes."""
+import struct
+
+import pytest
+
+from conftest import run_gen
+
+HEADER = struct.Struct("<8s10I")
+COMPONENT = struct.Struct("<32sIiIIIIIIII")
+CAP = struct.Struct("<IHHIIQ")
+IOPORT = struct.Struct("<HHI")
+SEND, RECV, GRANT = 1, 2, 4
+
+
+def decode(data):
+    h = HEADER.unpack_from(data, 0)
+    magic, version, total, cpus, ncomp, nendp, ncaps, nports, comp_off, caps_off, ports_off = h
+    assert magic == b"TESSPEC1" and version == 1 and total == len(data)
+    assert comp_off == 48 and caps_off == comp_off + 72 * ncomp and ports_off == caps_off + 24 * ncaps
+    assert total == ports_off + 8 * nports
+    comps = []
+    for i in range(ncomp):
+        f = COMPONENT.unpack_from(data, comp_off + 72 * i)
+        comps.append({"name": f[0].rstrip(b"\0").decode(), "priority": f[1], "cpu": f[2], "stack_pages": f[3],
+                      "heap_pages": f[4], "cap_slots": f[5], "cap_first": f[6], "cap_count": f[7],
+                      "ioport_first": f[8], "ioport_count": f[9], "flags": f[10]})
+        assert f[0].endswith(b"\0")
+    caps = [CAP.unpack_from(data, caps_off + 24 * i) for i in range(ncaps)]
+    ports = [IOPORT.unpack_from(data, ports_off + 8 * i) for i in range(nports)]
+    return {"cpus": cpus, "endpoints": nendp, "components": comps, "caps": caps, "ports": ports}
+
+
+def spec_of(yaml, tmp_path):
+    r = run_gen("gen", yaml, "--out", str(tmp_path))
+    assert r.code == 0, r.err
+    return decode((tmp_path / "system.spec").read_bytes())
+
+
+def caps_of(spec, name):
+    c = next(c for c in spec["components"] if c["name"] == name)
+    return [(slot, typ, rights, obj, badge) for slot, typ, rights, obj, _res, badge in
+            spec["caps"][c["cap_first"]:c["cap_first"] + c["cap_count"]]]
+
+
+def test_default_system(tmp_path):
+    s = spec_of("system.yaml", tmp_path)
+    assert s["cpus"] == 2 and s["endpoints"] == 2
+    assert [c["name"] for c in s["components"]] == ["console", "kv", "app"]
+    console, kv, app = s["components"]
+    assert (console["priority"], console["cpu"], console["stack_pages"], console["heap_pages"]) == (200, 0, 4, 16)
+    assert (kv["priority"], app["priority"]) == (150, 100)
+    assert (console["cap_slots"], kv["cap_slots"], app["cap_slots"]) == (2, 3, 3)
+    assert caps_of(s, "console") == [(1, 1, RECV, 0, 0)]
+    assert caps_of(s, "kv") == [(1, 1, RECV, 1, 0), (2, 1, SEND | GRANT, 0, 2)]
+    assert caps_of(s, "app") == [(1, 1, SEND | GRANT, 1, 3), (2, 1, SEND | GRANT, 0, 3)]
+    assert [c["flags"] for c in s["components"]] == [0, 0, 1]
+    assert s["ports"] == [(0x3F8, 8, 0)]
+    assert (console["ioport_first"], console["ioport_count"]) == (0, 1)
+    assert (kv["ioport_count"], app["ioport_count"]) == (0, 0)
+    assert [c["cap_first"] for c in s["components"]] == [0, 1, 3]
+
+
+def test_bench_system(tmp_path):
+    s = spec_of("tests/systems/bench/system.yaml", tmp_path)
+    assert s["cpus"] == 1 and s["endpoints"] == 1
+    server, client = s["components"]
+    assert client["heap_pages"] == 256 and client["flags"] == 1 and client["cpu"] == 0
+    assert caps_of(s, "bench_server") == [(1, 1, RECV, 0, 0)]
+    assert caps_of(s, "bench_client") == [(1, 1, SEND | GRANT, 0, 2)]
+    assert s["ports"] == []
+
+
+def test_faults_system(tmp_path):
+    s = spec_of("tests/systems/faults/system.yaml", tmp_path)
+    names = [c["name"] for c in s["components"]]
+    assert names == ["echo", "crasher", "porter", "checker"]
+    crasher = s["components"][1]
+    assert crasher["cap_slots"] == 1 and crasher["cap_count"] == 0
+    assert caps_of(s, "checker") == [(1, 1, SEND | GRANT, 0, 4)]
+    assert s["components"][3]["cap_slots"] == 2
+
+
+def test_sizes_cpu_and_ports(tmp_path):
+    (tmp_path / "interfaces").mkdir()
+    (tmp_path / "interfaces" / "a.yaml").write_text("interface: a\nmethods:\n  m: {}\n")
+    (tmp_path / "interfaces" / "b.yaml").write_text("interface: b\nmethods:\n  m: {}\n")
+    (tmp_path / "s.yaml").write_text("""system: sizes
+cpus: 4
+components:
+  x:
+    source: .
+    priority: 9
+    stack: 8192
+    memory: 1M
+    provides: [a, b]
+    ioports: [{base: 0x60, count: 1}, {base: 0xfff0, count: 16}]
+  y:
+    source: .
+    priority: 0
+    cpu: 3
+    stack: 65536
+    memory: 0
+    uses: [b, a]
+    ioports: [{base: 0x70, count: 2}]
+    allow: []
+""".replace("    allow: []\n", ""))
+    r = run_gen("gen", "s.yaml", "--out", "out", cwd=str(tmp_path))
+    assert r.code == 0, r.err
+    s = decode((tmp_path / "out" / "system.spec").read_bytes())
+    x, y = s["components"]
+    assert (x["stack_pages"], x["heap_pages"], x["cpu"]) == (2, 256, -1)
+    assert (y["stack_pages"], y["heap_pages"], y["cpu"]) == (16, 0, 3)
+    assert s["endpoints"] == 1
+    # One endpoint serves both interfaces of x; y's caps both name it.
+    assert caps_of(s, "y") == [(1, 1, SEND | GRANT, 0, 2), (2, 1, SEND | GRANT, 0, 2)]
+    assert s["ports"] == [(0x60, 1, 0), (0xFFF0, 16, 0), (0x70, 2, 0)]
+    assert (y["ioport_first"], y["ioport_count"]) == (2, 1)
+
+
+@pytest.mark.parametrize("yaml", ["system.yaml", "tests/systems/bench/system.yaml"])
+def test_spec_is_stable(yaml, tmp_path):
+    a = spec_of(yaml, tmp_path / "a")
+    b = spec_of(yaml, tmp_path / "b")
+    assert a == b
+    assert (tmp_path / "a" / "system.spec").read_bytes() == (tmp_path / "b" / "system.spec").read_bytes()

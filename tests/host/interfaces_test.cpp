@@ -1,0 +1,567 @@
+// Every method of every interface in interfaces/ and tests/codegen/interfaces/, through the
+// generated Client and Server over the in-process Loopback: values, errors, and the refusal of
+// malformed requests (by the Server) and malformed replies (by the Client).
+#include <doctest/doctest.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include <tessera/bytes.h>
+#include <tessera/loopback.h>
+#include <tessera/message.h>
+#include <tessera/outcome.h>
+
+#include "interfaces/console.h"
+#include "interfaces/kv.h"
+#include "interfaces/types.h"
+
+namespace {
+
+using tessera::Bytes;
+using tessera::Message;
+using tessera::Outcome;
+using tessera::Status;
+
+// ---- helpers ------------------------------------------------------------------------------
+
+/// The interface id the generator must produce: FNV-1a 32 of the name, xor-folded, 0 -> 1.
+constexpr uint16_t expected_id(const char* name) {
+  uint32_t h = 0x811c9dc5u;
+  for (const char* p = name; *p != '\0'; ++p) h = (h ^ static_cast<uint8_t>(*p)) * 0x01000193u;
+  const uint16_t folded = static_cast<uint16_t>((h >> 16) ^ (h & 0xffffu));
+  return folded == 0 ? uint16_t{1} : folded;
+}
+
+constexpr uint32_t protocol_error(Status s) { return tessera::kReplyProtocolError + static_cast<uint32_t>(s); }
+
+/// Runs a raw request through a Server and returns the reply.
+template <class Server, class Impl>
+Message dispatch_raw(Impl& impl, uint32_t label, uint32_t count, std::initializer_list<uint64_t> mrs) {
+  Message msg;
+  msg.info = tessera::make_info(label, count);
+  unsigned i = 0;
+  for (uint64_t w : mrs) msg.mr[i++] = w;
+  Server::dispatch(impl, msg);
+  return msg;
+}
+
+/// A transport that answers every call with a canned reply (or a failed Status), to feed
+/// clients replies no correct server would send.
+struct CannedTransport {
+  Message reply;
+  Status status = Status::kOk;
+  Message request;
+  int calls = 0;
+
+  void set(uint32_t label, uint32_t count, std::initializer_list<uint64_t> mrs) {
+    reply = Message{};
+    reply.info = tessera::make_info(label, count);
+    unsigned i = 0;
+    for (uint64_t w : mrs) reply.mr[i++] = w;
+  }
+  Status call(uint32_t /*slot*/, Message& msg) {
+    ++calls;
+    request = msg;
+    if (status != Status::kOk) return status;
+    msg = reply;
+    return Status::kOk;
+  }
+};
+
+// ---- kv -----------------------------------------------------------------------------------
+namespace kv = tessera::interfaces::kv;
+
+/// A tiny store: key 0 is invalid, four entries at most.
+struct KvStore {
+  struct Entry {
+    uint64_t key = 0;
+    uint64_t value = 0;
+  };
+  Entry entries[4];
+  uint64_t puts = 0, gets = 0, misses = 0;
+  bool fail_count = false;
+
+  Entry* find(uint64_t key) {
+    for (Entry& e : entries)
+      if (e.key == key && key != 0) return &e;
+    return nullptr;
+  }
+  Outcome<void, kv::Error> put(uint64_t key, uint64_t value) {
+    if (key == 0) return kv::Error::kInvalidKey;
+    ++puts;
+    if (Entry* e = find(key)) {
+      e->value = value;
+      return {};
+    }
+    for (Entry& e : entries) {
+      if (e.key == 0) {
+        e = {key, value};
+        return {};
+      }
+    }
+    return kv::Error::kFull;
+  }
+  Outcome<uint64_t, kv::Error> get(uint64_t key) {
+    ++gets;
+    if (Entry* e = find(key)) return e->value;
+    ++misses;
+    return kv::Error::kNotFound;
+  }
+  Outcome<void, kv::Error> remove(uint64_t key) {
+    Entry* e = find(key);
+    if (e == nullptr) return kv::Error::kNotFound;
+    *e = {};
+    return {};
+  }
+  Outcome<bool, kv::Error> contains(uint64_t key) { return find(key) != nullptr; }
+  Outcome<uint32_t, kv::Error> count() {
+    if (fail_count) return Outcome<uint32_t, kv::Error>::failure(Status::kOutOfMemory);
+    uint32_t n = 0;
+    for (Entry& e : entries) n += e.key != 0 ? 1u : 0u;
+    return n;
+  }
+  Outcome<uint64_t, kv::Error> stat(kv::Stat which) {
+    switch (which) {
+      case kv::Stat::kPuts: return puts;
+      case kv::Stat::kGets: return gets;
+      case kv::Stat::kMisses: return misses;
+    }
+    return uint64_t{0};
+  }
+};
+
+using KvLoopback = tessera::Loopback<KvStore, kv::Server<KvStore>>;
+
+TEST_CASE("kv: ids and labels follow the wire rules") {
+  CHECK(kv::kInterfaceId == expected_id("kv"));
+  CHECK(kv::kLabelPut == ((uint32_t{kv::kInterfaceId} << 16) | 1));
+  CHECK(kv::kLabelStat == ((uint32_t{kv::kInterfaceId} << 16) | 6));
+  CHECK(static_cast<uint32_t>(kv::Error::kNotFound) == 1);
+  CHECK(static_cast<uint32_t>(kv::Error::kFull) == 3);
+  CHECK(static_cast<uint32_t>(kv::Stat::kMisses) == 2);
+  CHECK(kv::Server<KvStore>::handles(kv::kLabelCount));
+  CHECK_FALSE(kv::Server<KvStore>::handles(kv::kLabelStat + 1));
+  CHECK_FALSE(kv::Server<KvStore>::handles(uint32_t{kv::kInterfaceId} << 16));
+}
+
+TEST_CASE("kv: every method through the loopback") {
+  KvStore impl;
+  KvLoopback transport(impl);
+  kv::Client client(transport, /*slot=*/1);
+
+  CHECK(client.put(7, 70).ok());
+  CHECK(client.put(8, 80).ok());
+  auto got = client.get(7);
+  REQUIRE(got.ok());
+  CHECK(got.value() == 70);
+  CHECK(got.status() == Status::kOk);
+  CHECK(client.contains(8).value() == true);
+  CHECK(client.contains(9).value() == false);
+  CHECK(client.count().value() == 2);
+  CHECK(client.remove(8).ok());
+  CHECK(client.count().value() == 1);
+  CHECK(client.stat(kv::Stat::kPuts).value() == 2);
+  CHECK(client.stat(kv::Stat::kGets).value() == 1);
+  CHECK(client.stat(kv::Stat::kMisses).value() == 0);
+}
+
+TEST_CASE("kv: interface errors reach the client as Error values") {
+  KvStore impl;
+  KvLoopback transport(impl);
+  kv::Client client(transport, 1);
+
+  auto missing = client.get(5);
+  CHECK_FALSE(missing.ok());
+  CHECK_FALSE(static_cast<bool>(missing));
+  CHECK(missing.error() == kv::Error::kNotFound);
+  CHECK(missing.status() == Status::kOk);
+  CHECK(client.stat(kv::Stat::kMisses).value() == 1);
+
+  CHECK(client.put(0, 1).error() == kv::Error::kInvalidKey);
+  for (uint64_t k = 1; k <= 4; ++k) CHECK(client.put(k, k).ok());
+  CHECK(client.put(5, 5).error() == kv::Error::kFull);
+  CHECK(client.remove(42).error() == kv::Error::kNotFound);
+}
+
+TEST_CASE("kv: a failure Status from the implementation becomes the client's status") {
+  KvStore impl;
+  impl.fail_count = true;
+  KvLoopback transport(impl);
+  kv::Client client(transport, 1);
+  auto n = client.count();
+  CHECK_FALSE(n.ok());
+  CHECK(n.status() == Status::kOutOfMemory);
+  CHECK(n.error() == kv::Error{});
+}
+
+TEST_CASE("kv: the server refuses unknown labels and malformed requests") {
+  KvStore impl;
+  using S = kv::Server<KvStore>;
+  const uint32_t id = uint32_t{kv::kInterfaceId} << 16;
+
+  Message r = dispatch_raw<S>(impl, id | 7, 0, {});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
+  CHECK(tessera::info_count(r.info) == 0);
+  r = dispatch_raw<S>(impl, id, 0, {});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
+  r = dispatch_raw<S>(impl, 0x12345678, 0, {});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
+
+  // Enum value out of range.
+  r = dispatch_raw<S>(impl, kv::kLabelStat, 1, {3});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  // Wrong register count, either way.
+  r = dispatch_raw<S>(impl, kv::kLabelPut, 1, {1});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  r = dispatch_raw<S>(impl, kv::kLabelCount, 1, {0});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  CHECK(impl.puts == 0);
+
+  // A well-formed raw request works and clears the request words out of the reply.
+  r = dispatch_raw<S>(impl, kv::kLabelPut, 2, {3, 30});
+  CHECK(r.info == tessera::make_info(tessera::kReplyOk, 0));
+  CHECK(r.mr[1] == 0);
+}
+
+TEST_CASE("kv: the client refuses malformed replies") {
+  CannedTransport t;
+  kv::Client client(t, 4);
+
+  // Transport failure.
+  t.status = Status::kPeerDied;
+  CHECK(client.get(1).status() == Status::kPeerDied);
+  t.status = Status::kOk;
+
+  // The request went out as specified.
+  t.set(tessera::kReplyOk, 1, {9});
+  CHECK(client.get(77).value() == 9);
+  CHECK(t.request.info == tessera::make_info(kv::kLabelGet, 1));
+  CHECK(t.request.mr[0] == 77);
+
+  // Bool that is not 0/1.
+  t.set(tessera::kReplyOk, 1, {2});
+  CHECK(client.contains(1).status() == Status::kBadMessage);
+  // u32 wider than 32 bits.
+  t.set(tessera::kReplyOk, 1, {uint64_t{1} << 32});
+  CHECK(client.count().status() == Status::kBadMessage);
+  t.set(tessera::kReplyOk, 1, {0xffffffffu});
+  CHECK(client.count().value() == 0xffffffffu);
+  // Wrong register count.
+  t.set(tessera::kReplyOk, 0, {});
+  CHECK(client.get(1).status() == Status::kBadMessage);
+  t.set(tessera::kReplyOk, 1, {0});
+  CHECK(client.put(1, 1).status() == Status::kBadMessage);
+  // An error the method does not declare (get declares only not_found).
+  t.set(static_cast<uint32_t>(kv::Error::kFull), 0, {});
+  CHECK(client.get(1).status() == Status::kBadMessage);
+  // A label that is neither success, error nor protocol error.
+  t.set(0x9999, 0, {});
+  CHECK(client.remove(1).status() == Status::kBadMessage);
+  t.set(tessera::kReplyProtocolError, 0, {});
+  CHECK(client.remove(1).status() == Status::kBadMessage);
+  // Protocol errors carry the server's status.
+  t.set(protocol_error(Status::kUnknownMethod), 0, {});
+  CHECK(client.count().status() == Status::kUnknownMethod);
+  t.set(protocol_error(Status::kBadMessage), 0, {});
+  auto bad = client.put(1, 2);
+  CHECK(bad.status() == Status::kBadMessage);
+  CHECK(bad.error() == kv::Error{});
+}
+
+// ---- console ------------------------------------------------------------------------------
+namespace console = tessera::interfaces::console;
+
+struct Console {
+  char text[64] = {};
+  uint32_t size = 0;
+  int writes = 0;
+  Outcome<void, console::Error> write(const Bytes<40>& t) {
+    memcpy(text, t.data, t.size);
+    size = t.size;
+    ++writes;
+    return {};
+  }
+};
+
+TEST_CASE("console: write carries up to 40 bytes") {
+  Console impl;
+  tessera::Loopback<Console, console::Server<Console>> transport(impl);
+  console::Client client(transport, 2);
+  CHECK(console::kInterfaceId == expected_id("console"));
+
+  CHECK(client.write(Bytes<40>::from("hello")).ok());
+  CHECK(impl.size == 5);
+  CHECK(memcmp(impl.text, "hello", 5) == 0);
+
+  const char* long_text = "0123456789012345678901234567890123456789-cut";
+  CHECK(client.write(Bytes<40>::from(long_text)).ok());
+  CHECK(impl.size == 40);
+  CHECK(memcmp(impl.text, long_text, 40) == 0);
+
+  CHECK(client.write(Bytes<40>{}).ok());
+  CHECK(impl.size == 0);
+  CHECK(impl.writes == 3);
+}
+
+TEST_CASE("console: a length beyond 40 is a bad message") {
+  Console impl;
+  using S = console::Server<Console>;
+  Message r = dispatch_raw<S>(impl, console::kLabelWrite, 6, {41, 0, 0, 0, 0, 0});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  r = dispatch_raw<S>(impl, console::kLabelWrite, 5, {1, 0x41, 0, 0, 0});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  r = dispatch_raw<S>(impl, console::kLabelWrite, 6, {2, 0x4241, 0, 0, 0, 0});
+  CHECK(r.info == tessera::make_info(tessera::kReplyOk, 0));
+  CHECK(impl.size == 2);
+  CHECK(memcmp(impl.text, "AB", 2) == 0);
+  r = dispatch_raw<S>(impl, console::kLabelWrite + 1, 0, {});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
+  CHECK(impl.writes == 1);
+}
+
+// ---- types --------------------------------------------------------------------------------
+namespace types = tessera::interfaces::types;
+
+struct Types {
+  Outcome<types::UnsignedIntsResult, types::Error> unsigned_ints(uint8_t a, uint16_t b, uint32_t c, uint64_t d) {
+    return types::UnsignedIntsResult{a, b, c, d};
+  }
+  Outcome<types::SignedIntsResult, types::Error> signed_ints(int8_t a, int16_t b, int32_t c, int64_t d) {
+    return types::SignedIntsResult{a, b, c, d};
+  }
+  Outcome<bool, types::Error> flag(bool value) { return !value; }
+  Outcome<types::PaintResult, types::Error> paint(types::Color color) {
+    if (color == types::Color::kBlue) return types::Error::kRejected;
+    return types::PaintResult{static_cast<types::Color>(static_cast<uint32_t>(color) + 1), true};
+  }
+  Outcome<Bytes<40>, types::Error> echo_text(const Bytes<40>& text) {
+    if (text.size > 30) return types::Error::kTooBig;
+    return text;
+  }
+  Outcome<uint32_t, types::Error> short_bytes(const Bytes<3>& data, uint8_t tag) {
+    return data.size * 1000u + tag;
+  }
+  Outcome<types::SplitResult, types::Error> split(uint64_t value) {
+    return types::SplitResult{static_cast<uint32_t>(value >> 32), static_cast<uint32_t>(value),
+                              static_cast<int8_t>(static_cast<int64_t>(value) < 0 ? -1 : 0)};
+  }
+  int nothing_calls = 0;
+  Outcome<void, types::Error> nothing() {
+    ++nothing_calls;
+    return {};
+  }
+  Outcome<void, types::Error> fail(uint32_t code) {
+    switch (code) {
+      case 0: return {};
+      case 1: return types::Error::kRejected;
+      case 2: return types::Error::kTooBig;
+      case 3: return Outcome<void, types::Error>::failure(Status::kInvalidArgument);
+      default: return static_cast<types::Error>(0);  // not an error: the server must refuse it
+    }
+  }
+};
+
+using TypesLoopback = tessera::Loopback<Types, types::Server<Types>>;
+using TS = types::Server<Types>;
+
+TEST_CASE("types: integers of every width round-trip at their limits") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  CHECK(types::kInterfaceId == expected_id("types"));
+
+  auto u = client.unsigned_ints(0xff, 0xffff, 0xffffffffu, ~uint64_t{0});
+  REQUIRE(u.ok());
+  CHECK(u.value() == types::UnsignedIntsResult{0xff, 0xffff, 0xffffffffu, ~uint64_t{0}});
+  CHECK(client.unsigned_ints(0, 0, 0, 0).value() == types::UnsignedIntsResult{});
+
+  auto s = client.signed_ints(-128, -32768, INT32_MIN, INT64_MIN);
+  REQUIRE(s.ok());
+  CHECK(s.value().a == -128);
+  CHECK(s.value().b == -32768);
+  CHECK(s.value().c == INT32_MIN);
+  CHECK(s.value().d == INT64_MIN);
+  auto s2 = client.signed_ints(127, 32767, INT32_MAX, INT64_MAX);
+  CHECK(s2.value() == types::SignedIntsResult{127, 32767, INT32_MAX, INT64_MAX});
+  auto s3 = client.signed_ints(-1, -1, -1, -1);
+  CHECK(s3.value() == types::SignedIntsResult{-1, -1, -1, -1});
+}
+
+TEST_CASE("types: signed values travel sign-extended") {
+  CannedTransport t;
+  types::Client client(t, 1);
+  t.set(tessera::kReplyOk, 4, {~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}});
+  auto r = client.signed_ints(-1, -2, -3, -4);
+  CHECK(t.request.mr[0] == ~uint64_t{0});
+  CHECK(t.request.mr[3] == ~uint64_t{3});
+  CHECK(r.value() == types::SignedIntsResult{-1, -1, -1, -1});
+  // 0xff is not the sign extension of an i8.
+  t.set(tessera::kReplyOk, 4, {0xff, 0, 0, 0});
+  CHECK(client.signed_ints(0, 0, 0, 0).status() == Status::kBadMessage);
+  t.set(tessera::kReplyOk, 4, {0, 0, uint64_t{1} << 31, 0});
+  CHECK(client.signed_ints(0, 0, 0, 0).status() == Status::kBadMessage);
+  t.set(tessera::kReplyOk, 4, {0x100, 0, 0, 0});
+  CHECK(client.unsigned_ints(0, 0, 0, 0).status() == Status::kBadMessage);
+}
+
+TEST_CASE("types: the server refuses integers that do not fit their width") {
+  Types impl;
+  auto label_of = [](const Message& m) { return tessera::info_label(m.info); };
+  const uint32_t bad = protocol_error(Status::kBadMessage);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelUnsignedInts, 4, {0x100, 0, 0, 0})) == bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelUnsignedInts, 4, {0, 0x10000, 0, 0})) == bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelUnsignedInts, 4, {0, 0, uint64_t{1} << 32, 0})) == bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelUnsignedInts, 4, {0xff, 0xffff, 0xffffffff, ~0ull})) ==
+        tessera::kReplyOk);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelSignedInts, 4, {128, 0, 0, 0})) == bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelSignedInts, 4, {static_cast<uint64_t>(int64_t{-129}), 0, 0, 0})) ==
+        bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelSignedInts, 4, {0, 0x8000, 0, 0})) == bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelSignedInts, 4, {0, 0, 0x80000000u, 0})) == bad);
+  CHECK(label_of(dispatch_raw<TS>(impl, types::kLabelSignedInts, 4,
+                                  {static_cast<uint64_t>(int64_t{-128}), 0, 0, 0x8000000000000000ull})) ==
+        tessera::kReplyOk);
+}
+
+TEST_CASE("types: bool") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  CHECK(client.flag(true).value() == false);
+  CHECK(client.flag(false).value() == true);
+  Message r = dispatch_raw<TS>(impl, types::kLabelFlag, 1, {2});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  r = dispatch_raw<TS>(impl, types::kLabelFlag, 1, {1});
+  CHECK(r.info == tessera::make_info(tessera::kReplyOk, 1));
+  CHECK(r.mr[0] == 0);
+}
+
+TEST_CASE("types: enum values, a declared error, and out-of-range enums both ways") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  auto p = client.paint(types::Color::kRed);
+  REQUIRE(p.ok());
+  CHECK(p.value().next == types::Color::kGreen);
+  CHECK(p.value().valid);
+  CHECK(client.paint(types::Color::kBlue).error() == types::Error::kRejected);
+
+  Message r = dispatch_raw<TS>(impl, types::kLabelPaint, 1, {3});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+
+  CannedTransport t;
+  types::Client raw(t, 1);
+  t.set(tessera::kReplyOk, 2, {3, 1});
+  CHECK(raw.paint(types::Color::kRed).status() == Status::kBadMessage);
+  t.set(tessera::kReplyOk, 2, {2, 1});
+  CHECK(raw.paint(types::Color::kRed).value().next == types::Color::kBlue);
+  t.set(static_cast<uint32_t>(types::Error::kTooBig), 0, {});  // not declared by paint
+  CHECK(raw.paint(types::Color::kRed).status() == Status::kBadMessage);
+}
+
+TEST_CASE("types: strings of 0..40 bytes, and too long ones") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  auto empty = client.echo_text(Bytes<40>{});
+  REQUIRE(empty.ok());
+  CHECK(empty.value().size == 0);
+  auto hi = client.echo_text(Bytes<40>::from("hi there"));
+  CHECK(hi.value() == Bytes<40>::from("hi there"));
+  CHECK(client.echo_text(Bytes<40>::from("0123456789012345678901234567890123456789")).error() ==
+        types::Error::kTooBig);
+
+  Bytes<40> oversized = Bytes<40>::from("abc");
+  oversized.size = 99;  // clamped to 40 on the wire
+  CHECK(client.echo_text(oversized).error() == types::Error::kTooBig);
+
+  Message r = dispatch_raw<TS>(impl, types::kLabelEchoText, 6, {41, 0, 0, 0, 0, 0});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+
+  CannedTransport t;
+  types::Client raw(t, 1);
+  t.set(tessera::kReplyOk, 6, {41, 0, 0, 0, 0, 0});
+  CHECK(raw.echo_text(Bytes<40>{}).status() == Status::kBadMessage);
+  t.set(tessera::kReplyOk, 6, {9, 0x0807060504030201ull, 0x09, 0, 0, 0});
+  auto v = raw.echo_text(Bytes<40>{});
+  REQUIRE(v.ok());
+  CHECK(v.value().size == 9);
+  CHECK(v.value().data[0] == 1);
+  CHECK(v.value().data[8] == 9);
+}
+
+TEST_CASE("types: short bytes keep embedded zeros") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  const uint8_t raw_bytes[5] = {0, 7, 0, 9, 9};
+  CHECK(client.short_bytes(Bytes<3>::from(raw_bytes, 5), 4).value() == 3004);
+  CHECK(client.short_bytes(Bytes<3>::from(raw_bytes, 1), 255).value() == 1255);
+  Message r = dispatch_raw<TS>(impl, types::kLabelShortBytes, 3, {4, 0, 0});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  r = dispatch_raw<TS>(impl, types::kLabelShortBytes, 3, {3, 0x000700, 0x100});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  r = dispatch_raw<TS>(impl, types::kLabelShortBytes, 3, {3, 0x000700, 0xff});
+  CHECK(r.info == tessera::make_info(tessera::kReplyOk, 1));
+  CHECK(r.mr[0] == 3255);
+}
+
+TEST_CASE("types: several outputs come back as a Result struct") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  auto s = client.split(0xfedcba9876543210ull);
+  REQUIRE(s.ok());
+  CHECK(s.value().high == 0xfedcba98u);
+  CHECK(s.value().low == 0x76543210u);
+  CHECK(s.value().negative == -1);
+  CHECK(client.split(5).value() == types::SplitResult{0, 5, 0});
+}
+
+TEST_CASE("types: a method without inputs, outputs or errors") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  CHECK(client.nothing().ok());
+  CHECK(impl.nothing_calls == 1);
+  Message r = dispatch_raw<TS>(impl, types::kLabelNothing, 1, {0});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
+  CHECK(impl.nothing_calls == 1);
+}
+
+TEST_CASE("types: every error of a method, a failure Status, and an invalid error") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  CHECK(client.fail(0).ok());
+  CHECK(client.fail(1).error() == types::Error::kRejected);
+  CHECK(client.fail(2).error() == types::Error::kTooBig);
+  auto f = client.fail(3);
+  CHECK(f.status() == Status::kInvalidArgument);
+  CHECK(f.error() == types::Error{});
+  // An implementation returning error 0 is a server bug: answered as a bad message.
+  CHECK(client.fail(4).status() == Status::kBadMessage);
+  Message r = dispatch_raw<TS>(impl, (uint32_t{types::kInterfaceId} << 16) | (types::kMethodCount + 1), 0, {});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
+  r = dispatch_raw<TS>(impl, kv::kLabelGet, 1, {1});
+  CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
+}
+
+TEST_CASE("Outcome and Bytes basics") {
+  Outcome<uint64_t, kv::Error> v = uint64_t{3};
+  CHECK(v.ok());
+  CHECK(v.error() == kv::Error{});
+  Outcome<uint64_t, kv::Error> e = kv::Error::kFull;
+  CHECK_FALSE(e.ok());
+  CHECK(e.error() == kv::Error::kFull);
+  CHECK(e.status() == Status::kOk);
+  auto f = Outcome<void, kv::Error>::failure(Status::kTimeout);
+  CHECK_FALSE(f.ok());
+  CHECK(f.status() == Status::kTimeout);
+  CHECK(Bytes<4>::from("abcdef").size == 4);
+  CHECK(Bytes<4>::from("ab") == Bytes<4>::from("ab\0x", 2));
+  CHECK_FALSE(Bytes<4>::from("ab") == Bytes<4>::from("abc"));
+  CHECK(Bytes<4>::from(static_cast<const char*>(nullptr)).size == 0);
+}
+
+}  // namespace
