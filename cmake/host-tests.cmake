@@ -6,7 +6,8 @@ file(GLOB TESSERA_INTERFACE_FILES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/interfaces/*.yaml ${CMAKE_SOURCE_DIR}/tests/codegen/interfaces/*.yaml)
 set(HOST_GEN ${CMAKE_BINARY_DIR}/host-gen)
 file(GLOB TESSERA_GENERATOR_FILES CONFIGURE_DEPENDS
-  ${CMAKE_SOURCE_DIR}/codegen/*.py ${CMAKE_SOURCE_DIR}/codegen/templates/*)
+  ${CMAKE_SOURCE_DIR}/codegen/*.py ${CMAKE_SOURCE_DIR}/codegen/tessera_codegen/*.py
+  ${CMAKE_SOURCE_DIR}/codegen/templates/*)
 add_custom_command(
   OUTPUT ${HOST_GEN}/interfaces.stamp
   COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} interfaces ${TESSERA_INTERFACE_FILES} --out ${HOST_GEN}

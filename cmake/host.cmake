@@ -47,7 +47,6 @@ ExternalProject_Add(target
   CMAKE_GENERATOR Ninja
   CMAKE_ARGS
     -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/toolchain-x86_64-elf.cmake
-    -DCMAKE_BUILD_TYPE=Release
     -DTESSERA_SYSTEMS=${systems_arg}
     -DTESSERA_GEN_DIRS=${gen_dirs_arg}
   BUILD_ALWAYS ON

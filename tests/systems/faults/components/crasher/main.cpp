@@ -1,9 +1,8 @@
 // crasher: writes to its own read-only text; the kernel must stop it and carry on.
 #include "component.h"
 
-namespace {
-void code_marker() { asm volatile(""); }
-}  // namespace
+// Kept out of line so that its address is in the text segment.
+__attribute__((noinline, used)) void code_marker() { asm volatile(""); }
 
 int main() {
   tessera::log("crasher: writing to my text segment\n");
