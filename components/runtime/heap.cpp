@@ -43,6 +43,14 @@ void Heap::release(void* ptr) {
   Block* b = static_cast<Block*>(ptr) - 1;
   b->used = 0;
   for (Block* n = next(b); n != nullptr && n->used == 0; n = next(b)) b->size += n->size;
+  // Join a free predecessor too, so a fully released heap is one block again. The walk is
+  // linear, which suits the few, long-lived blocks of a component's heap.
+  for (Block* p = first(); p != b; p = next(p)) {
+    if (next(p) == b) {
+      if (p->used == 0) p->size += b->size;
+      break;
+    }
+  }
 }
 
 size_t Heap::free_bytes() const {
