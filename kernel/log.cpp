@@ -5,23 +5,29 @@
 #include "tessera/format.h"
 
 namespace kernel {
-void log(const char* fmt, ...) {
+namespace {
+
+void vlog(const char* fmt, va_list args) {
   char buf[256];
-  va_list args;
-  va_start(args, fmt);
   size_t n = tessera::format(buf, sizeof(buf), fmt, args);
-  va_end(args);
   platform::console_write(buf, n);
 }
 
-void panic(const char* fmt, ...) {
-  char buf[256];
+}  // namespace
+
+void log(const char* fmt, ...) {
   va_list args;
   va_start(args, fmt);
-  size_t n = tessera::format(buf, sizeof(buf), fmt, args);
+  vlog(fmt, args);
   va_end(args);
+}
+
+void panic(const char* fmt, ...) {
   platform::console_write("kernel: PANIC: ", 15);
-  platform::console_write(buf, n);
+  va_list args;
+  va_start(args, fmt);
+  vlog(fmt, args);
+  va_end(args);
   platform::console_write("\n", 1);
   platform::shutdown(kStatusPanic);
 }
