@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kernel/run_queue.h"
+#include "kernel/timer_queue.h"
 
 namespace kernel {
 
@@ -10,6 +11,7 @@ struct Component;
 struct Cpu {
   Thread* current = nullptr;  ///< the thread this CPU runs (in ring 3 or in a system call)
   RunQueue ready;             ///< ready threads other than `current`
+  TimerQueue timers;          ///< threads of this CPU waiting for a deadline
   Component* io_owner = nullptr;  ///< whose I/O port grants are open in this CPU's TSS
   unsigned index = 0;
 };

@@ -29,6 +29,8 @@ inline void enqueue_blocked(Thread* t, ThreadQueue& q, Endpoint* ep, ThreadState
 inline Thread* dequeue(ThreadQueue& q) {
   Thread* t = q.pop_front();
   t->blocked_on = nullptr;
+  // A message beat the receiver's deadline.
+  if (t->timer_queue != nullptr) t->timer_queue->remove(t);
   return t;
 }
 
@@ -91,7 +93,7 @@ Thread* ipc_send(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge) {
   return hand_over(cpu, nullptr);
 }
 
-Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
+Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t deadline) {
   if (!ep->senders.empty()) {
     Thread* sender = dequeue(ep->senders);
     transfer(sender, self, sender->send_badge);
@@ -104,7 +106,35 @@ Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
     return wake(cpu, self, sender);
   }
   enqueue_blocked(self, ep->receivers, ep, ThreadState::kBlockedRecv);
+  if (deadline != TimerQueue::kNever) cpu.timers.insert(self, deadline);
   return hand_over(cpu, nullptr);
+}
+
+Thread* sleep_until(Cpu& cpu, Thread* self, uint64_t deadline) {
+  self->state = ThreadState::kSleeping;
+  cpu.timers.insert(self, deadline);
+  return hand_over(cpu, nullptr);
+}
+
+Thread* expire_timers(Cpu& cpu, uint64_t now) {
+  while (Thread* t = cpu.timers.pop_expired(now)) {
+    Status status = Status::kOk;
+    if (t->state == ThreadState::kBlockedRecv) {
+      t->queue->remove(t);
+      t->blocked_on = nullptr;
+      status = Status::kTimeout;
+    }
+    t->frame->rax = static_cast<uint64_t>(status);
+    t->state = ThreadState::kReady;
+    cpu.ready.enqueue(t);
+  }
+  Thread* self = cpu.current;
+  if (self != nullptr && self->state == ThreadState::kReady &&
+      cpu.ready.highest() > static_cast<int>(self->priority)) {
+    cpu.ready.enqueue(self);
+    return cpu.ready.pop_highest();
+  }
+  return self;
 }
 
 Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
@@ -133,6 +163,7 @@ Status ipc_reply(Cpu& cpu, Thread* self, Thread** next) {
 
 void ipc_abort(Cpu& cpu, Thread* t, Status status) {
   if (t->queue != nullptr) t->queue->remove(t);
+  if (t->timer_queue != nullptr) t->timer_queue->remove(t);
   t->blocked_on = nullptr;
   t->callee = nullptr;
   t->frame->rax = static_cast<uint64_t>(status);
@@ -142,6 +173,7 @@ void ipc_abort(Cpu& cpu, Thread* t, Status status) {
 
 void ipc_detach(Cpu& cpu, Thread* t) {
   if (t->queue != nullptr) t->queue->remove(t);
+  if (t->timer_queue != nullptr) t->timer_queue->remove(t);
   t->blocked_on = nullptr;
   if (t->callee != nullptr) {  // the server must not reply into a dead thread
     t->callee->reply_to = nullptr;

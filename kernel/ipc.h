@@ -14,8 +14,14 @@ namespace kernel {
 Thread* ipc_call(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge);
 /// Sends self's message without waiting for a reply (blocks until it is received).
 Thread* ipc_send(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge);
-/// Takes the first queued message, or blocks until one arrives.
-Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep);
+/// Takes the first queued message, or blocks until one arrives or, when `deadline` is not
+/// TimerQueue::kNever, until the deadline passes (then the receiver gets kTimeout).
+Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t deadline = TimerQueue::kNever);
+/// Blocks self until `deadline`.
+Thread* sleep_until(Cpu& cpu, Thread* self, uint64_t deadline);
+/// Wakes every thread whose deadline is <= now: sleepers with kOk, receivers with kTimeout.
+/// Returns the thread to run next instead of cpu.current if one of them outranks it.
+Thread* expire_timers(Cpu& cpu, uint64_t now);
 /// Replies to self's caller (if any) and then receives from ep.
 Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep);
 /// Replies to self's caller; kNoReplyTarget when there is none.

@@ -11,12 +11,14 @@ namespace kernel {
 struct Component;
 struct Endpoint;
 class ThreadQueue;
+class TimerQueue;
 
 enum class ThreadState : uint8_t {
   kReady,         ///< on a run queue, or running
   kBlockedSend,   ///< queued on an endpoint with a message to deliver
   kBlockedRecv,   ///< queued on an endpoint, waiting for a message
   kBlockedReply,  ///< made a call that was delivered; waits for the reply
+  kSleeping,      ///< waits only for its deadline
   kDead,          ///< its component stopped; never runs again
 };
 
@@ -33,6 +35,12 @@ struct Thread {
   Endpoint* blocked_on = nullptr;  ///< while kBlockedSend/kBlockedRecv
   Thread* reply_to = nullptr;  ///< server side: the caller its next reply goes to
   Thread* callee = nullptr;    ///< caller side, while kBlockedReply: who holds our reply right
+
+  // Deadline (sleep, or a receive with a timeout); valid while in a TimerQueue.
+  uint64_t deadline = 0;
+  Thread* timer_next = nullptr;
+  Thread* timer_prev = nullptr;
+  TimerQueue* timer_queue = nullptr;
 
   // Intrusive membership in exactly one ThreadQueue at a time (run queue or endpoint queue).
   Thread* queue_next = nullptr;

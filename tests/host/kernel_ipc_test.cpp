@@ -169,3 +169,58 @@ TEST_CASE("a caller that dies is forgotten by its server") {
   Thread* next = nullptr;
   CHECK(ipc_reply(w.cpu, server, &next) == Status::kNoReplyTarget);
 }
+
+TEST_CASE("a receive with a deadline times out with kTimeout and leaves the endpoint") {
+  World w;
+  Thread* server = w.thread(0, 50);
+  w.cpu.current = server;
+  CHECK(ipc_recv(w.cpu, server, &w.ep, 1000) == nullptr);
+  CHECK(w.cpu.timers.contains(server));
+  w.cpu.current = nullptr;  // the CPU idles
+  CHECK(expire_timers(w.cpu, 999) == nullptr);
+  CHECK(server->state == ThreadState::kBlockedRecv);
+  expire_timers(w.cpu, 1000);
+  CHECK(server->state == ThreadState::kReady);
+  CHECK(server->frame->rax == static_cast<uint64_t>(Status::kTimeout));
+  CHECK(w.ep.receivers.empty());
+  CHECK(w.cpu.ready.pop_highest() == server);
+}
+
+TEST_CASE("a message before the deadline cancels the timeout") {
+  World w;
+  Thread* server = w.thread(0, 50);
+  Thread* client = w.thread(1, 10);
+  ipc_recv(w.cpu, server, &w.ep, 1000);
+  w.cpu.current = client;
+  CHECK(ipc_call(w.cpu, client, &w.ep, 4) == server);
+  CHECK_FALSE(w.cpu.timers.contains(server));
+  CHECK(server->frame->rax == 0);
+  CHECK(w.cpu.timers.empty());
+}
+
+TEST_CASE("sleepers wake in deadline order; a higher-priority one preempts") {
+  World w;
+  Thread* low = w.thread(0, 10);
+  Thread* high = w.thread(1, 90);
+  Thread* runner = w.thread(2, 50);
+  w.cpu.current = low;
+  CHECK(sleep_until(w.cpu, low, 200) == nullptr);
+  w.cpu.current = high;
+  CHECK(sleep_until(w.cpu, high, 300) == nullptr);
+  w.cpu.current = runner;
+  CHECK(expire_timers(w.cpu, 250) == runner);  // low woke but does not outrank runner
+  CHECK(low->state == ThreadState::kReady);
+  CHECK(low->frame->rax == 0);
+  CHECK(expire_timers(w.cpu, 300) == high);  // high outranks runner: switch
+  CHECK(w.cpu.ready.contains(runner));
+  CHECK(w.cpu.ready.contains(low));
+}
+
+TEST_CASE("a stopped sleeper leaves the timer queue") {
+  World w;
+  Thread* t = w.thread(0, 10);
+  sleep_until(w.cpu, t, 50);
+  ipc_detach(w.cpu, t);
+  CHECK(w.cpu.timers.empty());
+  CHECK(t->state == ThreadState::kDead);
+}
