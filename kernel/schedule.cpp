@@ -2,6 +2,7 @@
 #include "kernel/kernel_state.h"
 #include "kernel/ipc.h"
 #include "kernel/log.h"
+#include "kernel/scheduler.h"
 
 namespace kernel {
 
@@ -34,6 +35,7 @@ void switch_to(Cpu& cpu, Thread* next) {
   // Only components with grants pay for the bitmap update.
   if (next->component->ioport_count > 0 || cpu.io_owner != nullptr) switch_io_ports(cpu, next->component);
   cpu.current = next;
+  start_slice(cpu);
   platform::switch_context(prev->context, next->context, next->component->space);
 }
 
