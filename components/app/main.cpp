@@ -104,6 +104,16 @@ int main() {
                static_cast<unsigned>(ungranted), static_cast<unsigned>(empty));
   check(ungranted == tessera::Status::kInvalidSlot, "slot 30 is kInvalidSlot");
   check(empty == tessera::Status::kEmptySlot, "slot 0 is kEmptySlot");
+  // A method kv does not have: its server skeleton must answer with a protocol error.
+  tessera::Message odd;
+  odd.info = tessera::make_info((uint32_t{ifc::kInterfaceId} << 16) | 0xff, 0);
+  tessera::Status odd_status = tessera::sys::call(app::caps::kKv, odd);
+  bool unknown = odd_status == tessera::Status::kOk &&
+                 tessera::info_label(odd.info) ==
+                     tessera::kReplyProtocolError + static_cast<uint32_t>(tessera::Status::kUnknownMethod);
+  tessera::log("app: kv call with an unknown method -> %s\n", unknown ? "unknown_method" : "something else");
+  check(unknown, "unknown method is refused by the server");
+
   got = kv.get(1);
   check(got.ok() && got.value() == 101, "kv still answers after the bad calls");
 
