@@ -73,7 +73,7 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
       !table_fits(h->caps_offset, h->cap_count, sizeof(Cap), 8, total) ||
       !table_fits(h->ioports_offset, h->ioport_count, sizeof(IoPortRange), 8, total))
     return Status::kInvalidArgument;
-  if (h->component_count == 0 || h->cpus == 0) return Status::kInvalidArgument;
+  if (h->component_count == 0 || h->cpus == 0 || h->cpus > 64) return Status::kInvalidArgument;
 
   BootSpec spec;
   spec.header_ = h;
@@ -87,6 +87,10 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
     if (c.priority > 255 || c.cap_slots == 0 || c.stack_pages == 0) return Status::kInvalidArgument;
     if (c.cpu < -1 || (c.cpu >= 0 && static_cast<uint32_t>(c.cpu) >= h->cpus))
       return Status::kInvalidArgument;
+    // The affinity names only CPUs of the description, at least one; a pin is exactly its CPU.
+    uint64_t all_cpus = h->cpus >= 64 ? ~uint64_t{0} : (uint64_t{1} << h->cpus) - 1;
+    if (c.affinity == 0 || (c.affinity & ~all_cpus) != 0) return Status::kInvalidArgument;
+    if (c.cpu >= 0 && c.affinity != uint64_t{1} << c.cpu) return Status::kInvalidArgument;
     if (c.cap_first > h->cap_count || h->cap_count - c.cap_first < c.cap_count)
       return Status::kInvalidArgument;
     if (c.ioport_first > h->ioport_count || h->ioport_count - c.ioport_first < c.ioport_count)

@@ -164,6 +164,7 @@ class Component:
     uses: list = field(default_factory=list)  # [Use]
     ioports: list = field(default_factory=list)  # [(base, count)]
     shutdown: bool = False
+    affinity: list = field(default_factory=list)  # CPUs it may run on; [] = all (or its pin)
     endpoint: int = -1  # index of its endpoint, providers only
 
     @property

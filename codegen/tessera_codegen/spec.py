@@ -2,17 +2,17 @@
 import struct
 
 MAGIC = b"TESSPEC1"
-VERSION = 1
+VERSION = 2
 FLAG_SHUTDOWN_ON_EXIT = 1
 CAP_ENDPOINT = 1
 RIGHT_SEND, RIGHT_RECV, RIGHT_GRANT = 1, 2, 4
 PAGE = 4096
 
 HEADER = struct.Struct("<8s10I")
-COMPONENT = struct.Struct("<32sIiIIIIIIII")
+COMPONENT = struct.Struct("<32sIiIIIIIIIIQ")
 CAP = struct.Struct("<IHHIIQ")
 IOPORT = struct.Struct("<HHI")
-assert HEADER.size == 48 and COMPONENT.size == 72 and CAP.size == 24 and IOPORT.size == 8
+assert HEADER.size == 48 and COMPONENT.size == 80 and CAP.size == 24 and IOPORT.size == 8
 
 
 def caps_of(comp):
@@ -25,6 +25,14 @@ def caps_of(comp):
     return caps
 
 
+def affinity_mask(comp, cpus):
+    """Bit n set when the component may run on CPU n."""
+    if comp.cpu >= 0:
+        return 1 << comp.cpu
+    chosen = comp.affinity or range(cpus)
+    return sum(1 << n for n in chosen)
+
+
 def build(system):
     """The spec's bytes: header, then components, caps and I/O port ranges."""
     comps, caps, ports = [], [], []
@@ -34,7 +42,7 @@ def build(system):
         assert len(name) < 32
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
                                     len(caps), len(own_caps), len(ports), len(c.ioports),
-                                    FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0))
+                                    FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus)))
         caps.extend(CAP.pack(slot, typ, rights, obj, 0, badge) for slot, typ, rights, obj, badge in own_caps)
         ports.extend(IOPORT.pack(base, count, 0)
                      for base, count in c.ioports)

@@ -12,7 +12,7 @@ from .yamlload import load
 PAGE = 4096
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
-COMPONENT_KEYS_OPTIONAL = ["cpu", "stack", "memory", "provides", "uses", "ioports", "on_exit"]
+COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "provides", "uses", "ioports", "on_exit"]
 MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
 
@@ -66,6 +66,31 @@ class _Resolver:
                     self.diag.extend(e.problems)
             self.cache[name] = ifc
         return self.cache[name]
+
+
+def _check_affinity(diag, b, cpus):
+    """`affinity: [cpu, ...]`: a non-empty set of CPUs of the system; not together with `cpu`."""
+    node = b["affinity"]
+    if "cpu" in b:
+        diag.error(node, "a component has either 'cpu' (a pin) or 'affinity' (a set), not both")
+        return []
+    if not schema.check_list(diag, node, "affinity"):
+        return []
+    if not node.value:
+        diag.error(node, "affinity must name at least one CPU")
+        return []
+    chosen = []
+    for item in node.value:
+        n = schema.check_int(diag, item, "affinity cpu", -(2 ** 31), 2 ** 31)
+        if n is None:
+            continue
+        if cpus is not None and not 0 <= n < cpus:
+            diag.error(item, f"cpu {n} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
+        elif n in chosen:
+            diag.error(item, f"cpu {n} is named twice in affinity")
+        else:
+            chosen.append(n)
+    return sorted(chosen)
 
 
 def _check_ioports(diag, node, cname):
@@ -142,6 +167,7 @@ def load_system(path):
                 cpu = schema.check_int(diag, b["cpu"], "cpu", -(2 ** 31), 2 ** 31)
                 if cpu is not None and cpus is not None and not 0 <= cpu < cpus:
                     diag.error(b["cpu"], f"cpu {cpu} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
+            affinity = _check_affinity(diag, b, cpus) if "affinity" in b else []
             stack = parse_size(diag, b["stack"], "stack", PAGE, 1024 * 1024) if "stack" in b else 16 * 1024
             memory = parse_size(diag, b["memory"], "memory", 0, 64 * 1024 * 1024) if "memory" in b else 64 * 1024
             provides = []
@@ -159,7 +185,8 @@ def load_system(path):
                 shutdown = oe == "shutdown"
             comp = Component(name=cname, index=len(comps), source=source, source_abs=source_abs,
                              priority=priority, cpu=cpu, stack=stack, memory=memory,
-                             provides=[i for i, _ in provides], ioports=ioports, shutdown=shutdown)
+                             provides=[i for i, _ in provides], ioports=ioports, shutdown=shutdown,
+                             affinity=affinity)
             comps.append((comp, body, b.get("uses")))
 
     # on_exit: shutdown at most once.

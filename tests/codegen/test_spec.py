@@ -6,7 +6,7 @@ import pytest
 from conftest import run_gen
 
 HEADER = struct.Struct("<8s10I")
-COMPONENT = struct.Struct("<32sIiIIIIIIII")
+COMPONENT = struct.Struct("<32sIiIIIIIIIIQ")
 CAP = struct.Struct("<IHHIIQ")
 IOPORT = struct.Struct("<HHI")
 SEND, RECV, GRANT = 1, 2, 4
@@ -15,15 +15,16 @@ SEND, RECV, GRANT = 1, 2, 4
 def decode(data):
     h = HEADER.unpack_from(data, 0)
     magic, version, total, cpus, ncomp, nendp, ncaps, nports, comp_off, caps_off, ports_off = h
-    assert magic == b"TESSPEC1" and version == 1 and total == len(data)
-    assert comp_off == 48 and caps_off == comp_off + 72 * ncomp and ports_off == caps_off + 24 * ncaps
+    assert magic == b"TESSPEC1" and version == 2 and total == len(data)
+    assert comp_off == 48 and caps_off == comp_off + 80 * ncomp and ports_off == caps_off + 24 * ncaps
     assert total == ports_off + 8 * nports
     comps = []
     for i in range(ncomp):
-        f = COMPONENT.unpack_from(data, comp_off + 72 * i)
+        f = COMPONENT.unpack_from(data, comp_off + 80 * i)
         comps.append({"name": f[0].rstrip(b"\0").decode(), "priority": f[1], "cpu": f[2], "stack_pages": f[3],
                       "heap_pages": f[4], "cap_slots": f[5], "cap_first": f[6], "cap_count": f[7],
-                      "ioport_first": f[8], "ioport_count": f[9], "flags": f[10]})
+                      "ioport_first": f[8], "ioport_count": f[9], "flags": f[10],
+                      "affinity": f[11]})
         assert f[0].endswith(b"\0")
     caps = [CAP.unpack_from(data, caps_off + 24 * i) for i in range(ncaps)]
     ports = [IOPORT.unpack_from(data, ports_off + 8 * i) for i in range(nports)]
@@ -54,6 +55,7 @@ def test_default_system(tmp_path):
     assert caps_of(s, "kv") == [(1, 1, RECV, 1, 0), (2, 1, SEND | GRANT, 0, 2)]
     assert caps_of(s, "app") == [(1, 1, SEND | GRANT, 1, 3), (2, 1, SEND | GRANT, 0, 3)]
     assert [c["flags"] for c in s["components"]] == [0, 0, 1]
+    assert [c["affinity"] for c in s["components"]] == [0b1, 0b1, 0b1]  # all pinned to CPU 0
     assert s["ports"] == [(0x3F8, 8, 0)]
     assert (console["ioport_first"], console["ioport_count"]) == (0, 1)
     assert (kv["ioport_count"], app["ioport_count"]) == (0, 0)
@@ -123,3 +125,14 @@ def test_spec_is_stable(yaml, tmp_path):
     b = spec_of(yaml, tmp_path / "b")
     assert a == b
     assert (tmp_path / "a" / "system.spec").read_bytes() == (tmp_path / "b" / "system.spec").read_bytes()
+
+
+def test_affinity_masks(tmp_path):
+    (tmp_path / "src").mkdir()
+    yaml = tmp_path / "aff.yaml"
+    yaml.write_text("system: aff\ncpus: 4\ncomponents:\n"
+                    "  pinned: {source: src, priority: 1, cpu: 2}\n"
+                    "  some: {source: src, priority: 1, affinity: [3, 1]}\n"
+                    "  any: {source: src, priority: 1}\n")
+    s = spec_of(str(yaml), tmp_path / "out")
+    assert [(c["cpu"], c["affinity"]) for c in s["components"]] == [(2, 0b0100), (-1, 0b1010), (-1, 0b1111)]

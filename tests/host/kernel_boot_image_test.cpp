@@ -57,6 +57,7 @@ Component component(const char* name, uint32_t cap_first, uint32_t cap_count, ui
   c.cap_slots = slots;
   c.cap_first = cap_first;
   c.cap_count = cap_count;
+  c.affinity = 1;
   return c;
 }
 
@@ -126,6 +127,26 @@ TEST_CASE("malformed specs are refused") {
   SUBCASE("cpu beyond the description's cpus") {
     SpecBuilder b = demo();
     b.components[0].cpu = 1;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("affinity naming a CPU the description lacks") {
+    SpecBuilder b = demo();
+    b.components[0].affinity = 0b10;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("empty affinity") {
+    SpecBuilder b = demo();
+    b.components[0].affinity = 0;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("pin and affinity disagree") {
+    SpecBuilder b = demo();
+    b.header.cpus = 2;
+    b.components[0].cpu = 0;
+    b.components[0].affinity = 0b10;
     auto words = b.build();
     CHECK(parse(words) == Status::kInvalidArgument);
   }

@@ -26,7 +26,7 @@ static_assert(sizeof(ImageEntry) == 64);
 
 // ---- system.spec ---------------------------------------------------------------------------
 inline constexpr char kSpecMagic[8] = {'T', 'E', 'S', 'S', 'P', 'E', 'C', '1'};
-inline constexpr uint32_t kSpecVersion = 1;
+inline constexpr uint32_t kSpecVersion = 2;
 
 struct Header {
   char magic[8];               ///< kSpecMagic
@@ -58,8 +58,9 @@ struct Component {
   uint32_t ioport_first;  ///< its I/O port grants are IoPortRange[ioport_first ..)
   uint32_t ioport_count;
   uint32_t flags;         ///< kFlag*
+  uint64_t affinity;      ///< CPUs its threads may run on, bit n = CPU n; 1 << cpu when pinned
 };
-static_assert(sizeof(Component) == 72);
+static_assert(sizeof(Component) == 80);
 
 struct Cap {
   uint32_t slot;    ///< index in the component's cap table
