@@ -16,17 +16,19 @@ HEADER = struct.Struct("<8sII")
 ENTRY = struct.Struct("<48sQQ")
 SPEC_HEADER = struct.Struct("<8sIIIIIIIIII")
 SPEC_COMPONENT_NAME = 32
-SPEC_COMPONENT_SIZE = 80
 ALIGN = 4096
 
 
 def component_names(spec):
-    magic, _version, _total, _cpus, count, _eps, _caps, _io, comp_off, _c, _i = SPEC_HEADER.unpack_from(spec)
+    magic, _version, _total, _cpus, count, _eps, _caps, _io, comp_off, caps_off, _i = SPEC_HEADER.unpack_from(spec)
     if magic != b"TESSPEC1":
         raise SystemExit("pack_image: not a Tessera boot spec")
     names = []
+    # Components are the records between their offset and the caps' (the record size
+    # depends on the spec version; the names lead every version's record).
+    record = (caps_off - comp_off) // count if count else 0
     for i in range(count):
-        raw = spec[comp_off + i * SPEC_COMPONENT_SIZE:][:SPEC_COMPONENT_NAME]
+        raw = spec[comp_off + i * record:][:SPEC_COMPONENT_NAME]
         names.append(raw.split(b"\0", 1)[0].decode())
     return names
 

@@ -4,7 +4,9 @@
 #include "kernel/boot_image.h"
 #include "kernel/elf.h"
 #include "kernel/kernel_state.h"
+#include "kernel/lock.h"
 #include "kernel/log.h"
+#include "kernel/placement.h"
 
 namespace kernel {
 namespace {
@@ -24,6 +26,13 @@ T* boot_new(size_t count) {
   T* objects = static_cast<T*>(platform::phys_to_virt(phys));
   for (size_t i = 0; i < count; ++i) new (&objects[i]) T();
   return objects;
+}
+
+/// A fresh kernel stack; returns its (16-byte aligned) top, or 0 when out of memory.
+uint64_t kernel_stack() {
+  uint64_t phys = platform::alloc_frames(kKernelStackPages);
+  if (phys == 0) return 0;
+  return reinterpret_cast<uint64_t>(platform::phys_to_virt(phys)) + kKernelStackPages * kPageSize;
 }
 
 /// Maps [vaddr, vaddr+bytes) with fresh frames, copying `file` bytes at the start.
@@ -88,18 +97,57 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
                  platform::MapFlags{true, true, false}))
     return false;
 
+  // Every thread the quota allows gets its kernel stack now; creating one later only
+  // takes the next.
+  c.priority = static_cast<uint8_t>(sc.priority);
+  c.affinity = sc.affinity;
+  c.thread_quota = sc.thread_quota;
+  c.threads = boot_new<Thread>(c.thread_quota);
+  for (uint32_t i = 0; i < c.thread_quota; ++i) {
+    uint64_t top = kernel_stack();
+    if (top == 0) return false;
+    c.threads[i].context.kernel_stack_top = top;
+  }
   c.thread_count = 1;
-  c.threads = boot_new<Thread>(1);
+  c.live_threads = 1;
   Thread* t = &c.threads[0];
   t->component = &c;
-  t->priority = static_cast<uint8_t>(sc.priority);
-  uint64_t stack_phys = platform::alloc_frames(kKernelStackPages);
-  if (stack_phys == 0) return false;
-  auto top = reinterpret_cast<uint64_t>(platform::phys_to_virt(stack_phys)) + kKernelStackPages * kPageSize;
+  t->priority = c.priority;
+  const uint64_t top = t->context.kernel_stack_top;
   t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));
   platform::prepare_user_thread(t->context, top, img.entry, tessera::layout::kStackTop,
                                 tessera::layout::kHeapBase, heap_bytes, index);
   return true;
+}
+
+/// Places a component's first thread on a CPU of its affinity set and queues it there.
+void place_first_thread(Component& c, const spec::Component& sc) {
+  KernelState& k = state();
+  unsigned load[kMaxCpus];
+  for (uint32_t i = 0; i < k.cpu_count; ++i) load[i] = k.cpus[i].threads;
+  Cpu& home = k.cpus[place_thread(c.affinity, load, k.cpu_count)];
+  if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
+    log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu,
+        k.cpu_count, home.index);
+  Thread* t = &c.threads[0];
+  t->cpu = &home;
+  ++home.threads;
+  home.ready.enqueue(t);
+}
+
+/// Each CPU's state and idle thread.
+void make_cpus() {
+  KernelState& k = state();
+  k.cpu_count = platform::cpu_count();
+  if (k.cpu_count > kMaxCpus) k.cpu_count = kMaxCpus;
+  k.cpus = boot_new<Cpu>(k.cpu_count);
+  Thread* idle = boot_new<Thread>(k.cpu_count);
+  for (uint32_t i = 0; i < k.cpu_count; ++i) {
+    k.cpus[i].index = i;
+    uint64_t top = kernel_stack();
+    if (top == 0) panic("out of memory for the idle threads");
+    make_idle_thread(k.cpus[i], idle[i], top);
+  }
 }
 
 }  // namespace
@@ -113,8 +161,11 @@ void main(const BootModule& module) {
   if (!parsed.ok()) panic("system.spec is missing or malformed");
   const BootSpec& bs = parsed.value();
 
+  // Held until the first thread runs; the other CPUs wait for it in secondary_main.
+  kernel_lock().acquire();
   KernelState& k = state();
-  Cpu& cpu = k.boot_cpu;
+  make_cpus();
+  Cpu& cpu = k.cpus[0];
   platform::set_cpu_data(&cpu);
   k.endpoint_count = bs.header().endpoint_count;
   k.endpoints = boot_new<Endpoint>(k.endpoint_count);
@@ -125,21 +176,20 @@ void main(const BootModule& module) {
   for (uint32_t i = 0; i < k.component_count; ++i) {
     Component& c = k.components[i];
     if (load(c, i, bs.component(i), bs, image.value())) {
-      cpu.ready.enqueue(&c.threads[0]);
+      place_first_thread(c, bs.component(i));
       ++started;
-      log("kernel: component %s: priority %u, %u cap slots\n", c.name, bs.component(i).priority,
-          c.caps.size());
+      log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority,
+          c.caps.size(), c.threads[0].cpu->index);
     } else {
       log("kernel: component %s was not started\n", bs.component(i).name);
       stop_component(cpu, &c, kStatusFault);
     }
   }
-  log("kernel: %u of %u components started\n", started, k.component_count);
+  log("kernel: %u of %u components started on %u CPUs\n", started, k.component_count, k.cpu_count);
+  if (started == 0) panic("no component could be started");
+  platform::release_secondary_cpus();
   Thread* first = cpu.ready.pop_highest();
-  if (first == nullptr) panic("no component could be started");
-  cpu.current = first;
-  switch_io_ports(cpu, first->component);
-  platform::start_first(first->context, first->component->space);
+  start_on(cpu, first != nullptr ? first : cpu.idle);
 }
 
 }  // namespace kernel

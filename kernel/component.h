@@ -16,8 +16,12 @@ struct Component {
   uint32_t flags = 0;  ///< spec::kFlag*
   platform::AddressSpace space;
   CapTable caps;
-  Thread* threads = nullptr;  ///< threads[0 .. thread_count)
-  uint32_t thread_count = 0;
+  uint8_t priority = 0;
+  uint64_t affinity = 1;      ///< CPUs its threads may be placed on (bit n = CPU n)
+  Thread* threads = nullptr;  ///< threads[0 .. thread_quota), created in order
+  uint32_t thread_count = 0;  ///< threads created so far (threads[0 .. thread_count))
+  uint32_t thread_quota = 1;  ///< the most it may create, counting the first
+  uint32_t live_threads = 0;  ///< created and not exited
   const tessera::spec::IoPortRange* ioports = nullptr;
   uint32_t ioport_count = 0;
   bool stopped = false;

@@ -1,4 +1,5 @@
-// Per-CPU scheduling state. Invariant: touched only by its own CPU.
+// Per-CPU scheduling state. Invariant: touched only with the kernel lock held (kernel/lock.h);
+// another CPU may queue a thread here and then interrupts this CPU (send_reschedule).
 #pragma once
 
 #include "kernel/run_queue.h"
@@ -10,11 +11,18 @@ struct Component;
 
 struct Cpu {
   Thread* current = nullptr;  ///< the thread this CPU runs (in ring 3 or in a system call)
-  RunQueue ready;             ///< ready threads other than `current`
+  Thread* idle = nullptr;     ///< runs when nothing else can; never queued
+  RunQueue ready;             ///< ready threads of this CPU other than `current`
   TimerQueue timers;          ///< threads of this CPU waiting for a deadline
   unsigned slice_left = 0;     ///< timer ticks before `current` goes behind its equals
   Component* io_owner = nullptr;  ///< whose I/O port grants are open in this CPU's TSS
   unsigned index = 0;
+  unsigned threads = 0;       ///< threads placed here (for balancing)
 };
+
+/// The priority `t` runs at on `cpu`: the idle thread (or no thread) is below every priority.
+inline int run_priority(const Cpu& cpu, const Thread* t) {
+  return t == nullptr || t == cpu.idle ? -1 : static_cast<int>(t->priority);
+}
 
 }  // namespace kernel

@@ -46,22 +46,50 @@ inline Thread* deliver_reply(Thread* server) {
 
 inline Thread* next_from_queue(Cpu& cpu) { return cpu.ready.pop_highest(); }
 
+inline bool is_remote(const Cpu& cpu, const Thread* t) { return t->cpu != &cpu; }
+
 }  // namespace
+
+void make_ready(Cpu& cpu, Thread* t) {
+  if (!is_remote(cpu, t)) {
+    cpu.ready.enqueue(t);
+    return;
+  }
+  Cpu& home = *t->cpu;
+  home.ready.enqueue(t);
+  // Only a thread that should preempt what its CPU runs is worth an interrupt; an equal
+  // waits for the slice to end there. The interrupt is taken once that CPU has interrupts
+  // on again, after this CPU lets go of the lock, so the wake-up cannot be lost.
+  if (static_cast<int>(t->priority) > run_priority(home, home.current)) platform::send_reschedule(home.index);
+}
 
 Thread* hand_over(Cpu& cpu, Thread* candidate) {
   if (candidate != nullptr) {
-    if (static_cast<int>(candidate->priority) >= cpu.ready.highest()) return candidate;
-    cpu.ready.enqueue(candidate);
+    if (!is_remote(cpu, candidate) && static_cast<int>(candidate->priority) >= cpu.ready.highest())
+      return candidate;
+    make_ready(cpu, candidate);
   }
   return next_from_queue(cpu);
 }
 
 Thread* wake(Cpu& cpu, Thread* self, Thread* t) {
-  if (t->priority > self->priority) {
+  if (!is_remote(cpu, t) && t->priority > self->priority) {
     cpu.ready.enqueue(self);
     return t;
   }
-  cpu.ready.enqueue(t);
+  make_ready(cpu, t);
+  return self;
+}
+
+Thread* preempt_check(Cpu& cpu) {
+  Thread* self = cpu.current;
+  if (self == nullptr) return nullptr;
+  if (self->state == ThreadState::kDead) return next_from_queue(cpu);
+  if (self != cpu.idle && self->state != ThreadState::kReady) return self;
+  if (cpu.ready.highest() > run_priority(cpu, self)) {
+    if (self != cpu.idle) cpu.ready.enqueue(self);
+    return next_from_queue(cpu);
+  }
   return self;
 }
 
@@ -126,15 +154,9 @@ Thread* expire_timers(Cpu& cpu, uint64_t now) {
     }
     t->frame->rax = static_cast<uint64_t>(status);
     t->state = ThreadState::kReady;
-    cpu.ready.enqueue(t);
+    make_ready(cpu, t);
   }
-  Thread* self = cpu.current;
-  if (self != nullptr && self->state == ThreadState::kReady &&
-      cpu.ready.highest() > static_cast<int>(self->priority)) {
-    cpu.ready.enqueue(self);
-    return cpu.ready.pop_highest();
-  }
-  return self;
+  return preempt_check(cpu);
 }
 
 Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
@@ -147,7 +169,7 @@ Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
   }
   Thread* next = ipc_recv(cpu, self, ep);  // takes a queued message; self stays runnable
   if (next != self) {
-    cpu.ready.enqueue(caller);
+    make_ready(cpu, caller);
     return next;
   }
   return wake(cpu, self, caller);
@@ -168,7 +190,7 @@ void ipc_abort(Cpu& cpu, Thread* t, Status status) {
   t->callee = nullptr;
   t->frame->rax = static_cast<uint64_t>(status);
   t->state = ThreadState::kReady;
-  cpu.ready.enqueue(t);
+  make_ready(cpu, t);
 }
 
 void ipc_detach(Cpu& cpu, Thread* t) {

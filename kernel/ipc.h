@@ -2,6 +2,7 @@
 // Callers have already decoded and checked the caps; nothing here can fail.
 // Each operation returns the thread that should run next on this CPU: `self` to go on,
 // another thread to switch to directly, or nullptr when this CPU has nothing left to run.
+// A thread of another CPU that becomes ready is queued there (make_ready).
 #pragma once
 
 #include "kernel/cpu.h"
@@ -34,8 +35,16 @@ void ipc_detach(Cpu& cpu, Thread* t);
 /// Marks ep dead and fails everyone queued on it with kPeerDied.
 void endpoint_kill(Cpu& cpu, Endpoint* ep);
 
-/// Self stops running (blocked or dead): the next thread to run, favouring `candidate`
-/// (just made ready, not queued) when no queued thread has a higher priority.
+/// Queues ready thread `t` on its own CPU; when that is another CPU and t outranks what it
+/// runs, interrupts it (platform::send_reschedule).
+void make_ready(Cpu& cpu, Thread* t);
+/// The thread cpu should run now instead of cpu.current: a queued thread that outranks it,
+/// the next one when current is dead, or current itself.
+Thread* preempt_check(Cpu& cpu);
+
+/// Self stops running (blocked or dead): the next thread to run here, favouring `candidate`
+/// (just made ready, not queued) when it lives on this CPU and no queued thread has a
+/// higher priority; nullptr when only the idle thread is left.
 Thread* hand_over(Cpu& cpu, Thread* candidate);
 /// `t` became ready while `self` keeps running: queue it, or preempt self if t outranks it.
 Thread* wake(Cpu& cpu, Thread* self, Thread* t);

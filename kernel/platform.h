@@ -68,6 +68,29 @@ void set_io_ports(uint16_t base, uint16_t count, bool allow);
 void* cpu_data();
 void set_cpu_data(void* data);
 
+// ---- CPUs, time and interrupts ------------------------------------------------------------
+/// CPUs running the kernel, numbered 0 (the bootstrap processor) to cpu_count() - 1.
+unsigned cpu_count();
+unsigned cpu_index();
+/// Nanoseconds since boot (the same clock on every CPU).
+uint64_t now_ns();
+/// Interrupts `cpu`, which then calls kernel::reschedule_interrupt.
+void send_reschedule(unsigned cpu);
+/// Lets the other CPUs enter kernel::secondary_main, and starts this CPU's tick.
+void release_secondary_cpus();
+/// Enables interrupts, halts until one has been handled, and disables them again.
+void wait_for_interrupt();
+/// Sets up a kernel thread: the first switch to it calls entry() on the stack below
+/// `stack_top`, in ring 0 with interrupts off. entry never returns.
+void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*entry)());
+
+/// After mappings of `as` changed: no CPU keeps a stale translation. Returns when every CPU
+/// has flushed. Called with the kernel lock held; the others flush from an interrupt or from
+/// poll_remote_requests while they wait for the lock.
+void flush_tlb(const AddressSpace& as);
+/// Carries out requests other CPUs made of this one (TLB flushes); safe without the lock.
+void poll_remote_requests();
+
 }  // namespace platform
 
 // ---- calls from the platform into the portable kernel -------------------------------------
@@ -82,6 +105,15 @@ struct BootModule {
 /// The platform has set up the CPU, serial, paging with a direct map, the frame allocator
 /// and system call entry; `image` is the boot module holding system.img.
 [[noreturn]] void main(const BootModule& image);
+
+/// An application processor, once release_secondary_cpus was called: runs threads.
+[[noreturn]] void secondary_main();
+/// The scheduler tick on this CPU (interrupts off, from ring 3 or from the idle thread).
+void timer_interrupt();
+/// Another CPU made a thread of this CPU ready (see platform::send_reschedule).
+void reschedule_interrupt();
+/// A new thread's first instructions run this before they drop to ring 3.
+extern "C" void thread_first_run();
 
 struct SyscallFrame;
 /// Called by the syscall entry stub with the caller's saved registers; returns to the user

@@ -25,18 +25,41 @@ void switch_io_ports(Cpu& cpu, Component* to) {
   }
 }
 
+namespace {
+
+/// True when no CPU but `cpu` (about to idle) runs a thread, and nothing is queued or
+/// waiting for a deadline anywhere: no thread can ever become ready again.
+bool system_idle(const Cpu& cpu) {
+  const KernelState& k = state();
+  for (uint32_t i = 0; i < k.cpu_count; ++i) {
+    const Cpu& c = k.cpus[i];
+    if (!c.ready.empty() || !c.timers.empty()) return false;
+    if (&c != &cpu && c.current != nullptr && c.current != c.idle) return false;
+  }
+  return true;
+}
+
+/// The idle thread keeps whatever address space is loaded (root 0 = no change).
+const platform::AddressSpace kKeepSpace{};
+
+}  // namespace
+
 void switch_to(Cpu& cpu, Thread* next) {
   if (next == nullptr) {
-    log("kernel: no component can run any more; powering off\n");
-    platform::shutdown(kStatusIdle);
+    if (system_idle(cpu)) {
+      log("kernel: no component can run any more; powering off\n");
+      platform::shutdown(kStatusIdle);
+    }
+    next = cpu.idle;
   }
   Thread* prev = cpu.current;
   if (next == prev) return;
-  // Only components with grants pay for the bitmap update.
-  if (next->component->ioport_count > 0 || cpu.io_owner != nullptr) switch_io_ports(cpu, next->component);
+  Component* to = next->component;
+  // Only components with grants pay for the bitmap update; the idle thread needs none.
+  if (to != nullptr && (to->ioport_count > 0 || cpu.io_owner != nullptr)) switch_io_ports(cpu, to);
   cpu.current = next;
   start_slice(cpu);
-  platform::switch_context(prev->context, next->context, next->component->space);
+  platform::switch_context(prev->context, next->context, to != nullptr ? to->space : kKeepSpace);
 }
 
 void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
@@ -44,8 +67,12 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
   c->stopped = true;
   for (uint32_t i = 0; i < c->thread_count; ++i) {
     Thread* t = &c->threads[i];
-    if (cpu.ready.contains(t)) cpu.ready.remove(t);
+    if (t->state == ThreadState::kDead) continue;
+    Cpu& home = t->cpu != nullptr ? *t->cpu : cpu;
+    if (home.ready.contains(t)) home.ready.remove(t);
     ipc_detach(cpu, t);
+    // Running on another CPU: that CPU switches away when it sees the thread dead.
+    if (&home != &cpu && home.current == t) platform::send_reschedule(home.index);
   }
   KernelState& k = state();
   for (uint32_t e = 0; e < k.endpoint_count; ++e)

@@ -8,7 +8,7 @@ namespace kernel {
 Thread* scheduler_tick(Cpu& cpu, uint64_t now) {
   Thread* next = expire_timers(cpu, now);
   Thread* self = cpu.current;
-  if (next != self || self == nullptr || self->state != ThreadState::kReady) return next;
+  if (next != self || self == nullptr || self == cpu.idle || self->state != ThreadState::kReady) return next;
   if (cpu.slice_left > 1) {
     --cpu.slice_left;
     return self;

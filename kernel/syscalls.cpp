@@ -1,7 +1,9 @@
 // System call dispatch: decode (caps, rights, arguments: the only part that fails), then invoke.
 #include "kernel/ipc.h"
 #include "kernel/kernel_state.h"
+#include "kernel/lock.h"
 #include "kernel/log.h"
+#include "kernel/placement.h"
 #include "kernel/user_memory.h"
 
 namespace kernel {
@@ -34,21 +36,56 @@ Status debug_write(Thread* self, uint64_t addr, uint64_t length) {
   return Status::kOk;
 }
 
-[[noreturn]] void exit_current(Cpu& cpu, uint32_t status) {
-  stop_component(cpu, cpu.current->component, status);
+[[noreturn]] void leave_dead(Cpu& cpu) {
   switch_to(cpu, hand_over(cpu, nullptr));
   panic("a stopped thread was resumed");
 }
 
-}  // namespace
+[[noreturn]] void exit_current(Cpu& cpu, uint32_t status) {
+  stop_component(cpu, cpu.current->component, status);
+  leave_dead(cpu);
+}
 
-extern "C" void syscall_dispatch(SyscallFrame* f) {
-  Cpu& cpu = this_cpu();
-  Thread* self = cpu.current;
+[[noreturn]] void thread_exit(Cpu& cpu, Thread* self) {
+  Component* c = self->component;
+  if (c->live_threads <= 1) exit_current(cpu, 0);
+  --c->live_threads;
+  --cpu.threads;
+  ipc_detach(cpu, self);
+  leave_dead(cpu);
+}
+
+constexpr uint64_t kNsPerMs = 1'000'000;
+constexpr uint64_t kMaxTimeoutMs = 1ull << 40;  // about 35 years: anything longer is a mistake
+
+/// Starts thread `id` of self's component at `entry` with `stack_top`; it runs like the
+/// first thread, on a CPU of the component's affinity set.
+Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, uint64_t arg0, uint64_t arg1) {
+  Component* c = self->component;
+  if (entry >= tessera::layout::kUserTop || stack_top > tessera::layout::kUserTop || stack_top < 16)
+    return Status::kInvalidArgument;
+  if (c->thread_count == c->thread_quota) return Status::kQuotaExceeded;
+  KernelState& k = state();
+  unsigned load[kMaxCpus];
+  for (uint32_t i = 0; i < k.cpu_count; ++i) load[i] = k.cpus[i].threads;
+  const uint32_t id = c->thread_count++;
+  ++c->live_threads;
+  Thread* t = &c->threads[id];
+  Cpu& home = k.cpus[place_thread(c->affinity, load, k.cpu_count)];
+  ++home.threads;
+  t->component = c;
+  t->cpu = &home;
+  t->priority = self->priority;
+  t->state = ThreadState::kReady;
+  const uint64_t top = t->context.kernel_stack_top;
+  t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));
+  // The System V ABI wants rsp + 8 16-byte aligned at a function's first instruction.
+  platform::prepare_user_thread(t->context, top, entry, (stack_top & ~uint64_t{15}) - 8, arg0, id, arg1);
+  return t;
+}
+
+void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
   switch (static_cast<Syscall>(f->rax)) {
-    case Syscall::kNull:
-      set_status(f, Status::kOk);
-      return;
     case Syscall::kCall: {
       auto cap = endpoint_cap(self, f->rdi, tessera::rights::kSend);
       if (!cap.ok()) return set_status(f, cap.status());
@@ -90,13 +127,66 @@ extern "C" void syscall_dispatch(SyscallFrame* f) {
       return;
     case Syscall::kExit:
       exit_current(cpu, static_cast<uint32_t>(f->rdi & 0x7f));
+    case Syscall::kSleep: {
+      if (f->rdi > kMaxTimeoutMs) return set_status(f, Status::kInvalidArgument);
+      set_status(f, Status::kOk);
+      if (f->rdi == 0) {
+        cpu.ready.enqueue(self);
+        switch_to(cpu, cpu.ready.pop_highest());
+        return;
+      }
+      switch_to(cpu, sleep_until(cpu, self, platform::now_ns() + f->rdi * kNsPerMs));
+      return;
+    }
+    case Syscall::kRecvTimeout: {
+      if (f->rsi > kMaxTimeoutMs) return set_status(f, Status::kInvalidArgument);
+      auto cap = endpoint_cap(self, f->rdi, tessera::rights::kRecv);
+      if (!cap.ok()) return set_status(f, cap.status());
+      auto* ep = static_cast<Endpoint*>(cap.value()->object);
+      if (f->rsi == 0 && ep->senders.empty()) return set_status(f, Status::kTimeout);
+      switch_to(cpu, ipc_recv(cpu, self, ep, platform::now_ns() + f->rsi * kNsPerMs));
+      return;
+    }
+    case Syscall::kThreadCreate: {
+      auto t = thread_create(self, f->rdi, f->rsi, f->mr[0], f->mr[1]);
+      if (!t.ok()) return set_status(f, t.status());
+      set_status(f, Status::kOk);
+      f->rdi = static_cast<uint64_t>(t.value() - self->component->threads);
+      switch_to(cpu, wake(cpu, self, t.value()));
+      return;
+    }
+    case Syscall::kThreadExit:
+      thread_exit(cpu, self);
+    case Syscall::kCpuId:
+      set_status(f, Status::kOk);
+      f->rdi = cpu.index;
+      return;
+    case Syscall::kClock:
+      set_status(f, Status::kOk);
+      f->rdi = platform::now_ns();
+      return;
     default:
       set_status(f, Status::kInvalidSyscall);
       return;
   }
 }
 
+}  // namespace
+
+extern "C" void syscall_dispatch(SyscallFrame* f) {
+  // The floor of a system call's cost touches nothing shared: no lock.
+  if (f->rax == static_cast<uint64_t>(Syscall::kNull)) return set_status(f, Status::kOk);
+  kernel_lock().acquire();
+  Cpu& cpu = this_cpu();
+  Thread* self = cpu.current;
+  // Its component was stopped from another CPU while this call waited for the lock.
+  if (self->state == ThreadState::kDead) leave_dead(cpu);
+  dispatch(cpu, self, f);
+  kernel_lock().release();
+}
+
 void user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2) {
+  kernel_lock().acquire();
   Cpu& cpu = this_cpu();
   log("kernel: component %s faulted (vector %lu, error 0x%lx, rip 0x%lx, cr2 0x%lx) and was stopped\n",
       cpu.current->component->name, vector, error_code, rip, cr2);

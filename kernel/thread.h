@@ -9,6 +9,7 @@
 namespace kernel {
 
 struct Component;
+struct Cpu;
 struct Endpoint;
 class ThreadQueue;
 class TimerQueue;
@@ -25,7 +26,8 @@ enum class ThreadState : uint8_t {
 struct Thread {
   platform::Context context;
   SyscallFrame* frame = nullptr;  ///< user registers; a blocked thread's message lives here
-  Component* component = nullptr;
+  Component* component = nullptr;  ///< nullptr for a CPU's idle thread
+  Cpu* cpu = nullptr;              ///< the CPU it runs on; threads never move
   uint8_t priority = 0;
   ThreadState state = ThreadState::kReady;
 

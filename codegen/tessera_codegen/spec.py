@@ -2,17 +2,17 @@
 import struct
 
 MAGIC = b"TESSPEC1"
-VERSION = 2
+VERSION = 3
 FLAG_SHUTDOWN_ON_EXIT = 1
 CAP_ENDPOINT = 1
 RIGHT_SEND, RIGHT_RECV, RIGHT_GRANT = 1, 2, 4
 PAGE = 4096
 
 HEADER = struct.Struct("<8s10I")
-COMPONENT = struct.Struct("<32sIiIIIIIIIIQ")
+COMPONENT = struct.Struct("<32sIiIIIIIIIIQII")
 CAP = struct.Struct("<IHHIIQ")
 IOPORT = struct.Struct("<HHI")
-assert HEADER.size == 48 and COMPONENT.size == 80 and CAP.size == 24 and IOPORT.size == 8
+assert HEADER.size == 48 and COMPONENT.size == 88 and CAP.size == 24 and IOPORT.size == 8
 
 
 def caps_of(comp):
@@ -42,7 +42,8 @@ def build(system):
         assert len(name) < 32
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
                                     len(caps), len(own_caps), len(ports), len(c.ioports),
-                                    FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus)))
+                                    FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus),
+                                    getattr(c, 'threads', 1), 0))
         caps.extend(CAP.pack(slot, typ, rights, obj, 0, badge) for slot, typ, rights, obj, badge in own_caps)
         ports.extend(IOPORT.pack(base, count, 0)
                      for base, count in c.ioports)

@@ -7,6 +7,7 @@
 #include "platform/x86_64/log.h"
 #include "platform/x86_64/paging.h"
 #include "platform/x86_64/serial.h"
+#include "platform/x86_64/smp.h"
 
 extern "C" {
 using InitFunction = void (*)();
@@ -105,6 +106,7 @@ extern "C" [[noreturn]] void platform_boot(uint64_t info_phys) {
   log_hex(kDirectMapBase);
   log("\n");
 
+  smp_init(g_boot_info);
   const kernel::BootModule image = find_system_module();
   for (const InitFunction* init = init_array_start; init != init_array_end; ++init) (*init)();
   kernel::main(image);

@@ -26,7 +26,10 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movq %rsp, CONTEXT_KERNEL_RSP(%rdi)
 .Lresume:
   // Load CR3 only for a different address space: the write flushes the TLB's user entries.
+  // Root 0 (the idle thread) keeps the current one.
   movq (%rdx), %rax
+  testq %rax, %rax
+  jz 1f
   cmpq %gs:PERCPU_CURRENT_ROOT, %rax
   je 1f
   movq %rax, %gs:PERCPU_CURRENT_ROOT

@@ -10,7 +10,7 @@ extern "C" void syscall_entry();
 namespace platform::x86 {
 namespace {
 
-void enable_protections() {
+void enable_protections(bool report) {
   // CPUID.(EAX=7,ECX=0): EBX bit 7 SMEP, bit 20 SMAP; ECX bit 2 UMIP [Intel SDM vol2 CPUID].
   // SMAP is safe because the kernel reaches user memory only through the direct map (kernel
   // pages), never through user addresses. UMIP keeps sgdt/sidt from leaking kernel addresses.
@@ -22,6 +22,7 @@ void enable_protections() {
     if ((leaf7.ecx & (1u << 2)) != 0) cr4 |= kCr4Umip;
   }
   write_cr4(cr4);
+  if (!report) return;
   log("cpu: cr4=");
   log_hex(cr4);
   log((cr4 & kCr4Smep) ? " smep" : "");
@@ -62,7 +63,7 @@ void pic_mask_all() {
 void cpu_init(uint32_t index, uint64_t kernel_root) {
   cpu_local_init(index, kernel_root);
   idt_load();
-  enable_protections();
+  enable_protections(index == 0);
   enable_syscall();
 }
 

@@ -27,6 +27,19 @@ exception_stub_\vector:
 
 EXCEPTION_STUBS 0, 31
 
+// The APIC interrupts the platform handles (see apic.h); they share the exception path.
+.macro INTERRUPT_STUB vector
+  .balign 16
+  .global interrupt_stub_\vector
+interrupt_stub_\vector:
+  pushq $0
+  pushq $\vector
+  jmp exception_common
+.endm
+INTERRUPT_STUB 0x40
+INTERRUPT_STUB 0x41
+INTERRUPT_STUB 0x42
+
 exception_common:
   // Stack: vector, error code, then the CPU's rip, cs, rflags, rsp, ss.
   testb $3, 24(%rsp)
@@ -74,8 +87,8 @@ exception_common:
   addq $16, %rsp
   iretq
 
-// No interrupt source is enabled yet (the PICs are masked), so anything on vectors 32-255 is
-// spurious; return without an EOI (a spurious PIC interrupt must not get one).
+// Spurious interrupts (the masked PICs' IRQ 7/15, the APIC's spurious vector) and anything
+// on an unused vector: return without an EOI, which a spurious interrupt must not get.
   .balign 16
   .global ignore_interrupt
 ignore_interrupt:

@@ -5,6 +5,7 @@
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/exceptions.h"
 #include "platform/x86_64/log.h"
+#include "platform/x86_64/smp.h"
 
 namespace platform::x86 {
 namespace {
@@ -59,6 +60,7 @@ using platform::x86::InterruptFrame;
 
 extern "C" void exception_dispatch(InterruptFrame* frame) {
   using namespace platform::x86;
+  if (frame->vector >= 32) return interrupt_dispatch(frame->vector);
   const uint64_t cr2 = read_cr2();  // first, before anything else could fault
   const bool from_user = (frame->cs & 3) == 3;
   log(from_user ? "\nuser exception " : "\nKERNEL exception ");

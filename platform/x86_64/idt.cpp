@@ -1,9 +1,13 @@
 // The interrupt descriptor table: vectors 0-31 to the exception stubs, the rest ignored.
+#include "platform/x86_64/apic.h"
 #include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/exceptions.h"
 
 extern "C" const uint64_t exception_stubs[32];
 extern "C" void ignore_interrupt();
+extern "C" void interrupt_stub_0x40();
+extern "C" void interrupt_stub_0x41();
+extern "C" void interrupt_stub_0x42();
 
 namespace platform::x86 {
 namespace {
@@ -43,6 +47,9 @@ void idt_init() {
     set_gate(static_cast<uint8_t>(v), reinterpret_cast<uint64_t>(&ignore_interrupt),
              IstStack{0});
   for (uint8_t v = 0; v < 32; ++v) set_gate(v, exception_stubs[v], IstStack{0});
+  set_gate(kTimerVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x40), IstStack{0});
+  set_gate(kRescheduleVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x41), IstStack{0});
+  set_gate(kShootdownVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x42), IstStack{0});
   // These may arrive with a corrupt or overflowing kernel stack: give them their own.
   set_gate(2, exception_stubs[2], IstStack::kNmi);
   set_gate(8, exception_stubs[8], IstStack::kDoubleFault);

@@ -15,12 +15,31 @@ namespace {
 constexpr uint64_t kGiB = 1ull << 30;
 constexpr unsigned kKernelHalfFirst = 256;  // PML4 slots 256..511 belong to the kernel
 constexpr uint64_t kDirectMapMaxBytes = 512 * kGiB;  // one PML4 slot
+constexpr unsigned kMmioSlot = 257;
+constexpr uint64_t kMmioBase = 0xffff'8080'0000'0000;  // PML4 slot 257
+constexpr uint64_t kPcdPwt = (1ull << 4) | (1ull << 3);  // uncached [Intel SDM vol3 §11.12]
+constexpr size_t kMaxMmioPages = 16;
+uint64_t g_mmio_pages[kMaxMmioPages];  // physical page of each window slot
+size_t g_mmio_count = 0;
+uint64_t g_direct_map_end = kEarlyMapLimit;
+
 
 uint64_t* table_at(uint64_t phys) { return static_cast<uint64_t*>(phys_to_virt(phys)); }
 
 unsigned table_index(uint64_t vaddr, unsigned level) {
   // level 3 = PML4, 2 = PDPT, 1 = PD, 0 = PT
   return static_cast<unsigned>((vaddr >> (12 + 9 * level)) & 511);
+}
+
+// The entry of `table` at `index`, with a fresh kernel table below it when it was empty.
+uint64_t* next_table(uint64_t* table, unsigned index) {
+  uint64_t& entry = table[index];
+  if ((entry & pte::kPresent) == 0) {
+    const uint64_t frame = alloc_frame();
+    if (frame == 0) panic("paging: no frame for an MMIO page table");
+    entry = frame | pte::kPresent | pte::kWrite;
+  }
+  return table_at(entry & pte::kAddressMask);
 }
 
 // Kernel image protection for a 4 KiB page of the kernel window at `virt`: W^X by section,
@@ -61,6 +80,21 @@ void map_kernel_image() {
 
 uint64_t kernel_root() { return image_phys(boot_pml4); }
 
+uint64_t direct_map_end() { return g_direct_map_end; }
+
+void* map_mmio(uint64_t phys) {
+  const uint64_t page = phys & ~(kPageSize - 1);
+  for (size_t i = 0; i < g_mmio_count; ++i)
+    if (g_mmio_pages[i] == page) return reinterpret_cast<void*>(kMmioBase + i * kPageSize + (phys - page));
+  if (g_mmio_count == kMaxMmioPages) panic("paging: MMIO window full");
+  const uint64_t va = kMmioBase + g_mmio_count * kPageSize;
+  g_mmio_pages[g_mmio_count++] = page;
+  uint64_t* table = table_at(kernel_root());
+  for (unsigned level = 3; level > 0; --level) table = next_table(table, table_index(va, level));
+  table[table_index(va, 0)] = page | pte::kPresent | pte::kWrite | pte::kGlobal | pte::kNoExecute | kPcdPwt;
+  return reinterpret_cast<void*>(va + (phys - page));
+}
+
 void flush_all_tlb(uint64_t root) {
   write_cr3(root);
   const uint64_t cr4 = read_cr4();
@@ -89,7 +123,15 @@ void paging_init(uint64_t ram_top) {
                     pte::kLarge | pte::kGlobal | pte::kNoExecute;
     }
     pdpt_table[gib] = pd | pte::kPresent | pte::kWrite;
+    g_direct_map_end = (gib + 1) * kGiB;
   }
+
+  // Before map_kernel_image: from then on the early direct map no longer reaches free frames
+  // (it shares boot_pd with the kernel window), so nothing may be allocated until the new
+  // direct map is in place.
+  const uint64_t mmio_pdpt = alloc_frame();
+  if (mmio_pdpt == 0) panic("paging: no frame for the MMIO window");
+  boot_pml4[kMmioSlot] = mmio_pdpt | pte::kPresent | pte::kWrite;
 
   map_kernel_image();
 

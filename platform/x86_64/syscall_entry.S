@@ -37,8 +37,15 @@ syscall_entry:
   movq %rsp, %rdi
   call syscall_dispatch
 
-  // Falls through to the exit path, which new threads also enter (see prepare_user_thread):
-  // rsp points at the SyscallFrame of the thread to resume.
+  jmp syscall_return_to_user
+
+// A new user thread's first switch lands here (see prepare_user_thread): the kernel lets go
+// of what the switching CPU held, then the thread leaves like any system call.
+  .global thread_start_user
+thread_start_user:
+  call thread_first_run
+
+  // The exit path: rsp points at the SyscallFrame of the thread to resume.
   .global syscall_return_to_user
 syscall_return_to_user:
   // sysret with a non-canonical rcx faults in ring 0 on a user stack on Intel CPUs; refuse

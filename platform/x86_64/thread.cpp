@@ -2,7 +2,7 @@
 #include "kernel/platform.h"
 #include "kernel/syscall_frame.h"
 
-extern "C" void syscall_return_to_user();
+extern "C" void thread_start_user();
 
 namespace platform {
 namespace {
@@ -22,8 +22,8 @@ static_assert(sizeof(kernel::SyscallFrame) % 16 == 0, "keeps the frame 16-byte a
 void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry,
                          uint64_t user_sp, uint64_t arg0, uint64_t arg1, uint64_t arg2) {
   // The new thread looks like one that made a system call and was switched out inside
-  // syscall_dispatch: resuming it runs the syscall exit path, which restores this frame and
-  // sysrets. Registers not in either frame are zero because the frames are zeroed.
+  // syscall_dispatch: resuming it runs thread_first_run and the syscall exit path, which
+  // restores this frame and sysrets. Registers not in either frame are zero because the frames are zeroed.
   auto* frame = reinterpret_cast<kernel::SyscallFrame*>(kernel_stack_top) - 1;
   *frame = kernel::SyscallFrame{};
   frame->rdi = arg0;
@@ -35,10 +35,22 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry
 
   auto* switch_frame = reinterpret_cast<SwitchFrame*>(frame) - 1;
   *switch_frame = SwitchFrame{};
-  switch_frame->return_address = reinterpret_cast<uint64_t>(&syscall_return_to_user);
+  switch_frame->return_address = reinterpret_cast<uint64_t>(&thread_start_user);
 
   ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
   ctx.kernel_stack_top = kernel_stack_top;
+}
+
+void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*entry)()) {
+  // A zero return address above the switch frame: entry starts with the stack aligned as
+  // if it had been called, and a return from it would fault at once.
+  auto* top = reinterpret_cast<uint64_t*>(stack_top & ~uint64_t{15}) - 1;
+  *top = 0;
+  auto* switch_frame = reinterpret_cast<SwitchFrame*>(top) - 1;
+  *switch_frame = SwitchFrame{};
+  switch_frame->return_address = reinterpret_cast<uint64_t>(entry);
+  ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
+  ctx.kernel_stack_top = stack_top;
 }
 
 }  // namespace platform

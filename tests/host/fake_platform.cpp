@@ -2,6 +2,8 @@
 // context switches that only record what the kernel asked for.
 #include "tests/host/fake_platform.h"
 
+#include "kernel/lock.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -51,11 +53,22 @@ void switch_context(Context&, Context& to, const AddressSpace&) {
 }
 void start_first(Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);
+  kernel::kernel_lock().release();  // what the first thread does on its way to ring 3
   throw fake::Started{};
 }
 void set_io_ports(uint16_t base, uint16_t count, bool allow) {
   for (uint32_t p = base; p < uint32_t{base} + count; ++p) fake::platform().io_allowed[p] = allow;
 }
+unsigned cpu_count() { return fake::platform().cpus; }
+unsigned cpu_index() { return 0; }
+uint64_t now_ns() { return fake::platform().now; }
+void send_reschedule(unsigned cpu) { fake::platform().reschedules.push_back(cpu); }
+void release_secondary_cpus() { fake::platform().released = true; }
+void wait_for_interrupt() {}
+void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*)()) { ctx.kernel_stack_top = stack_top; }
+void flush_tlb(const AddressSpace&) {}
+void poll_remote_requests() {}
+
 static void* g_cpu_data = nullptr;
 void* cpu_data() { return g_cpu_data; }
 void set_cpu_data(void* data) { g_cpu_data = data; }

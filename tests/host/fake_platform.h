@@ -29,6 +29,10 @@ struct Platform {
   std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page
   std::map<uint32_t, bool> io_allowed;
   uint64_t next_space = 0;
+  unsigned cpus = 1;               ///< what platform::cpu_count reports
+  uint64_t now = 0;                ///< what platform::now_ns reports
+  std::vector<unsigned> reschedules;  ///< CPUs sent a reschedule interrupt, in order
+  bool released = false;           ///< release_secondary_cpus was called
 };
 
 Platform& platform();

@@ -19,6 +19,7 @@ struct World {
   }
   Thread* thread(int i, uint8_t priority) {
     threads[i].priority = priority;
+    threads[i].cpu = &cpu;
     return &threads[i];
   }
 };

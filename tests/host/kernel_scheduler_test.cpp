@@ -13,7 +13,10 @@ struct World {
   SyscallFrame frames[3] = {};
   Thread threads[3];
   World() {
-    for (int i = 0; i < 3; ++i) threads[i].frame = &frames[i];
+    for (int i = 0; i < 3; ++i) {
+      threads[i].frame = &frames[i];
+      threads[i].cpu = &cpu;
+    }
   }
 };
 

@@ -26,6 +26,7 @@ enum class Status : uint32_t {
   kSlotOccupied = 14,    ///< the destination slot is not empty
   kTimeout = 15,         ///< a blocking operation timed out
   kWouldBlock = 16,      ///< a non-blocking operation found nothing to do
+  kQuotaExceeded = 17,   ///< the component already has as many threads as it may
 };
 
 /// System call numbers, passed in rax.
@@ -39,6 +40,12 @@ enum class Syscall : uint64_t {
   kCall = 6,        ///< rdi = slot, rsi = info, MRs: send and wait for the reply
   kReplyRecv = 7,   ///< rdi = slot, rsi = info, MRs: reply to the last caller, then recv
   kReply = 8,       ///< rsi = info, MRs: reply to the last caller and return
+  kSleep = 9,       ///< rdi = milliseconds: block at least that long (0: yield)
+  kRecvTimeout = 10,  ///< rdi = slot, rsi = milliseconds: recv, or kTimeout when none came
+  kThreadCreate = 11,  ///< rdi = entry, rsi = stack top, rdx/r10 = arguments; out rdi = id
+  kThreadExit = 12,    ///< ends the calling thread (the last one ends the component, code 0)
+  kCpuId = 13,         ///< out rdi = the CPU the caller runs on (0 = bootstrap processor)
+  kClock = 14,         ///< out rdi = nanoseconds since boot
   kCount,
 };
 

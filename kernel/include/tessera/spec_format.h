@@ -26,7 +26,7 @@ static_assert(sizeof(ImageEntry) == 64);
 
 // ---- system.spec ---------------------------------------------------------------------------
 inline constexpr char kSpecMagic[8] = {'T', 'E', 'S', 'S', 'P', 'E', 'C', '1'};
-inline constexpr uint32_t kSpecVersion = 2;
+inline constexpr uint32_t kSpecVersion = 3;
 
 struct Header {
   char magic[8];               ///< kSpecMagic
@@ -59,8 +59,10 @@ struct Component {
   uint32_t ioport_count;
   uint32_t flags;         ///< kFlag*
   uint64_t affinity;      ///< CPUs its threads may run on, bit n = CPU n; 1 << cpu when pinned
+  uint32_t thread_quota;  ///< most threads at once, counting the first (1..64)
+  uint32_t reserved;
 };
-static_assert(sizeof(Component) == 80);
+static_assert(sizeof(Component) == 88);
 
 struct Cap {
   uint32_t slot;    ///< index in the component's cap table

@@ -43,10 +43,30 @@ class Heap {
 namespace heap {
 /// The component's heap, set up by the runtime before main().
 Heap& instance();
+
+/// Serialises the component's threads around the shared heap. A holder may be preempted,
+/// so a waiter can spin for up to a time slice; heap calls are short and rare in hot paths.
+class Guard {
+ public:
+  Guard() {
+    while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) __builtin_ia32_pause();
+  }
+  ~Guard() { __atomic_store_n(&locked_, false, __ATOMIC_RELEASE); }
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+
+ private:
+  static inline bool locked_ = false;
+};
+
 inline void* allocate(size_t size, size_t align = Heap::kAlign) {
+  Guard guard;
   return instance().allocate(size, align);
 }
-inline void release(void* ptr) { instance().release(ptr); }
+inline void release(void* ptr) {
+  Guard guard;
+  instance().release(ptr);
+}
 }  // namespace heap
 
 }  // namespace tessera

@@ -17,6 +17,14 @@ inline Status call2(Syscall number, uint64_t a0 = 0, uint64_t a1 = 0) {
   return static_cast<Status>(rax);
 }
 
+/// Like call2, and the kernel's result word in rdi goes to *out.
+inline Status call2_out(Syscall number, uint64_t a0, uint64_t a1, uint64_t* out) {
+  uint64_t rax = static_cast<uint64_t>(number);
+  asm volatile("syscall" : "+a"(rax), "+D"(a0), "+S"(a1) : : "rcx", "r11", "memory");
+  *out = a0;
+  return static_cast<Status>(rax);
+}
+
 /// An IPC system call: slot in rdi, the message in rsi and MR0..MR5; the received message
 /// (if any) comes back in the same registers and the badge in rdi.
 inline Status ipc(Syscall number, uint64_t slot, Message& m) {
@@ -83,5 +91,40 @@ inline Status reply_recv(uint32_t slot, Message& msg) {
 
 /// Replies with msg to the last caller.
 inline Status reply(Message& msg) { return detail::ipc(Syscall::kReply, 0, msg); }
+
+/// Blocks for at least `ms` milliseconds (0: lets equal-priority threads run first).
+inline Status sleep_ms(uint64_t ms) { return detail::call2(Syscall::kSleep, ms); }
+
+/// Like recv, but gives up with Status::kTimeout after `ms` milliseconds (0: only looks).
+inline Status recv_timeout(uint32_t slot, Message& msg, uint64_t ms) {
+  msg = Message{};
+  msg.info = ms;  // travels in rsi, which a receive does not otherwise read
+  return detail::ipc(Syscall::kRecvTimeout, slot, msg);
+}
+
+/// The CPU this thread runs on (threads never move between CPUs).
+inline uint32_t cpu_id() {
+  uint64_t id = 0;
+  detail::call2_out(Syscall::kCpuId, 0, 0, &id);
+  return static_cast<uint32_t>(id);
+}
+
+/// Nanoseconds since boot, the kernel's clock (the same on every CPU).
+inline uint64_t clock_ns() {
+  uint64_t ns = 0;
+  detail::call2_out(Syscall::kClock, 0, 0, &ns);
+  return ns;
+}
+
+/// Ends the calling thread; the component's last thread ends the component with code 0.
+[[noreturn]] inline void thread_exit() {
+  detail::call2(Syscall::kThreadExit);
+  __builtin_unreachable();
+}
+
+/// Starts a thread of this component running fn(arg) on the stack [stack, stack + size);
+/// it ends when fn returns. Its id (1, 2, ...) goes to *id. Fails with kQuotaExceeded
+/// beyond the `threads` the description grants.
+Status thread_create(void (*fn)(void*), void* arg, void* stack, size_t size, uint32_t* id = nullptr);
 
 }  // namespace tessera::sys

@@ -1,0 +1,71 @@
+// How each CPU enters the kernel's scheduling: the idle threads, the timer and reschedule
+// interrupts, the application processors' start, and the kernel lock's hand-offs.
+#include "kernel/ipc.h"
+#include "kernel/kernel_state.h"
+#include "kernel/lock.h"
+#include "kernel/log.h"
+#include "kernel/scheduler.h"
+
+namespace kernel {
+
+TicketLock& kernel_lock() {
+  static TicketLock lock;
+  return lock;
+}
+
+namespace {
+
+/// The idle thread: halts with the lock released until an interrupt arrives. The interrupt
+/// handler (timer_interrupt, reschedule_interrupt) switches to whatever became ready, so the
+/// loop itself never looks at a queue.
+[[noreturn]] void idle_loop() {
+  kernel_lock().release();  // switched to with the lock held, like every thread
+  for (;;) platform::wait_for_interrupt();
+}
+
+}  // namespace
+
+void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top) {
+  idle.cpu = &cpu;
+  idle.priority = 0;
+  idle.state = ThreadState::kReady;
+  cpu.idle = &idle;
+  platform::prepare_kernel_thread(idle.context, stack_top, idle_loop);
+}
+
+extern "C" void thread_first_run() { kernel_lock().release(); }
+
+void timer_interrupt() {
+  kernel_lock().acquire();
+  Cpu& cpu = this_cpu();
+  switch_to(cpu, scheduler_tick(cpu, platform::now_ns()));
+  kernel_lock().release();
+}
+
+void reschedule_interrupt() {
+  kernel_lock().acquire();
+  Cpu& cpu = this_cpu();
+  switch_to(cpu, preempt_check(cpu));
+  kernel_lock().release();
+}
+
+void secondary_main() {
+  kernel_lock().acquire();
+  Cpu& cpu = state().cpus[platform::cpu_index()];
+  platform::set_cpu_data(&cpu);
+  Thread* first = cpu.ready.pop_highest();
+  if (first == nullptr) first = cpu.idle;
+  start_on(cpu, first);
+}
+
+void start_on(Cpu& cpu, Thread* first) {
+  cpu.current = first;
+  start_slice(cpu);
+  if (first->component != nullptr) {
+    switch_io_ports(cpu, first->component);
+    platform::start_first(first->context, first->component->space);
+  }
+  platform::start_first(first->context, platform::AddressSpace{});
+}
+
+}  // namespace kernel

@@ -1,0 +1,54 @@
+// Local APIC (x2APIC when the CPU has it, xAPIC otherwise), the I/O APIC, the calibrated
+// time base and the scheduler tick [Intel SDM vol3 ch. 11].
+#pragma once
+
+#include <stdint.h>
+
+namespace platform::x86 {
+
+/// Interrupt vectors the platform uses. Exceptions own 0-31, the remapped and masked PICs
+/// 0x20-0x2f (their spurious IRQs are ignored); 0xff is the APIC's spurious vector.
+inline constexpr uint8_t kTimerVector = 0x40;
+inline constexpr uint8_t kRescheduleVector = 0x41;
+inline constexpr uint8_t kShootdownVector = 0x42;
+inline constexpr uint8_t kSpuriousVector = 0xff;
+
+/// The scheduler tick.
+inline constexpr uint64_t kTickNs = 1'000'000;
+
+/// Enables this CPU's local APIC (x2APIC mode when available); `mmio_phys` is the xAPIC
+/// register page from the MADT. Call on every CPU, the bootstrap processor first.
+void lapic_init(uint64_t mmio_phys);
+/// This CPU's APIC ID.
+uint32_t lapic_id();
+bool lapic_x2apic();
+void lapic_eoi();
+/// A fixed-vector interrupt to the CPU with `apic_id`.
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+/// INIT, then start-up IPIs with the 4 KiB page number `page` [Intel SDM vol3 §9.4.4.1].
+/// Returns when `arrived()` is true or after the time-outs (then false).
+bool lapic_start_ap(uint32_t apic_id, uint8_t page, bool (*arrived)());
+
+/// Masks every redirection entry of the I/O APIC at `mmio_phys` (no device interrupts are
+/// routed yet; the kernel only needs it quiet). Returns the number of entries.
+unsigned ioapic_init(uint64_t mmio_phys);
+
+/// Measures the TSC and the APIC timer against the PIT (bootstrap processor, once).
+void time_calibrate();
+/// Starts this CPU's periodic scheduler tick (TSC-deadline mode where available).
+void tick_start();
+/// Called from the timer interrupt: re-arms a TSC-deadline tick.
+void tick_rearm();
+uint64_t tsc_hz();
+bool tsc_deadline_mode();
+
+/// Busy-waits `ns` nanoseconds on the calibrated TSC.
+void delay_ns(uint64_t ns);
+
+inline uint64_t rdtsc() {
+  uint32_t low, high;
+  asm volatile("rdtsc" : "=a"(low), "=d"(high));
+  return static_cast<uint64_t>(high) << 32 | low;
+}
+
+}  // namespace platform::x86

@@ -1,0 +1,253 @@
+// CPU discovery (ACPI MADT), AP start-up through the real-mode trampoline, IPIs, TLB
+// shootdown and the platform's CPU and time calls.
+#include "platform/x86_64/smp.h"
+
+#include "kernel/acpi.h"
+#include "kernel/multiboot2.h"
+#include "kernel/platform.h"
+#include "platform/x86_64/apic.h"
+#include "platform/x86_64/cpu.h"
+#include "platform/x86_64/cpu_init.h"
+#include "platform/x86_64/cpu_local.h"
+#include "platform/x86_64/layout.h"
+#include "platform/x86_64/log.h"
+#include "platform/x86_64/paging.h"
+
+extern "C" {
+extern const char ap_trampoline_start[];
+extern const char ap_trampoline_end[];
+extern const char ap_trampoline_params[];
+}
+
+extern "C" [[noreturn]] void ap_entry(uint64_t index);
+
+namespace platform::x86 {
+namespace {
+
+constexpr uint64_t kTrampolinePhys = 0x8000;  // below 1 MiB, page aligned, never allocated
+constexpr size_t kApBootStackPages = 4;
+
+struct TrampolineParams {
+  uint64_t cr3;
+  uint64_t stack;
+  uint64_t entry;
+  uint64_t index;
+};
+
+uint32_t g_apic_ids[kMaxCpus];
+unsigned g_cpu_count = 1;
+uint64_t g_lapic_phys = 0xfee0'0000;
+bool g_ap_arrived = false;
+bool g_released = false;
+uint64_t g_tsc_boot = 0;
+uint64_t g_ns_per_tsc_fixed = 0;  // nanoseconds per TSC tick, 32.32 fixed point
+// One pending TLB flush request per CPU (an address space root, 0 = none).
+uint64_t g_shootdown_root[kMaxCpus];
+
+const uint8_t* read_phys(uint64_t phys, size_t length, void*) {
+  if (phys + length < phys || phys + length > direct_map_end()) return nullptr;
+  return static_cast<const uint8_t*>(phys_to_virt(phys));
+}
+
+bool ap_arrived() { return __atomic_load_n(&g_ap_arrived, __ATOMIC_ACQUIRE); }
+
+void log_cpu(unsigned index, uint32_t apic_id, const char* what) {
+  log("smp: cpu ");
+  log_dec(index);
+  log(" (APIC ID ");
+  log_dec(apic_id);
+  log(") ");
+  log(what);
+  log("\n");
+}
+
+// Maps physical 0..2 MiB at virtual 0 in the kernel's tables while APs start, so the
+// trampoline survives turning paging on, and removes the mapping again.
+void identity_map_low(bool on) {
+  static uint64_t pdpt = 0;
+  if (!on) {
+    boot_pml4[0] = 0;
+    flush_all_tlb(kernel_root());
+    return;
+  }
+  if (pdpt == 0) {
+    pdpt = alloc_frame();
+    const uint64_t pd = alloc_frame();
+    if (pdpt == 0 || pd == 0) panic("smp: no frames for the trampoline mapping");
+    static_cast<uint64_t*>(phys_to_virt(pd))[0] = 0 | pte::kPresent | pte::kWrite | pte::kLarge;
+    static_cast<uint64_t*>(phys_to_virt(pdpt))[0] = pd | pte::kPresent | pte::kWrite;
+  }
+  boot_pml4[0] = pdpt | pte::kPresent | pte::kWrite;
+  flush_all_tlb(kernel_root());
+}
+
+bool start_ap(unsigned index, uint32_t apic_id) {
+  const uint64_t stack = alloc_frames(kApBootStackPages);
+  if (stack == 0) return false;
+  auto* params = reinterpret_cast<TrampolineParams*>(
+      static_cast<char*>(phys_to_virt(kTrampolinePhys)) + (ap_trampoline_params - ap_trampoline_start));
+  params->cr3 = kernel_root();
+  params->stack = reinterpret_cast<uint64_t>(phys_to_virt(stack)) + kApBootStackPages * kPageSize;
+  params->entry = reinterpret_cast<uint64_t>(&ap_entry);
+  params->index = index;
+  __atomic_store_n(&g_ap_arrived, false, __ATOMIC_RELEASE);
+  return lapic_start_ap(apic_id, static_cast<uint8_t>(kTrampolinePhys >> 12), ap_arrived);
+}
+
+void start_aps(const kernel::acpi::Madt& madt, uint32_t bsp_id) {
+  const size_t size = static_cast<size_t>(ap_trampoline_end - ap_trampoline_start);
+  __builtin_memcpy(phys_to_virt(kTrampolinePhys), ap_trampoline_start, size);
+  identity_map_low(true);
+  for (size_t i = 0; i < madt.cpu_count; ++i) {
+    const auto& cpu = madt.cpus[i];
+    if (cpu.apic_id == bsp_id) continue;
+    if (!cpu.enabled) {
+      log_cpu(g_cpu_count, cpu.apic_id, "is disabled in the MADT; not started");
+      continue;
+    }
+    if (g_cpu_count == kMaxCpus) {
+      log_cpu(g_cpu_count, cpu.apic_id, "is beyond the kernel's CPU limit; not started");
+      continue;
+    }
+    const unsigned index = g_cpu_count;
+    g_apic_ids[index] = cpu.apic_id;
+    if (start_ap(index, cpu.apic_id)) {
+      ++g_cpu_count;
+      log_cpu(index, cpu.apic_id, "up");
+    } else {
+      // The index is reused by the next CPU; the system runs on those that came up.
+      log_cpu(index, cpu.apic_id, "did not start; running without it");
+    }
+  }
+  identity_map_low(false);
+}
+
+}  // namespace
+
+// The AP's first C++ code, on its boot stack with the kernel's page tables.
+extern "C" [[noreturn]] void ap_entry(uint64_t index) {
+  cpu_init(static_cast<uint32_t>(index), kernel_root());
+  lapic_init(g_lapic_phys);
+  __atomic_store_n(&g_ap_arrived, true, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&g_released, __ATOMIC_ACQUIRE)) asm volatile("pause");
+  tick_start();
+  kernel::secondary_main();
+}
+
+void smp_init(const kernel::mb2::BootInfo& info) {
+  kernel::acpi::Madt madt{};
+  kernel::acpi::Status status = kernel::acpi::Status::kBadRsdp;
+  if (info.rsdp != nullptr) status = kernel::acpi::parse_madt(info.rsdp, info.rsdp_length, read_phys, nullptr, madt);
+  if (status != kernel::acpi::Status::kOk) {
+    log("acpi: ");
+    log(kernel::acpi::status_name(status));
+    log("; running on the bootstrap processor only\n");
+  } else {
+    g_lapic_phys = madt.local_apic_address;
+    for (size_t i = 0; i < madt.ioapic_count; ++i) {
+      const unsigned entries = ioapic_init(madt.ioapics[i].address);
+      log("acpi: I/O APIC ");
+      log_dec(madt.ioapics[i].id);
+      log(" at ");
+      log_hex(madt.ioapics[i].address);
+      log(", GSI ");
+      log_dec(madt.ioapics[i].gsi_base);
+      log("..");
+      log_dec(madt.ioapics[i].gsi_base + entries - 1);
+      log(", all masked\n");
+    }
+    for (size_t i = 0; i < madt.override_count; ++i) {
+      log("acpi: IRQ ");
+      log_dec(madt.overrides[i].source_irq);
+      log(" -> GSI ");
+      log_dec(madt.overrides[i].gsi);
+      log("\n");
+    }
+  }
+  lapic_init(g_lapic_phys);
+  const uint32_t bsp_id = lapic_id();
+  g_apic_ids[0] = bsp_id;
+  log(lapic_x2apic() ? "apic: x2APIC mode\n" : "apic: xAPIC mode\n");
+  time_calibrate();
+  g_tsc_boot = rdtsc();
+  g_ns_per_tsc_fixed = (1'000'000'000ull << 32) / tsc_hz();
+  log_cpu(0, bsp_id, "up (bootstrap processor)");
+  if (status == kernel::acpi::Status::kOk) start_aps(madt, bsp_id);
+  log("smp: ");
+  log_dec(g_cpu_count);
+  log(g_cpu_count == 1 ? " CPU running\n" : " CPUs running\n");
+}
+
+void interrupt_dispatch(uint64_t vector) {
+  // EOI first: the kernel may switch to another thread before this handler returns.
+  switch (vector) {
+    case kTimerVector:
+      lapic_eoi();
+      tick_rearm();
+      kernel::timer_interrupt();
+      return;
+    case kRescheduleVector:
+      lapic_eoi();
+      kernel::reschedule_interrupt();
+      return;
+    case kShootdownVector:
+      lapic_eoi();
+      platform::poll_remote_requests();
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace platform::x86
+
+namespace platform {
+
+unsigned cpu_count() { return x86::g_cpu_count; }
+
+unsigned cpu_index() { return x86::this_cpu().index; }
+
+uint64_t now_ns() {
+  const uint64_t delta = x86::rdtsc() - x86::g_tsc_boot;
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(delta) * x86::g_ns_per_tsc_fixed) >> 32);
+}
+
+void send_reschedule(unsigned cpu) { x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kRescheduleVector); }
+
+void release_secondary_cpus() {
+  __atomic_store_n(&x86::g_released, true, __ATOMIC_RELEASE);
+  x86::tick_start();
+}
+
+void wait_for_interrupt() {
+  // sti takes effect after the next instruction, so an interrupt that is already pending
+  // is taken after hlt starts and ends it: no wake-up slips in between [Intel SDM vol2 STI].
+  asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+void flush_tlb(const AddressSpace& as) {
+  using namespace x86;
+  const unsigned self = this_cpu().index;
+  if (this_cpu().current_root == as.root) write_cr3(as.root);
+  for (unsigned cpu = 0; cpu < g_cpu_count; ++cpu) {
+    if (cpu == self) continue;
+    __atomic_store_n(&g_shootdown_root[cpu], as.root, __ATOMIC_RELEASE);
+    lapic_send_ipi(g_apic_ids[cpu], kShootdownVector);
+  }
+  // Each CPU clears its request after flushing: from an interrupt if it runs with them on,
+  // or from the kernel lock's spin loop if it is waiting for the lock (see poll_remote_requests).
+  for (unsigned cpu = 0; cpu < g_cpu_count; ++cpu)
+    while (__atomic_load_n(&g_shootdown_root[cpu], __ATOMIC_ACQUIRE) != 0) asm volatile("pause");
+}
+
+void poll_remote_requests() {
+  using namespace x86;
+  PerCpu& me = this_cpu();
+  const uint64_t root = __atomic_load_n(&g_shootdown_root[me.index], __ATOMIC_ACQUIRE);
+  if (root == 0) return;
+  // Reloading CR3 drops every non-global entry; user pages are never global.
+  if (me.current_root == root) write_cr3(root);
+  __atomic_store_n(&g_shootdown_root[me.index], 0, __ATOMIC_RELEASE);
+}
+
+}  // namespace platform

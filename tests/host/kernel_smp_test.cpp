@@ -1,0 +1,129 @@
+// IPC and scheduling across CPUs: a thread made ready on another CPU is queued there, and
+// that CPU is interrupted exactly when the thread should preempt what it runs.
+#include <doctest/doctest.h>
+
+#include "kernel/ipc.h"
+#include "kernel/scheduler.h"
+#include "tests/host/fake_platform.h"
+
+using namespace kernel;
+using tessera::Status;
+
+namespace {
+
+struct World {
+  Cpu cpus[2];
+  Thread idle[2];
+  Endpoint ep;
+  SyscallFrame frames[4] = {};
+  Thread threads[4];
+
+  World() {
+    fake::platform().reschedules.clear();
+    for (unsigned c = 0; c < 2; ++c) {
+      cpus[c].index = c;
+      idle[c].cpu = &cpus[c];
+      cpus[c].idle = &idle[c];
+      cpus[c].current = &idle[c];
+    }
+    for (int i = 0; i < 4; ++i) threads[i].frame = &frames[i];
+  }
+  Thread* thread(int i, unsigned cpu, uint8_t priority) {
+    threads[i].priority = priority;
+    threads[i].cpu = &cpus[cpu];
+    return &threads[i];
+  }
+  const std::vector<unsigned>& ipis() const { return fake::platform().reschedules; }
+};
+
+}  // namespace
+
+TEST_CASE("a call to a server on an idle CPU wakes it there; the reply wakes the caller back") {
+  World w;
+  Thread* client = w.thread(0, 0, 10);
+  Thread* server = w.thread(1, 1, 20);
+  // The server waits on CPU 1, which then idles.
+  w.cpus[1].current = server;
+  CHECK(ipc_recv(w.cpus[1], server, &w.ep) == nullptr);
+  w.cpus[1].current = &w.idle[1];
+
+  w.cpus[0].current = client;
+  w.frames[0].rsi = 7;
+  Thread* next = ipc_call(w.cpus[0], client, &w.ep, 0x42);
+  CHECK(next == nullptr);  // CPU 0 has nothing else: it idles
+  CHECK(client->state == ThreadState::kBlockedReply);
+  CHECK(w.cpus[1].ready.contains(server));
+  CHECK(server->frame->rdi == 0x42);
+  CHECK(server->frame->rsi == 7);
+  REQUIRE(w.ipis() == std::vector<unsigned>{1});
+
+  // CPU 1 takes the interrupt and runs the server.
+  CHECK(preempt_check(w.cpus[1]) == server);
+  w.cpus[1].current = server;
+  w.cpus[0].current = &w.idle[0];
+  w.frames[1].rsi = 99;
+  next = ipc_reply_recv(w.cpus[1], server, &w.ep);
+  CHECK(next == nullptr);  // the caller lives on CPU 0: CPU 1 idles again
+  CHECK(server->state == ThreadState::kBlockedRecv);
+  CHECK(client->state == ThreadState::kReady);
+  CHECK(client->frame->rsi == 99);
+  CHECK(client->frame->rax == static_cast<uint64_t>(Status::kOk));
+  CHECK(w.cpus[0].ready.contains(client));
+  CHECK(w.ipis() == std::vector<unsigned>{1, 0});
+  CHECK(preempt_check(w.cpus[0]) == client);
+}
+
+TEST_CASE("a remote wake of a thread that would not preempt sends no interrupt") {
+  World w;
+  Thread* busy = w.thread(0, 1, 50);
+  Thread* low = w.thread(1, 1, 50);
+  Thread* waker = w.thread(2, 0, 10);
+  w.cpus[1].current = busy;
+  start_slice(w.cpus[1]);
+  w.cpus[0].current = waker;
+  CHECK(ipc_recv(w.cpus[1], low, &w.ep) == nullptr);
+  CHECK(ipc_send(w.cpus[0], waker, &w.ep, 1) == waker);  // the receiver was waiting: no block
+  CHECK(w.cpus[1].ready.contains(low));
+  CHECK(w.ipis().empty());  // equal priority: it waits for busy's slice to end
+  // ... which the tick on CPU 1 ends.
+  for (unsigned i = 0; i < kSliceTicks - 1; ++i) CHECK(scheduler_tick(w.cpus[1], i) == busy);
+  CHECK(scheduler_tick(w.cpus[1], kSliceTicks) == low);
+}
+
+TEST_CASE("a higher-priority thread woken remotely preempts with an interrupt") {
+  World w;
+  Thread* busy = w.thread(0, 1, 50);
+  Thread* high = w.thread(1, 1, 90);
+  Thread* waker = w.thread(2, 0, 10);
+  w.cpus[1].current = high;
+  CHECK(ipc_recv(w.cpus[1], high, &w.ep) == nullptr);
+  w.cpus[1].current = busy;
+  w.cpus[0].current = waker;
+  CHECK(ipc_send(w.cpus[0], waker, &w.ep, 1) == waker);
+  CHECK(w.ipis() == std::vector<unsigned>{1});
+  CHECK(preempt_check(w.cpus[1]) == high);
+  CHECK(w.cpus[1].ready.contains(busy));  // preempted, still ready
+}
+
+TEST_CASE("an idle CPU's tick runs what became ready and never queues the idle thread") {
+  World w;
+  Thread* sleeper = w.thread(0, 0, 5);
+  w.cpus[0].current = sleeper;
+  CHECK(sleep_until(w.cpus[0], sleeper, 100) == nullptr);
+  w.cpus[0].current = &w.idle[0];
+  CHECK(scheduler_tick(w.cpus[0], 99) == &w.idle[0]);
+  CHECK(scheduler_tick(w.cpus[0], 100) == sleeper);
+  CHECK(w.cpus[0].ready.empty());
+}
+
+TEST_CASE("a CPU whose current thread died switches away at its next interrupt") {
+  World w;
+  Thread* victim = w.thread(0, 1, 50);
+  Thread* other = w.thread(1, 1, 10);
+  w.cpus[1].current = victim;
+  w.cpus[1].ready.enqueue(other);
+  ipc_detach(w.cpus[0], victim);  // its component was stopped from CPU 0
+  CHECK(victim->state == ThreadState::kDead);
+  CHECK(preempt_check(w.cpus[1]) == other);
+  CHECK(w.cpus[1].ready.empty());
+}
