@@ -91,6 +91,7 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
     uint64_t all_cpus = h->cpus >= 64 ? ~uint64_t{0} : (uint64_t{1} << h->cpus) - 1;
     if (c.affinity == 0 || (c.affinity & ~all_cpus) != 0) return Status::kInvalidArgument;
     if (c.cpu >= 0 && c.affinity != uint64_t{1} << c.cpu) return Status::kInvalidArgument;
+    if (c.thread_quota == 0 || c.thread_quota > kMaxThreadsPerComponent) return Status::kInvalidArgument;
     if (c.cap_first > h->cap_count || h->cap_count - c.cap_first < c.cap_count)
       return Status::kInvalidArgument;
     if (c.ioport_first > h->ioport_count || h->ioport_count - c.ioport_first < c.ioport_count)

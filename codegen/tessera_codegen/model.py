@@ -165,6 +165,7 @@ class Component:
     ioports: list = field(default_factory=list)  # [(base, count)]
     shutdown: bool = False
     affinity: list = field(default_factory=list)  # CPUs it may run on; [] = all (or its pin)
+    threads: int = 1    # most threads at once, counting the first
     endpoint: int = -1  # index of its endpoint, providers only
 
     @property

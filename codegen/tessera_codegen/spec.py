@@ -43,7 +43,7 @@ def build(system):
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
                                     len(caps), len(own_caps), len(ports), len(c.ioports),
                                     FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus),
-                                    getattr(c, 'threads', 1), 0))
+                                    c.threads, 0))
         caps.extend(CAP.pack(slot, typ, rights, obj, 0, badge) for slot, typ, rights, obj, badge in own_caps)
         ports.extend(IOPORT.pack(base, count, 0)
                      for base, count in c.ioports)

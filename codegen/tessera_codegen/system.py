@@ -12,7 +12,8 @@ from .yamlload import load
 PAGE = 4096
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
-COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "provides", "uses", "ioports", "on_exit"]
+COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit"]
+MAX_THREADS = 64  # kMaxThreadsPerComponent in spec_format.h
 MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
 
@@ -170,6 +171,7 @@ def load_system(path):
             affinity = _check_affinity(diag, b, cpus) if "affinity" in b else []
             stack = parse_size(diag, b["stack"], "stack", PAGE, 1024 * 1024) if "stack" in b else 16 * 1024
             memory = parse_size(diag, b["memory"], "memory", 0, 64 * 1024 * 1024) if "memory" in b else 64 * 1024
+            threads = schema.check_int(diag, b["threads"], "threads", 1, MAX_THREADS) if "threads" in b else 1
             provides = []
             if "provides" in b:
                 for iname, inode in schema.name_list(diag, b["provides"], "provides", "interface") or []:
@@ -186,7 +188,7 @@ def load_system(path):
             comp = Component(name=cname, index=len(comps), source=source, source_abs=source_abs,
                              priority=priority, cpu=cpu, stack=stack, memory=memory,
                              provides=[i for i, _ in provides], ioports=ioports, shutdown=shutdown,
-                             affinity=affinity)
+                             affinity=affinity, threads=threads if threads is not None else 1)
             comps.append((comp, body, b.get("uses")))
 
     # on_exit: shutdown at most once.

@@ -6,7 +6,7 @@ import pytest
 from conftest import run_gen
 
 HEADER = struct.Struct("<8s10I")
-COMPONENT = struct.Struct("<32sIiIIIIIIIIQ")
+COMPONENT = struct.Struct("<32sIiIIIIIIIIQII")
 CAP = struct.Struct("<IHHIIQ")
 IOPORT = struct.Struct("<HHI")
 SEND, RECV, GRANT = 1, 2, 4
@@ -15,16 +15,16 @@ SEND, RECV, GRANT = 1, 2, 4
 def decode(data):
     h = HEADER.unpack_from(data, 0)
     magic, version, total, cpus, ncomp, nendp, ncaps, nports, comp_off, caps_off, ports_off = h
-    assert magic == b"TESSPEC1" and version == 2 and total == len(data)
-    assert comp_off == 48 and caps_off == comp_off + 80 * ncomp and ports_off == caps_off + 24 * ncaps
+    assert magic == b"TESSPEC1" and version == 3 and total == len(data)
+    assert comp_off == 48 and caps_off == comp_off + 88 * ncomp and ports_off == caps_off + 24 * ncaps
     assert total == ports_off + 8 * nports
     comps = []
     for i in range(ncomp):
-        f = COMPONENT.unpack_from(data, comp_off + 80 * i)
+        f = COMPONENT.unpack_from(data, comp_off + 88 * i)
         comps.append({"name": f[0].rstrip(b"\0").decode(), "priority": f[1], "cpu": f[2], "stack_pages": f[3],
                       "heap_pages": f[4], "cap_slots": f[5], "cap_first": f[6], "cap_count": f[7],
                       "ioport_first": f[8], "ioport_count": f[9], "flags": f[10],
-                      "affinity": f[11]})
+                      "affinity": f[11], "threads": f[12]})
         assert f[0].endswith(b"\0")
     caps = [CAP.unpack_from(data, caps_off + 24 * i) for i in range(ncaps)]
     ports = [IOPORT.unpack_from(data, ports_off + 8 * i) for i in range(nports)]
@@ -55,7 +55,8 @@ def test_default_system(tmp_path):
     assert caps_of(s, "kv") == [(1, 1, RECV, 1, 0), (2, 1, SEND | GRANT, 0, 2)]
     assert caps_of(s, "app") == [(1, 1, SEND | GRANT, 1, 3), (2, 1, SEND | GRANT, 0, 3)]
     assert [c["flags"] for c in s["components"]] == [0, 0, 1]
-    assert [c["affinity"] for c in s["components"]] == [0b1, 0b1, 0b1]  # all pinned to CPU 0
+    assert [c["affinity"] for c in s["components"]] == [0b1, 0b10, 0b1]  # kv on CPU 1, the others on 0
+    assert [c["threads"] for c in s["components"]] == [1, 1, 1]
     assert s["ports"] == [(0x3F8, 8, 0)]
     assert (console["ioport_first"], console["ioport_count"]) == (0, 1)
     assert (kv["ioport_count"], app["ioport_count"]) == (0, 0)

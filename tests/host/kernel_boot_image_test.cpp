@@ -58,6 +58,7 @@ Component component(const char* name, uint32_t cap_first, uint32_t cap_count, ui
   c.cap_first = cap_first;
   c.cap_count = cap_count;
   c.affinity = 1;
+  c.thread_quota = 1;
   return c;
 }
 
@@ -141,6 +142,18 @@ TEST_CASE("malformed specs are refused") {
     b.components[0].affinity = 0;
     auto words = b.build();
     CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("no thread allowed, or more than the kernel's limit") {
+    SpecBuilder b = demo();
+    b.components[0].thread_quota = 0;
+    auto none = b.build();
+    CHECK(parse(none) == Status::kInvalidArgument);
+    b.components[0].thread_quota = tessera::spec::kMaxThreadsPerComponent + 1;
+    auto too_many = b.build();
+    CHECK(parse(too_many) == Status::kInvalidArgument);
+    b.components[0].thread_quota = tessera::spec::kMaxThreadsPerComponent;
+    auto most = b.build();
+    CHECK(parse(most) == Status::kOk);
   }
   SUBCASE("pin and affinity disagree") {
     SpecBuilder b = demo();

@@ -43,6 +43,9 @@ struct Header {
 };
 static_assert(sizeof(Header) == 48);
 
+/// The most threads one component may have (its `threads` in system.yaml).
+inline constexpr uint32_t kMaxThreadsPerComponent = 64;
+
 /// Component flags.
 inline constexpr uint32_t kFlagShutdownOnExit = 1u << 0;  ///< its exit powers the system off
 

@@ -15,7 +15,7 @@ namespace kv {
 inline constexpr const char* kName = "kv";
 inline constexpr uint32_t kPriority = 150;
 /// The CPU it is pinned to, or -1 for any.
-inline constexpr int32_t kCpu = 0;
+inline constexpr int32_t kCpu = 1;
 
 /// Cap slots of its cap table (slot 0 is always empty).
 namespace caps {
