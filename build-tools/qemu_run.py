@@ -64,7 +64,7 @@ def qemu_command(args, accel):
     if accel == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
-        cmd += ["-accel", "tcg", "-cpu", "max"]
+        cmd += ["-accel", "tcg,thread=single", "-cpu", "max"]
         if args.icount:
             # rdtsc then advances by one per guest instruction: deterministic counts.
             cmd += ["-icount", "shift=0"]

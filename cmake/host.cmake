@@ -31,6 +31,11 @@ foreach(extra bench faults)
   tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/${extra}/system.yaml
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()
+# The SMP and scheduling tests share their components: several descriptions in one folder.
+foreach(extra smp1 smp2 smp4 smp8 stress sched)
+  tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/smp/${extra}.yaml
+                 ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
+endforeach()
 
 add_custom_target(gen)
 foreach(name ${TESSERA_SYSTEM_NAMES})

@@ -160,6 +160,7 @@ void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
     case Syscall::kCpuId:
       set_status(f, Status::kOk);
       f->rdi = cpu.index;
+      f->rsi = state().cpu_count;
       return;
     case Syscall::kClock:
       set_status(f, Status::kOk);

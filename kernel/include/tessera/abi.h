@@ -44,7 +44,7 @@ enum class Syscall : uint64_t {
   kRecvTimeout = 10,  ///< rdi = slot, rsi = milliseconds: recv, or kTimeout when none came
   kThreadCreate = 11,  ///< rdi = entry, rsi = stack top, rdx/r10 = arguments; out rdi = id
   kThreadExit = 12,    ///< ends the calling thread (the last one ends the component, code 0)
-  kCpuId = 13,         ///< out rdi = the CPU the caller runs on (0 = bootstrap processor)
+  kCpuId = 13,         ///< out rdi = the caller's CPU (0 = bootstrap processor), rsi = CPUs up
   kClock = 14,         ///< out rdi = nanoseconds since boot
   kCount,
 };

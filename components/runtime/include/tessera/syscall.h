@@ -109,6 +109,13 @@ inline uint32_t cpu_id() {
   return static_cast<uint32_t>(id);
 }
 
+/// How many CPUs the kernel runs on.
+inline uint32_t cpu_count() {
+  uint64_t rax = static_cast<uint64_t>(Syscall::kCpuId), rdi = 0, rsi = 0;
+  asm volatile("syscall" : "+a"(rax), "+D"(rdi), "+S"(rsi) : : "rcx", "r11", "memory");
+  return static_cast<uint32_t>(rsi);
+}
+
 /// Nanoseconds since boot, the kernel's clock (the same on every CPU).
 inline uint64_t clock_ns() {
   uint64_t ns = 0;
