@@ -37,6 +37,23 @@ bool measure(const char* name, uint32_t* samples, Op op) {
   return true;
 }
 
+/// A call through `slot` to a server that answers v with v + 1.
+bool ping(uint32_t slot, uint64_t& expected) {
+  tessera::Message msg;
+  msg.info = tessera::make_info(1, 1);
+  msg.mr[0] = expected;
+  tessera::Status s = tessera::sys::call(slot, msg);
+  bool good = s == tessera::Status::kOk && msg.mr[0] == expected + 1;
+  ++expected;
+  return good;
+}
+
+// The second thread of yield_same_cpu: yields back until told to stop.
+bool g_stop_yielding = false;
+void yielder(void*) {
+  while (!__atomic_load_n(&g_stop_yielding, __ATOMIC_ACQUIRE)) tessera::sys::yield();
+}
+
 }  // namespace
 
 int main() {
@@ -46,16 +63,17 @@ int main() {
     return 1;
   }
   uint64_t expected = 1;
-  bool ok = measure("ipc_call_reply_same_cpu", samples, [&] {
-    tessera::Message msg;
-    msg.info = tessera::make_info(1, 1);
-    msg.mr[0] = expected;
-    tessera::Status s = tessera::sys::call(bench_client::caps::kPing, msg);
-    bool good = s == tessera::Status::kOk && msg.mr[0] == expected + 1;
-    ++expected;
-    return good;
-  });
+  bool ok = measure("ipc_call_reply_same_cpu", samples, [&] { return ping(bench_client::caps::kPing, expected); });
+  // The server of pong is pinned to the other CPU: each round trip wakes it there with an
+  // interrupt, and its reply wakes this CPU back.
+  ok = ok && measure("ipc_call_reply_cross_cpu", samples, [&] { return ping(bench_client::caps::kPong, expected); });
   ok = ok && measure("null_syscall", samples, [] { return tessera::sys::null_call() == tessera::Status::kOk; });
+  // Two threads of one priority on one CPU: one yield here runs the other thread's yield,
+  // which comes back.
+  static uint8_t stack[8192] __attribute__((aligned(16)));
+  ok = ok && tessera::sys::thread_create(yielder, nullptr, stack, sizeof stack) == tessera::Status::kOk;
+  ok = ok && measure("yield_same_cpu", samples, [] { return tessera::sys::yield() == tessera::Status::kOk; });
+  __atomic_store_n(&g_stop_yielding, true, __ATOMIC_RELEASE);
   if (!ok) tessera::log("bench_client: a measured operation failed\n");
   return ok ? 0 : 1;
 }
