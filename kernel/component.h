@@ -18,9 +18,9 @@ struct Component {
   CapTable caps;
   uint8_t priority = 0;
   uint64_t affinity = 1;      ///< CPUs its threads may be placed on (bit n = CPU n)
-  Thread* threads = nullptr;  ///< threads[0 .. thread_quota), created in order
-  uint32_t thread_count = 0;  ///< threads created so far (threads[0 .. thread_count))
-  uint32_t thread_quota = 1;  ///< the most it may create, counting the first
+  Thread* threads = nullptr;  ///< threads[0 .. thread_quota); an exited one's slot is reused
+  uint32_t thread_count = 0;  ///< slots used so far (threads[0 .. thread_count))
+  uint32_t thread_quota = 1;  ///< the most threads at once, counting the first
   uint32_t live_threads = 0;  ///< created and not exited
   const tessera::spec::IoPortRange* ioports = nullptr;
   uint32_t ioport_count = 0;

@@ -51,7 +51,7 @@ Status debug_write(Thread* self, uint64_t addr, uint64_t length) {
   if (c->live_threads <= 1) exit_current(cpu, 0);
   --c->live_threads;
   --cpu.threads;
-  ipc_detach(cpu, self);
+  ipc_detach(cpu, self);  // kDead: its slot may be reused by thread_create
   leave_dead(cpu);
 }
 
@@ -64,12 +64,23 @@ Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, 
   Component* c = self->component;
   if (entry >= tessera::layout::kUserTop || stack_top > tessera::layout::kUserTop || stack_top < 16)
     return Status::kInvalidArgument;
-  if (c->thread_count == c->thread_quota) return Status::kQuotaExceeded;
+  if (c->live_threads == c->thread_quota) return Status::kQuotaExceeded;
+  // A fresh slot, or one whose thread exited (its kernel stack is no longer in use: the
+  // exit switched away from it before the lock was let go).
+  uint32_t id = c->thread_count;
+  if (id == c->thread_quota) {
+    id = 0;
+    while (c->threads[id].state != ThreadState::kDead) ++id;
+    const uint64_t stack = c->threads[id].context.kernel_stack_top;
+    c->threads[id] = Thread{};
+    c->threads[id].context.kernel_stack_top = stack;
+  } else {
+    ++c->thread_count;
+  }
+  ++c->live_threads;
   KernelState& k = state();
   unsigned load[kMaxCpus];
   for (uint32_t i = 0; i < k.cpu_count; ++i) load[i] = k.cpus[i].threads;
-  const uint32_t id = c->thread_count++;
-  ++c->live_threads;
   Thread* t = &c->threads[id];
   Cpu& home = k.cpus[place_thread(c->affinity, load, k.cpu_count)];
   ++home.threads;
