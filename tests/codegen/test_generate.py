@@ -11,7 +11,7 @@ from conftest import GEN, REPO, run_gen
 
 SYSTEMS = {
     "default": ("system.yaml", ["console", "kv", "app"], ["console", "kv"]),
-    "bench": ("tests/systems/bench/system.yaml", ["bench_server", "bench_client"], ["ping"]),
+    "bench": ("tests/systems/bench/system.yaml", ["bench_server", "bench_remote", "bench_client"], ["ping", "pong"]),
     "faults": ("tests/systems/faults/system.yaml", ["echo", "crasher", "porter", "checker"], ["echo"]),
 }
 
@@ -101,7 +101,7 @@ def test_default_component_headers(tmp_path):
 def test_components_cmake(tmp_path):
     assert run_gen("gen", "tests/systems/bench/system.yaml", "--out", str(tmp_path)).code == 0
     text = (tmp_path / "components.cmake").read_text()
-    assert "set(TESSERA_COMPONENTS bench_server bench_client)\n" in text
+    assert "set(TESSERA_COMPONENTS bench_server bench_remote bench_client)\n" in text
     src = os.path.join(REPO, "components", "bench_server")
     assert f'set(TESSERA_COMPONENT_bench_server_SOURCE "{src}")\n' in text
 

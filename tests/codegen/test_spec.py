@@ -65,11 +65,13 @@ def test_default_system(tmp_path):
 
 def test_bench_system(tmp_path):
     s = spec_of("tests/systems/bench/system.yaml", tmp_path)
-    assert s["cpus"] == 1 and s["endpoints"] == 1
-    server, client = s["components"]
+    assert s["cpus"] == 2 and s["endpoints"] == 2
+    server, remote, client = s["components"]
     assert client["heap_pages"] == 256 and client["flags"] == 1 and client["cpu"] == 0
+    assert (server["cpu"], remote["cpu"], client["threads"]) == (0, 1, 2)
     assert caps_of(s, "bench_server") == [(1, 1, RECV, 0, 0)]
-    assert caps_of(s, "bench_client") == [(1, 1, SEND | GRANT, 0, 2)]
+    assert caps_of(s, "bench_remote") == [(1, 1, RECV, 1, 0)]
+    assert caps_of(s, "bench_client") == [(1, 1, SEND | GRANT, 0, 3), (2, 1, SEND | GRANT, 1, 3)]
     assert s["ports"] == []
 
 
