@@ -64,6 +64,9 @@ def qemu_command(args, accel):
     if accel == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
+        # One host thread runs every vCPU in turn. Multi-threaded TCG with more vCPUs than
+        # host cores lets a vCPU spin on the kernel lock for a whole host time slice while
+        # the holder waits for a core; round-robin TCG switches vCPUs at `pause` instead.
         cmd += ["-accel", "tcg,thread=single", "-cpu", "max"]
         if args.icount:
             # rdtsc then advances by one per guest instruction: deterministic counts.
