@@ -14,18 +14,20 @@ import tempfile
 
 HEADER = struct.Struct("<8sII")
 ENTRY = struct.Struct("<48sQQ")
-SPEC_HEADER = struct.Struct("<8sIIIIIIIIII")
+# The leading fields of spec_format.h's Header that this tool reads (version 4).
+SPEC_HEADER = struct.Struct("<8s18I")
+SPEC_VERSION = 4
 SPEC_COMPONENT_NAME = 32
 ALIGN = 4096
 
 
 def component_names(spec):
-    magic, _version, _total, _cpus, count, _eps, _caps, _io, comp_off, caps_off, _i = SPEC_HEADER.unpack_from(spec)
-    if magic != b"TESSPEC1":
-        raise SystemExit("pack_image: not a Tessera boot spec")
+    fields = SPEC_HEADER.unpack_from(spec)
+    magic, version, count, comp_off, caps_off = fields[0], fields[1], fields[4], fields[12], fields[13]
+    if magic != b"TESSPEC1" or version != SPEC_VERSION:
+        raise SystemExit(f"pack_image: not a version {SPEC_VERSION} Tessera boot spec")
     names = []
-    # Components are the records between their offset and the caps' (the record size
-    # depends on the spec version; the names lead every version's record).
+    # Components are the records between their offset and the caps'; the names lead them.
     record = (caps_off - comp_off) // count if count else 0
     for i in range(count):
         raw = spec[comp_off + i * record:][:SPEC_COMPONENT_NAME]

@@ -50,22 +50,60 @@ bool map_fresh(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file
   return true;
 }
 
+/// The kernel object a boot cap names (the spec was checked: the index is in range).
+void* cap_object(const spec::Cap& s) {
+  KernelState& k = state();
+  switch (static_cast<tessera::CapType>(s.type)) {
+    case tessera::CapType::kEndpoint: return &k.endpoints[s.object];
+    case tessera::CapType::kNotification: return &k.notifications[s.object];
+    case tessera::CapType::kMemory: return &k.regions[s.object];
+    case tessera::CapType::kIrq: return &k.irqs[s.object];
+    default: return nullptr;
+  }
+}
+
+/// Every thread slot's IPC buffer: a page mapped at kIpcBufferBase + id pages, which is also
+/// the thread's FS base.
+bool map_ipc_buffers(Component& c) {
+  for (uint32_t i = 0; i < c.thread_quota; ++i) {
+    const uint64_t frame = platform::alloc_frame();
+    const uint64_t user = tessera::layout::kIpcBufferBase + uint64_t{i} * kPageSize;
+    if (frame == 0 || !platform::map_page(c.space, user, frame, platform::MapFlags{true, true, false})) return false;
+    c.threads[i].ipc_buffer = static_cast<tessera::IpcBuffer*>(platform::phys_to_virt(frame));
+    c.threads[i].ipc_buffer->self = user;
+    c.threads[i].context.user_fs_base = user;
+  }
+  return true;
+}
+
+/// The component's map quota, reserved now: kMap later only takes from it.
+bool reserve_map_quota(Component& c, uint32_t pages) {
+  if (pages == 0) return true;
+  c.map_pool = FramePool(boot_new<uint64_t>(pages), pages);
+  for (uint32_t i = 0; i < pages; ++i) {
+    const uint64_t frame = platform::alloc_frame();
+    if (frame == 0) return false;
+    c.map_pool.push(frame);
+  }
+  return true;
+}
+
 /// Builds one component; on failure logs why and leaves it stopped.
 bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpec& bs,
           const BootImage& image) {
-  KernelState& k = state();
   __builtin_memcpy(c.name, sc.name, sizeof(c.name));
   c.index = index;
   c.flags = sc.flags;
-  c.caps = CapTable(boot_new<Cap>(sc.cap_slots), sc.cap_slots);
+  c.caps = CapTable(boot_new<Cap>(sc.cap_slots), sc.cap_slots, &c);
   for (uint32_t i = 0; i < sc.cap_count; ++i) {
     const spec::Cap& s = bs.cap(sc.cap_first + i);
-    Endpoint* ep = &k.endpoints[s.object];
-    if (c.caps.install(s.slot, Cap{tessera::CapType::kEndpoint, s.rights, ep, s.badge}) != Status::kOk) {
+    const auto type = static_cast<tessera::CapType>(s.type);
+    if (c.caps.install(s.slot, CapValue{type, s.rights, cap_object(s), s.badge}) != Status::kOk) {
       log("kernel: %s: cap slot %u given twice\n", c.name, s.slot);
       return false;
     }
-    if ((s.rights & tessera::rights::kRecv) != 0) ep->owner = &c;
+    if (type == tessera::CapType::kEndpoint && (s.rights & tessera::rights::kRecv) != 0)
+      static_cast<Endpoint*>(cap_object(s))->owner = &c;
   }
   c.ioports = sc.ioport_count > 0 ? &bs.ioport(sc.ioport_first) : nullptr;
   c.ioport_count = sc.ioport_count;
@@ -108,6 +146,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
     if (top == 0) return false;
     c.threads[i].context.kernel_stack_top = top;
   }
+  if (!map_ipc_buffers(c) || !reserve_map_quota(c, sc.map_pages)) return false;
   c.thread_count = 1;
   c.live_threads = 1;
   Thread* t = &c.threads[0];
@@ -150,6 +189,56 @@ void make_cpus() {
   }
 }
 
+/// Shared regions: contiguous zeroed frames each.
+void make_regions(const BootSpec& bs) {
+  KernelState& k = state();
+  k.region_count = bs.header().region_count;
+  k.regions = boot_new<Region>(k.region_count);
+  for (uint32_t i = 0; i < k.region_count; ++i) {
+    k.regions[i].pages = bs.region(i).pages;
+    k.regions[i].phys = platform::alloc_frames(k.regions[i].pages);
+    if (k.regions[i].phys == 0) panic("out of memory for the shared regions");
+  }
+}
+
+/// The mappings `memory:` describes, each owned by a memory cap of its component.
+void map_boot_regions(const BootSpec& bs) {
+  KernelState& k = state();
+  for (uint32_t i = 0; i < bs.header().mapping_count; ++i) {
+    const spec::Mapping& m = bs.mapping(i);
+    Component& c = k.components[m.component];
+    if (c.stopped) continue;
+    auto cap = c.caps.lookup(m.slot, tessera::CapType::kMemory, 0);
+    if (!cap.ok() || !region_map_at_boot(c, *cap.value(), m.vaddr)) {
+      log("kernel: %s: shared region at 0x%lx could not be mapped\n", c.name, m.vaddr);
+      stop_component(k.cpus[0], &c, kStatusFault);
+    }
+  }
+}
+
+/// Routes each granted interrupt line, masked, to the CPU of its driver's first thread;
+/// a line the platform cannot route is logged and left alone.
+void route_irqs(const BootSpec& bs) {
+  KernelState& k = state();
+  for (uint32_t i = 0; i < k.irq_count; ++i) {
+    const spec::Irq& s = bs.irq(i);
+    Irq& irq = k.irqs[i];
+    irq.line = s.line;
+    irq.notification = &k.notifications[s.notification];
+    irq.bits = s.bits;
+    irq.driver = &k.components[s.component];
+    irq.masked = true;
+    if (irq.driver->stopped) continue;
+    const unsigned cpu = irq.driver->threads[0].cpu->index;
+    if (!platform::route_irq(s.line, i, cpu)) {
+      log("kernel: %s: IRQ %u cannot be routed\n", irq.driver->name, s.line);
+      continue;
+    }
+    irq.masked = false;
+    platform::mask_irq(s.line, false);
+  }
+}
+
 }  // namespace
 
 void main(const BootModule& module) {
@@ -169,6 +258,11 @@ void main(const BootModule& module) {
   platform::set_cpu_data(&cpu);
   k.endpoint_count = bs.header().endpoint_count;
   k.endpoints = boot_new<Endpoint>(k.endpoint_count);
+  k.notification_count = bs.header().notification_count;
+  k.notifications = boot_new<Notification>(k.notification_count);
+  make_regions(bs);
+  k.irq_count = bs.header().irq_count;
+  k.irqs = boot_new<Irq>(k.irq_count);
   k.component_count = bs.header().component_count;
   k.components = boot_new<Component>(k.component_count);
 
@@ -185,6 +279,8 @@ void main(const BootModule& module) {
       stop_component(cpu, &c, kStatusFault);
     }
   }
+  map_boot_regions(bs);
+  route_irqs(bs);
   log("kernel: %u of %u components started on %u CPUs\n", started, k.component_count, k.cpu_count);
   if (started == 0) panic("no component could be started");
   platform::release_secondary_cpus();

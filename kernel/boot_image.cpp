@@ -62,6 +62,44 @@ Blob BootImage::find(const char* name) const {
   return {};
 }
 
+/// Objects a cap of each type may name.
+uint32_t object_count(const Header& h, uint16_t type) {
+  switch (static_cast<tessera::CapType>(type)) {
+    case tessera::CapType::kEndpoint: return h.endpoint_count;
+    case tessera::CapType::kNotification: return h.notification_count;
+    case tessera::CapType::kMemory: return h.region_count;
+    case tessera::CapType::kIrq: return h.irq_count;
+    default: return 0;
+  }
+}
+
+bool BootSpec::check_component(uint32_t index) const {
+  const Header& h = *header_;
+  const Component& c = components_[index];
+  if (!terminated(c.name, sizeof(c.name)) || c.name[0] == '\0') return false;
+  if (c.priority > 255 || c.cap_slots == 0 || c.stack_pages == 0) return false;
+  if (c.cpu < -1 || (c.cpu >= 0 && static_cast<uint32_t>(c.cpu) >= h.cpus)) return false;
+  // The affinity names only CPUs of the description, at least one; a pin is exactly its CPU.
+  uint64_t all_cpus = h.cpus >= 64 ? ~uint64_t{0} : (uint64_t{1} << h.cpus) - 1;
+  if (c.affinity == 0 || (c.affinity & ~all_cpus) != 0) return false;
+  if (c.cpu >= 0 && c.affinity != uint64_t{1} << c.cpu) return false;
+  if (c.thread_quota == 0 || c.thread_quota > kMaxThreadsPerComponent) return false;
+  if (c.map_pages > kMaxMapPages) return false;
+  if (c.cap_first > h.cap_count || h.cap_count - c.cap_first < c.cap_count) return false;
+  if (c.ioport_first > h.ioport_count || h.ioport_count - c.ioport_first < c.ioport_count) return false;
+  for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
+    const Cap& cap = caps_[k];
+    if (cap.slot >= c.cap_slots) return false;
+    if (cap.object >= object_count(h, cap.type)) return false;
+    if ((cap.rights & ~tessera::rights::kAll) != 0) return false;
+  }
+  for (uint32_t k = c.ioport_first; k < c.ioport_first + c.ioport_count; ++k) {
+    const IoPortRange& r = ioports_[k];
+    if (r.count == 0 || static_cast<uint32_t>(r.base) + r.count > 0x10000u) return false;
+  }
+  return true;
+}
+
 Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
   if (data == nullptr || size < sizeof(Header) || reinterpret_cast<uintptr_t>(data) % 8 != 0)
     return Status::kInvalidArgument;
@@ -71,7 +109,10 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
   size_t total = h->total_size;
   if (!table_fits(h->components_offset, h->component_count, sizeof(Component), 8, total) ||
       !table_fits(h->caps_offset, h->cap_count, sizeof(Cap), 8, total) ||
-      !table_fits(h->ioports_offset, h->ioport_count, sizeof(IoPortRange), 8, total))
+      !table_fits(h->ioports_offset, h->ioport_count, sizeof(IoPortRange), 8, total) ||
+      !table_fits(h->regions_offset, h->region_count, sizeof(Region), 8, total) ||
+      !table_fits(h->irqs_offset, h->irq_count, sizeof(Irq), 8, total) ||
+      !table_fits(h->mappings_offset, h->mapping_count, sizeof(Mapping), 8, total))
     return Status::kInvalidArgument;
   if (h->component_count == 0 || h->cpus == 0 || h->cpus > 64) return Status::kInvalidArgument;
 
@@ -80,34 +121,35 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
   spec.components_ = reinterpret_cast<const Component*>(data + h->components_offset);
   spec.caps_ = reinterpret_cast<const Cap*>(data + h->caps_offset);
   spec.ioports_ = reinterpret_cast<const IoPortRange*>(data + h->ioports_offset);
+  spec.regions_ = reinterpret_cast<const Region*>(data + h->regions_offset);
+  spec.irqs_ = reinterpret_cast<const Irq*>(data + h->irqs_offset);
+  spec.mappings_ = reinterpret_cast<const Mapping*>(data + h->mappings_offset);
 
-  for (uint32_t i = 0; i < h->component_count; ++i) {
-    const Component& c = spec.components_[i];
-    if (!terminated(c.name, sizeof(c.name)) || c.name[0] == '\0') return Status::kInvalidArgument;
-    if (c.priority > 255 || c.cap_slots == 0 || c.stack_pages == 0) return Status::kInvalidArgument;
-    if (c.cpu < -1 || (c.cpu >= 0 && static_cast<uint32_t>(c.cpu) >= h->cpus))
+  for (uint32_t i = 0; i < h->component_count; ++i)
+    if (!spec.check_component(i)) return Status::kInvalidArgument;
+  for (uint32_t i = 0; i < h->region_count; ++i)
+    if (spec.regions_[i].pages == 0 || spec.regions_[i].pages > kMaxRegionPages) return Status::kInvalidArgument;
+  for (uint32_t i = 0; i < h->irq_count; ++i) {
+    const Irq& irq = spec.irqs_[i];
+    if (irq.line >= kMaxIrqLines || irq.notification >= h->notification_count || irq.bits == 0 ||
+        irq.component >= h->component_count)
       return Status::kInvalidArgument;
-    // The affinity names only CPUs of the description, at least one; a pin is exactly its CPU.
-    uint64_t all_cpus = h->cpus >= 64 ? ~uint64_t{0} : (uint64_t{1} << h->cpus) - 1;
-    if (c.affinity == 0 || (c.affinity & ~all_cpus) != 0) return Status::kInvalidArgument;
-    if (c.cpu >= 0 && c.affinity != uint64_t{1} << c.cpu) return Status::kInvalidArgument;
-    if (c.thread_quota == 0 || c.thread_quota > kMaxThreadsPerComponent) return Status::kInvalidArgument;
-    if (c.cap_first > h->cap_count || h->cap_count - c.cap_first < c.cap_count)
+    for (uint32_t j = 0; j < i; ++j)
+      if (spec.irqs_[j].line == irq.line) return Status::kInvalidArgument;
+  }
+  for (uint32_t i = 0; i < h->mapping_count; ++i) {
+    const Mapping& m = spec.mappings_[i];
+    if (m.component >= h->component_count || m.vaddr % tessera::layout::kPageSize != 0 ||
+        m.vaddr < tessera::layout::kSharedBase || m.vaddr >= tessera::layout::kIpcBufferBase)
       return Status::kInvalidArgument;
-    if (c.ioport_first > h->ioport_count || h->ioport_count - c.ioport_first < c.ioport_count)
+    // The slot holds a memory cap of that component, and the region fits below the buffers.
+    const Component& c = spec.components_[m.component];
+    const Cap* cap = nullptr;
+    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k)
+      if (spec.caps_[k].slot == m.slot) cap = &spec.caps_[k];
+    if (cap == nullptr || cap->type != static_cast<uint16_t>(tessera::CapType::kMemory)) return Status::kInvalidArgument;
+    if (uint64_t{spec.regions_[cap->object].pages} * tessera::layout::kPageSize > tessera::layout::kIpcBufferBase - m.vaddr)
       return Status::kInvalidArgument;
-    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
-      const Cap& cap = spec.caps_[k];
-      if (cap.slot >= c.cap_slots) return Status::kInvalidArgument;
-      if (cap.type != static_cast<uint16_t>(tessera::CapType::kEndpoint)) return Status::kInvalidArgument;
-      if (cap.object >= h->endpoint_count) return Status::kInvalidArgument;
-      if ((cap.rights & ~tessera::rights::kAll) != 0) return Status::kInvalidArgument;
-    }
-    for (uint32_t k = c.ioport_first; k < c.ioport_first + c.ioport_count; ++k) {
-      const IoPortRange& r = spec.ioports_[k];
-      if (r.count == 0 || static_cast<uint32_t>(r.base) + r.count > 0x10000u)
-        return Status::kInvalidArgument;
-    }
   }
   return spec;
 }

@@ -33,15 +33,24 @@ class BootSpec {
  public:
   /// kInvalidArgument unless magic, version, sizes and offsets hold, every component's caps
   /// and I/O ranges are in range, every cap's slot fits its table and names an existing
-  /// endpoint, priorities are 0..255, and names are NUL-terminated.
+  /// object of its type, regions, IRQs and mappings name what exists, priorities are
+  /// 0..255, and names are NUL-terminated.
   static Result<BootSpec> parse(const uint8_t* data, size_t size);
 
   const tessera::spec::Header& header() const { return *header_; }
   const tessera::spec::Component& component(uint32_t i) const { return components_[i]; }
   const tessera::spec::Cap& cap(uint32_t i) const { return caps_[i]; }
   const tessera::spec::IoPortRange& ioport(uint32_t i) const { return ioports_[i]; }
+  const tessera::spec::Region& region(uint32_t i) const { return regions_[i]; }
+  const tessera::spec::Irq& irq(uint32_t i) const { return irqs_[i]; }
+  const tessera::spec::Mapping& mapping(uint32_t i) const { return mappings_[i]; }
 
  private:
+  bool check_component(uint32_t index) const;
+
+  const tessera::spec::Region* regions_ = nullptr;
+  const tessera::spec::Irq* irqs_ = nullptr;
+  const tessera::spec::Mapping* mappings_ = nullptr;
   const tessera::spec::Header* header_ = nullptr;
   const tessera::spec::Component* components_ = nullptr;
   const tessera::spec::Cap* caps_ = nullptr;

@@ -1,4 +1,5 @@
-// A component's capability table: fixed slots of {type, rights, object, badge}.
+// A component's capability table: fixed slots of {type, rights, object, badge}, and the
+// derivation tree that links every cap to the cap it was copied, minted or sent from.
 #pragma once
 
 #include <stdint.h>
@@ -7,46 +8,118 @@
 
 namespace kernel {
 
-struct Endpoint;
+struct Component;
 
-/// One slot. An empty slot has type kNull.
+/// One slot. An empty slot has type kNull. A revoked slot keeps its type with `revoked` set
+/// until it is deleted: using it gives kRevoked, and it is not empty.
+///
+/// Invariant: the parent/child/sibling links of all caps of all tables form a forest; a cap
+/// that was installed at boot is a root. Revoking a cap turns its whole subtree into revoked
+/// slots; deleting a cap hands its children to its parent.
 struct Cap {
   tessera::CapType type = tessera::CapType::kNull;
   uint16_t rights = 0;
+  bool revoked = false;
   void* object = nullptr;  ///< the kernel object; its type is `type`
+  uint64_t badge = 0;
+  Component* holder = nullptr;  ///< the component whose table holds this slot
+  uint64_t mapped_at = 0;       ///< memory caps: where this cap's region is mapped (0: not)
+
+  Cap* parent = nullptr;
+  Cap* first_child = nullptr;
+  Cap* next_sibling = nullptr;
+  Cap* prev_sibling = nullptr;
+
+  bool empty() const { return type == tessera::CapType::kNull; }
+};
+
+/// What a new cap looks like before it is placed: the fields a boot spec or a mint chooses.
+struct CapValue {
+  tessera::CapType type = tessera::CapType::kNull;
+  uint16_t rights = 0;
+  void* object = nullptr;
   uint64_t badge = 0;
 };
 
+/// Called for every cap that leaves its slot (deleted or revoked) before its fields are
+/// cleared: undoes what the cap holds on its own (a memory cap's mapping). Defined with
+/// the memory system calls (kernel/memory.cpp).
+void cap_released(Cap& cap);
+
 /// The slots of one component, sized by the boot spec; storage is owned by the caller.
+/// Lookups are the decode step of a system call; the mutating operations below it are the
+/// invoke step and cannot fail (their preconditions are what the lookups established).
 class CapTable {
  public:
   CapTable() = default;
-  CapTable(Cap* slots, uint32_t count) : slots_(slots), count_(count) {}
+  CapTable(Cap* slots, uint32_t count, Component* owner = nullptr) : slots_(slots), count_(count), owner_(owner) {}
 
   uint32_t size() const { return count_; }
+  Component* owner() const { return owner_; }
 
-  /// The cap in `slot` if it exists, has `type`, and holds every right in `needed`.
-  /// Errors, in order of checking: kInvalidSlot, kEmptySlot, kWrongType, kNoRights.
-  Result<Cap*> lookup(uint64_t slot, tessera::CapType type, uint16_t needed) const {
+  /// The cap in `slot`, revoked or not. Errors: kInvalidSlot, kEmptySlot.
+  Result<Cap*> occupied(uint64_t slot) const {
     if (slot >= count_) return Status::kInvalidSlot;
     Cap* cap = &slots_[slot];
-    if (cap->type == tessera::CapType::kNull) return Status::kEmptySlot;
+    if (cap->empty()) return Status::kEmptySlot;
+    return cap;
+  }
+
+  /// The cap in `slot` whatever its type. Errors: kInvalidSlot, kEmptySlot, kRevoked.
+  Result<Cap*> lookup_any(uint64_t slot) const {
+    Cap* cap = TRY(occupied(slot));
+    if (cap->revoked) return Status::kRevoked;
+    return cap;
+  }
+
+  /// The cap in `slot` if it exists, has `type`, and holds every right in `needed`.
+  /// Errors, in order of checking: kInvalidSlot, kEmptySlot, kRevoked, kWrongType, kNoRights.
+  Result<Cap*> lookup(uint64_t slot, tessera::CapType type, uint16_t needed) const {
+    Cap* cap = TRY(lookup_any(slot));
     if (cap->type != type) return Status::kWrongType;
     if ((cap->rights & needed) != needed) return Status::kNoRights;
     return cap;
   }
 
-  /// Places a cap at boot; fails on an out-of-range or occupied slot.
-  Status install(uint32_t slot, const Cap& cap) {
+  /// `slot` as a destination: kInvalidSlot, or kSlotOccupied unless it is empty.
+  Result<Cap*> empty_slot(uint64_t slot) const {
     if (slot >= count_) return Status::kInvalidSlot;
-    if (slots_[slot].type != tessera::CapType::kNull) return Status::kSlotOccupied;
-    slots_[slot] = cap;
+    Cap* cap = &slots_[slot];
+    if (!cap->empty()) return Status::kSlotOccupied;
+    return cap;
+  }
+
+  /// Places a root cap (boot); fails on an out-of-range or occupied slot.
+  Status install(uint32_t slot, const CapValue& value) {
+    Cap* dst = TRY(empty_slot(slot));
+    place(*dst, value, nullptr);
     return Status::kOk;
   }
 
+  /// Fills empty `dst` (a slot of this table) with a cap derived from `src`: a child of src
+  /// in the derivation tree, with `rights` and `badge`.
+  void derive(Cap& src, Cap& dst, uint16_t rights, uint64_t badge) {
+    place(dst, CapValue{src.type, rights, src.object, badge}, &src);
+  }
+
+  /// Moves the cap in `src` (of this table) to empty `dst` (of this table), tree links and
+  /// mapping included.
+  void move(Cap& src, Cap& dst);
+
  private:
+  void place(Cap& dst, const CapValue& value, Cap* parent);
+
   Cap* slots_ = nullptr;
   uint32_t count_ = 0;
+  Component* owner_ = nullptr;
 };
+
+/// Empties `cap`'s slot (a revoked one too); its children become children of its parent,
+/// so revoking an ancestor still reaches them.
+void cap_delete(Cap& cap);
+
+/// Revokes every cap derived from `cap` (not `cap` itself), in every table: each becomes a
+/// revoked slot, released and unlinked. Returns how many were revoked.
+uint32_t cap_revoke(Cap& cap);
 
 }  // namespace kernel

@@ -1,9 +1,11 @@
-// A component: one address space, one cap table, its threads and its I/O port grants.
+// A component: one address space, one cap table, its threads, its map quota and its I/O
+// port grants.
 #pragma once
 
 #include <stdint.h>
 
 #include "kernel/cap_table.h"
+#include "kernel/memory.h"
 #include "kernel/platform.h"
 #include "kernel/thread.h"
 #include "tessera/spec_format.h"
@@ -22,6 +24,7 @@ struct Component {
   uint32_t thread_count = 0;  ///< slots used so far (threads[0 .. thread_count))
   uint32_t thread_quota = 1;  ///< the most threads at once, counting the first
   uint32_t live_threads = 0;  ///< created and not exited
+  FramePool map_pool;  ///< its map quota: frames for kMap and for map-window page tables
   const tessera::spec::IoPortRange* ioports = nullptr;
   uint32_t ioport_count = 0;
   bool stopped = false;

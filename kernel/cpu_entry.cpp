@@ -49,6 +49,15 @@ void reschedule_interrupt() {
   kernel_lock().release();
 }
 
+void irq_interrupt(unsigned index) {
+  kernel_lock().acquire();
+  Cpu& cpu = this_cpu();
+  KernelState& k = state();
+  if (index < k.irq_count) irq_raised(cpu, k.irqs[index]);
+  switch_to(cpu, preempt_check(cpu));
+  kernel_lock().release();
+}
+
 void secondary_main() {
   kernel_lock().acquire();
   Cpu& cpu = state().cpus[platform::cpu_index()];

@@ -1,10 +1,13 @@
 // Synchronous IPC: message transfer between frames, endpoint queues and reply rights.
 #include "kernel/ipc.h"
 
+#include "kernel/message.h"
+
 namespace kernel {
 namespace {
 
-/// Copies the message words; the receiver's status becomes kOk and its rdi the badge.
+/// Copies the message; the receiver's status becomes kOk and its rdi the badge. Words
+/// beyond the registers and caps take the slow path (transfer_extra).
 inline void transfer(const Thread* from, Thread* to, uint64_t badge) {
   const SyscallFrame* s = from->frame;
   SyscallFrame* d = to->frame;
@@ -12,6 +15,7 @@ inline void transfer(const Thread* from, Thread* to, uint64_t badge) {
   d->rdi = badge;
   d->rsi = s->rsi;
   for (unsigned i = 0; i < tessera::kMessageRegisters; ++i) d->mr[i] = s->mr[i];
+  if ((s->rsi >> 32) > tessera::kMessageRegisters) transfer_extra(from, to);
 }
 
 inline void block_for_reply(Thread* caller, Thread* server) {

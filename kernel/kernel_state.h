@@ -4,6 +4,9 @@
 #include "kernel/component.h"
 #include "kernel/cpu.h"
 #include "kernel/endpoint.h"
+#include "kernel/irq.h"
+#include "kernel/memory.h"
+#include "kernel/notification.h"
 
 namespace kernel {
 
@@ -12,6 +15,12 @@ struct KernelState {
   uint32_t component_count = 0;
   Endpoint* endpoints = nullptr;
   uint32_t endpoint_count = 0;
+  Notification* notifications = nullptr;
+  uint32_t notification_count = 0;
+  Region* regions = nullptr;
+  uint32_t region_count = 0;
+  Irq* irqs = nullptr;
+  uint32_t irq_count = 0;
   Cpu* cpus = nullptr;  ///< cpus[0 .. cpu_count), one per CPU that came up
   uint32_t cpu_count = 0;
 };

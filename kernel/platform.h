@@ -34,7 +34,21 @@ void* phys_to_virt(uint64_t phys);
 /// A fresh address space whose kernel half is the kernel's; false when out of frames.
 bool create_address_space(AddressSpace& as);
 /// Maps one 4 KiB page; false when out of frames for page tables or vaddr is not user.
+/// Page tables come from the boot frame allocator (boot only).
 bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags);
+/// Where map_page at run time takes frames for page tables: alloc(context) returns a zeroed
+/// frame, or 0.
+struct FrameSource {
+  uint64_t (*alloc)(void* context) = nullptr;
+  void* context = nullptr;
+};
+/// Maps one 4 KiB page with page tables from `tables`; false when it has none left.
+bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags, FrameSource tables);
+/// How many page tables mapping every page of [vaddr, vaddr + pages * 4 KiB) would create.
+uint64_t missing_tables(const AddressSpace& as, uint64_t vaddr, uint64_t pages);
+/// Removes the mapping of the page at vaddr and returns the physical page (0: none was
+/// mapped). The TLBs still hold it until flush_tlb(as).
+uint64_t unmap_page(AddressSpace& as, uint64_t vaddr);
 /// The physical address mapped at vaddr with at least `flags` permissions, or 0.
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags);
 
@@ -43,6 +57,7 @@ uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags);
 struct Context {
   uint64_t kernel_rsp = 0;        ///< saved stack pointer while switched out
   uint64_t kernel_stack_top = 0;  ///< the thread's SyscallFrame ends here
+  uint64_t user_fs_base = 0;      ///< its FS base in ring 3 (the address of its IPC buffer)
 };
 
 /// Contiguous zeroed frames (boot only), 0 when exhausted.
@@ -91,6 +106,14 @@ void flush_tlb(const AddressSpace& as);
 /// Carries out requests other CPUs made of this one (TLB flushes); safe without the lock.
 void poll_remote_requests();
 
+// ---- device interrupts ------------------------------------------------------------------
+/// Routes interrupt line `line` (an ISA IRQ, with the firmware's overrides applied, or a
+/// global system interrupt) to `cpu`, masked; its interrupts call kernel::irq_interrupt(index).
+/// False when no I/O APIC has the line or index is beyond the vectors for devices.
+bool route_irq(uint32_t line, unsigned index, unsigned cpu);
+/// Masks or unmasks a routed line.
+void mask_irq(uint32_t line, bool masked);
+
 }  // namespace platform
 
 // ---- calls from the platform into the portable kernel -------------------------------------
@@ -112,6 +135,9 @@ struct BootModule {
 void timer_interrupt();
 /// Another CPU made a thread of this CPU ready (see platform::send_reschedule).
 void reschedule_interrupt();
+/// Device interrupt of the line routed with index `index` (platform::route_irq); the
+/// platform has already acknowledged it at the local APIC.
+void irq_interrupt(unsigned index);
 /// A new thread's first instructions run this before they drop to ring 3.
 extern "C" void thread_first_run();
 

@@ -27,10 +27,13 @@ void switch_io_ports(Cpu& cpu, Component* to) {
 
 namespace {
 
-/// True when no CPU but `cpu` (about to idle) runs a thread, and nothing is queued or
-/// waiting for a deadline anywhere: no thread can ever become ready again.
+/// True when no CPU but `cpu` (about to idle) runs a thread, nothing is queued or waiting
+/// for a deadline anywhere, and no running driver has an interrupt line: no thread can ever
+/// become ready again.
 bool system_idle(const Cpu& cpu) {
   const KernelState& k = state();
+  for (uint32_t i = 0; i < k.irq_count; ++i)
+    if (k.irqs[i].driver != nullptr && !k.irqs[i].driver->stopped) return false;
   for (uint32_t i = 0; i < k.cpu_count; ++i) {
     const Cpu& c = k.cpus[i];
     if (!c.ready.empty() || !c.timers.empty()) return false;

@@ -3,6 +3,8 @@
 #include "kernel/kernel_state.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
+#include "kernel/message.h"
+#include "kernel/object_syscalls.h"
 #include "kernel/placement.h"
 #include "kernel/user_memory.h"
 
@@ -19,6 +21,24 @@ inline Result<Cap*> endpoint_cap(Thread* self, uint64_t slot, uint16_t rights) {
   Cap* cap = TRY(self->component->caps.lookup(slot, CapType::kEndpoint, rights));
   if (static_cast<Endpoint*>(cap->object)->dead) return Status::kPeerDied;
   return cap;
+}
+
+/// An endpoint cap to send self's message through: `rights` and, for a message with caps
+/// or beyond the registers, a message check_message accepts.
+inline Result<Cap*> send_cap(Thread* self, uint64_t slot, uint16_t rights) {
+  Cap* cap = TRY(endpoint_cap(self, slot, rights));
+  if ((self->frame->rsi >> 32) > tessera::kMessageRegisters) {
+    Status s = check_message(self, self->frame->rsi, (cap->rights & tessera::rights::kGrant) != 0);
+    if (s != Status::kOk) return s;
+  }
+  return cap;
+}
+
+/// Checks the reply self is about to give (if it has a caller): caps only when the caller
+/// called through a cap with the grant right.
+inline Status check_reply(Thread* self) {
+  if (self->reply_to == nullptr || (self->frame->rsi >> 32) <= tessera::kMessageRegisters) return Status::kOk;
+  return check_message(self, self->frame->rsi, self->reply_to->reply_grant);
 }
 
 Status debug_write(Thread* self, uint64_t addr, uint64_t length) {
@@ -71,9 +91,12 @@ Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, 
   if (id == c->thread_quota) {
     id = 0;
     while (c->threads[id].state != ThreadState::kDead) ++id;
-    const uint64_t stack = c->threads[id].context.kernel_stack_top;
+    // What boot gave the slot stays: its kernel stack and its IPC buffer.
+    const platform::Context boot_context = c->threads[id].context;
+    tessera::IpcBuffer* buffer = c->threads[id].ipc_buffer;
     c->threads[id] = Thread{};
-    c->threads[id].context.kernel_stack_top = stack;
+    c->threads[id].context = boot_context;
+    c->threads[id].ipc_buffer = buffer;
   } else {
     ++c->thread_count;
   }
@@ -98,14 +121,16 @@ Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, 
 void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
   switch (static_cast<Syscall>(f->rax)) {
     case Syscall::kCall: {
-      auto cap = endpoint_cap(self, f->rdi, tessera::rights::kSend);
+      auto cap = send_cap(self, f->rdi, tessera::rights::kSend);
       if (!cap.ok()) return set_status(f, cap.status());
+      self->reply_grant = (cap.value()->rights & tessera::rights::kGrant) != 0;
       switch_to(cpu, ipc_call(cpu, self, static_cast<Endpoint*>(cap.value()->object), cap.value()->badge));
       return;
     }
     case Syscall::kReplyRecv: {
       auto cap = endpoint_cap(self, f->rdi, tessera::rights::kRecv);
       if (!cap.ok()) return set_status(f, cap.status());
+      if (Status s = check_reply(self); s != Status::kOk) return set_status(f, s);
       switch_to(cpu, ipc_reply_recv(cpu, self, static_cast<Endpoint*>(cap.value()->object)));
       return;
     }
@@ -116,12 +141,13 @@ void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
       return;
     }
     case Syscall::kSend: {
-      auto cap = endpoint_cap(self, f->rdi, tessera::rights::kSend);
+      auto cap = send_cap(self, f->rdi, tessera::rights::kSend);
       if (!cap.ok()) return set_status(f, cap.status());
       switch_to(cpu, ipc_send(cpu, self, static_cast<Endpoint*>(cap.value()->object), cap.value()->badge));
       return;
     }
     case Syscall::kReply: {
+      if (Status s = check_reply(self); s != Status::kOk) return set_status(f, s);
       Thread* next = self;
       Status s = ipc_reply(cpu, self, &next);
       set_status(f, s);
@@ -178,7 +204,7 @@ void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
       f->rdi = platform::now_ns();
       return;
     default:
-      set_status(f, Status::kInvalidSyscall);
+      object_syscall(cpu, self, f);
       return;
   }
 }

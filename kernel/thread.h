@@ -19,6 +19,7 @@ enum class ThreadState : uint8_t {
   kBlockedSend,   ///< queued on an endpoint with a message to deliver
   kBlockedRecv,   ///< queued on an endpoint, waiting for a message
   kBlockedReply,  ///< made a call that was delivered; waits for the reply
+  kBlockedWait,   ///< queued on a notification, waiting for a bit
   kSleeping,      ///< waits only for its deadline
   kDead,          ///< its component stopped; never runs again
 };
@@ -31,8 +32,12 @@ struct Thread {
   uint8_t priority = 0;
   ThreadState state = ThreadState::kReady;
 
+  /// The thread's IPC buffer through the kernel's direct map (nullptr for idle threads).
+  tessera::IpcBuffer* ipc_buffer = nullptr;
+
   // IPC. Invariant: caller->callee == server exactly when server->reply_to == caller.
   bool sending_call = false;   ///< while kBlockedSend: the message is a call (wants a reply)
+  bool reply_grant = false;    ///< caller side: its reply may carry caps (it called with grant)
   uint64_t send_badge = 0;     ///< while kBlockedSend: badge of the cap it sent through
   Endpoint* blocked_on = nullptr;  ///< while kBlockedSend/kBlockedRecv
   Thread* reply_to = nullptr;  ///< server side: the caller its next reply goes to

@@ -150,6 +150,65 @@ class Use:
         return f"k{camel(self.interface.name)}"
 
 
+# Cap types and rights, as tessera/abi.h numbers them.
+CAP_ENDPOINT, CAP_NOTIFICATION, CAP_MEMORY, CAP_IRQ = 1, 2, 3, 4
+RIGHT_SEND, RIGHT_RECV, RIGHT_GRANT, RIGHT_READ, RIGHT_WRITE, RIGHT_EXEC = 1, 2, 4, 8, 16, 32
+SHARED_BASE = 0x0000_0300_0000_0000  # layout::kSharedBase
+IPC_BUFFER_BASE = 0x0000_7FFF_F000_0000  # layout::kIpcBufferBase
+
+
+@dataclass
+class Cap:
+    """A cap the description grants a component beyond its endpoint and its uses."""
+    slot: int
+    type: int
+    rights: int
+    object: int
+    badge: int
+    cap_name: str   # the C++ constant in namespace caps
+    doc: str
+
+
+@dataclass
+class Notification:
+    name: str
+    index: int
+    waiter: "Component"
+    signallers: list  # [Component]; signaller i's cap has badge 1 << i
+
+    def badge_of(self, comp):
+        return 1 << self.signallers.index(comp)
+
+
+@dataclass
+class Region:
+    name: str
+    index: int
+    size: int
+    maps: list  # [(Component, rights string "r" | "rw" | "rx")]
+
+
+@dataclass
+class Mapping:
+    """Region `region` in a component at `vaddr`, owned by the memory cap in `slot`."""
+    region: Region
+    rights: str
+    vaddr: int
+    slot: int
+
+    @property
+    def const_prefix(self):
+        return f"k{camel(self.region.name)}"
+
+
+@dataclass
+class Irq:
+    line: int
+    index: int
+    notification: int  # index of the driver's IRQ notification
+    component: "Component"
+
+
 @dataclass
 class Component:
     name: str
@@ -167,15 +226,35 @@ class Component:
     affinity: list = field(default_factory=list)  # CPUs it may run on; [] = all (or its pin)
     threads: int = 1    # most threads at once, counting the first
     endpoint: int = -1  # index of its endpoint, providers only
+    map_quota: int = 0  # bytes of map quota
+    irq_lines: list = field(default_factory=list)  # interrupt lines granted, as written
+    extra_caps: list = field(default_factory=list)  # [Cap]: notifications, memory, IRQs
+    mappings: list = field(default_factory=list)  # [Mapping]
+    clients: list = field(default_factory=list)   # [Component] using one of its interfaces
+    waits_on: list = field(default_factory=list)  # [Notification] it waits on
 
     @property
-    def cap_slots(self):
+    def next_slot(self):
+        """The first slot after every cap placed so far (slot 0 is always empty)."""
         top = 0
         if self.provides:
             top = 1
         if self.uses:
             top = max(top, max(u.slot for u in self.uses))
+        if self.extra_caps:
+            top = max(top, max(c.slot for c in self.extra_caps))
         return top + 1
+
+    @property
+    def cap_slots(self):
+        """Its table: the granted caps and `free_slots` empty slots after them."""
+        return self.next_slot + self.free_slots
+
+    free_slots: int = 0  # empty slots for caps received or made at run time
+
+    @property
+    def free_slot_first(self):
+        return self.next_slot
 
 
 @dataclass
@@ -187,6 +266,11 @@ class System:
     path: str          # as given
     real_path: str
     banner_source: str
+
+    notifications: list = field(default_factory=list)  # [Notification], then IRQ notifications
+    notification_count: int = 0
+    regions: list = field(default_factory=list)  # [Region]
+    irqs: list = field(default_factory=list)     # [Irq]
 
     @property
     def endpoint_count(self):

@@ -5,14 +5,25 @@ import re
 from . import schema
 from .errors import Diagnostics, Failed
 from .interfaces import load_interface
-from .model import Component, System, Use
+from .model import (CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, IPC_BUFFER_BASE, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
+                    RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE, Cap, Component, Irq, Mapping, Notification,
+                    Region, System, Use)
+from .schema import camel
 from .paths import banner_name
 from .yamlload import load
 
 PAGE = 4096
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
-COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit"]
+COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit",
+                           "irqs", "map_quota", "free_slots"]
+MAX_IRQ_LINE = 63  # spec::kMaxIrqLines - 1
+MAX_DEVICE_IRQS = 32  # device vectors the platform has
+MAX_SIGNALLERS = 64  # one badge bit each
+DEFAULT_FREE_SLOTS = 8
+MAX_REGION = 64 * 1024 * 1024  # spec::kMaxRegionPages pages
+MAX_MAP_QUOTA = 256 * 1024 * 1024  # spec::kMaxMapPages pages
+RIGHTS = {"r": RIGHT_READ, "rw": RIGHT_READ | RIGHT_WRITE, "rx": RIGHT_READ | RIGHT_EXEC}
 MAX_THREADS = 64  # kMaxThreadsPerComponent in spec_format.h
 MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
@@ -117,7 +128,7 @@ def load_system(path):
     diag = Diagnostics()
     root = load(path, problems=diag.problems)
     if not schema.check_map(diag, root, "system description", ["system", "components"],
-                            ["cpus", "interface_dirs"]):
+                            ["cpus", "interface_dirs", "notifications", "memory"]):
         diag.raise_if_any()
     v = root.value
     name = schema.check_name(diag, v["system"], "system name")
@@ -142,6 +153,7 @@ def load_system(path):
 
     cnode = v["components"]
     comps = []       # (Component, body node, raw uses node)
+    irq_nodes = []   # (Component, line, node)
     if schema.check_map(diag, cnode, "components", optional=list(cnode.value) if cnode.kind == "map" else ()):
         if not cnode.value:
             diag.error(cnode, "a system needs at least one component")
@@ -172,6 +184,11 @@ def load_system(path):
             stack = parse_size(diag, b["stack"], "stack", PAGE, 1024 * 1024) if "stack" in b else 16 * 1024
             memory = parse_size(diag, b["memory"], "memory", 0, 64 * 1024 * 1024) if "memory" in b else 64 * 1024
             threads = schema.check_int(diag, b["threads"], "threads", 1, MAX_THREADS) if "threads" in b else 1
+            map_quota = parse_size(diag, b["map_quota"], "map_quota", 0, MAX_MAP_QUOTA) if "map_quota" in b else 0
+            free_slots = DEFAULT_FREE_SLOTS
+            if "free_slots" in b:
+                free_slots = schema.check_int(diag, b["free_slots"], "free_slots", 0, 4096)
+            irq_lines = _check_irqs(diag, b["irqs"], cname) if "irqs" in b else []
             provides = []
             if "provides" in b:
                 for iname, inode in schema.name_list(diag, b["provides"], "provides", "interface") or []:
@@ -188,8 +205,11 @@ def load_system(path):
             comp = Component(name=cname, index=len(comps), source=source, source_abs=source_abs,
                              priority=priority, cpu=cpu, stack=stack, memory=memory,
                              provides=[i for i, _ in provides], ioports=ioports, shutdown=shutdown,
-                             affinity=affinity, threads=threads if threads is not None else 1)
+                             affinity=affinity, threads=threads if threads is not None else 1,
+                             map_quota=map_quota or 0, free_slots=free_slots or 0,
+                             irq_lines=[line for line, _ in irq_lines])
             comps.append((comp, body, b.get("uses")))
+            irq_nodes.extend((comp, line, node) for line, node in irq_lines)
 
     # on_exit: shutdown at most once.
     first_shutdown = None
@@ -284,6 +304,19 @@ def load_system(path):
         else:
             ids[ifc.id] = ifc
 
+    # IRQ lines: each granted once in the whole system.
+    line_owner = {}
+    for comp, line, node in irq_nodes:
+        if line in line_owner:
+            diag.error(node, f"IRQ {line} is granted twice ('{line_owner[line]}' already has it)")
+        else:
+            line_owner[line] = comp.name
+    if len(line_owner) > MAX_DEVICE_IRQS:
+        diag.error(irq_nodes[MAX_DEVICE_IRQS][2], f"more than {MAX_DEVICE_IRQS} IRQ lines granted in all")
+
+    notifications = _load_notifications(diag, v["notifications"], by_name, known_names) if "notifications" in v else []
+    regions = _load_regions(diag, v["memory"], by_name, known_names) if "memory" in v else []
+
     if not diag:
         _check_scheduling(diag, [c for c, _, _ in comps], use_nodes)
     diag.raise_if_any()
@@ -294,8 +327,152 @@ def load_system(path):
         if c.provides:
             c.endpoint = endpoint
             endpoint += 1
-    return System(name=name, cpus=cpus, components=components, interfaces=[i for i, _ in resolver.order],
-                  path=path, real_path=os.path.abspath(path), banner_source=banner_name(path))
+        for u in c.uses:
+            if c not in u.provider.clients:
+                u.provider.clients.append(c)
+    system = System(name=name, cpus=cpus, components=components, interfaces=[i for i, _ in resolver.order],
+                    path=path, real_path=os.path.abspath(path), banner_source=banner_name(path),
+                    notifications=notifications, regions=regions)
+    _place_caps(diag, system, comps)
+    diag.raise_if_any()
+    return system
+
+
+def _check_irqs(diag, node, cname):
+    """`irqs: [line, ...]`: distinct interrupt lines 0..63 (ISA IRQs are 0..15)."""
+    out = []
+    if not schema.check_list(diag, node, f"irqs of '{cname}'"):
+        return out
+    for item in node.value:
+        line = schema.check_int(diag, item, "IRQ line", 0, MAX_IRQ_LINE)
+        if line is None:
+            continue
+        if line in [l for l, _ in out]:
+            diag.error(item, f"IRQ {line} is named twice")
+            continue
+        out.append((line, item))
+    return out
+
+
+def _component_ref(diag, node, by_name, known_names, what):
+    cname = schema.check_name(diag, node, what)
+    if cname is None:
+        return None
+    if cname not in known_names:
+        diag.error(node, f"unknown component '{cname}' in {what}")
+        return None
+    return by_name.get(cname)  # None: that component had its own problems
+
+
+def _load_notifications(diag, node, by_name, known_names):
+    """`notifications: {name: {wait: component, signal: [component, ...]}}`."""
+    out = []
+    if not schema.check_map(diag, node, "notifications", optional=list(node.value) if node.kind == "map" else ()):
+        return out
+    for nname, body in node.value.items():
+        if schema.check_name(diag, node.keys[nname], "notification name") is None:
+            continue
+        if not schema.check_map(diag, body, f"notification '{nname}'", ["wait", "signal"]):
+            continue
+        waiter = _component_ref(diag, body.value["wait"], by_name, known_names, "wait")
+        signallers = []
+        items = schema.name_list(diag, body.value["signal"], "signal", "component")
+        if items == []:
+            diag.error(body.value["signal"], f"notification '{nname}' needs at least one signaller")
+        for sname, snode in items or []:
+            comp = _component_ref(diag, snode, by_name, known_names, "signal")
+            if comp is None:
+                continue
+            if comp is waiter:
+                diag.error(snode, f"component '{sname}' both waits on and signals notification '{nname}'")
+                continue
+            signallers.append(comp)
+        if len(signallers) > MAX_SIGNALLERS:
+            diag.error(body.value["signal"], f"more than {MAX_SIGNALLERS} signallers (one badge bit each)")
+        if waiter is not None:
+            n = Notification(nname, len(out), waiter, signallers)
+            waiter.waits_on.append(n)
+            out.append(n)
+    return out
+
+
+def _load_regions(diag, node, by_name, known_names):
+    """`memory: {name: {size: 8K, map: {component: r | rw | rx}}}`."""
+    out = []
+    if not schema.check_map(diag, node, "memory", optional=list(node.value) if node.kind == "map" else ()):
+        return out
+    for rname, body in node.value.items():
+        if schema.check_name(diag, node.keys[rname], "region name") is None:
+            continue
+        if not schema.check_map(diag, body, f"region '{rname}'", ["size", "map"]):
+            continue
+        size = parse_size(diag, body.value["size"], "size", PAGE, MAX_REGION)
+        mnode = body.value["map"]
+        maps = []
+        if schema.check_map(diag, mnode, f"map of region '{rname}'",
+                            optional=list(mnode.value) if mnode.kind == "map" else ()):
+            if not mnode.value:
+                diag.error(mnode, f"region '{rname}' is mapped by no component")
+            for cname, rnode in mnode.value.items():
+                comp = _component_ref(diag, mnode.keys[cname], by_name, known_names, f"map of region '{rname}'")
+                rights = schema.check_str(diag, rnode, "rights")
+                if rights is not None and rights not in RIGHTS:
+                    diag.error(rnode, f"rights '{rights}' must be r, rw or rx (never writable and executable)")
+                    continue
+                if comp is not None and rights is not None:
+                    maps.append((comp, rights))
+        if size is not None:
+            out.append(Region(rname, len(out), size, maps))
+    return out
+
+
+def _place_caps(diag, system, comps):
+    """Slots after the endpoint and the uses: notifications, shared regions, then IRQs.
+    Also lays out each component's shared regions from layout::kSharedBase."""
+    nodes = {c.name: body for c, body, _ in comps}
+    taken = {c.name: {"kEndpoint"} | {u.cap_name for u in c.uses} for c in system.components}
+
+    def add(comp, typ, rights, obj, badge, cap_name, doc):
+        if cap_name in taken[comp.name]:
+            diag.error(nodes[comp.name], f"component '{comp.name}' gets two caps named caps::{cap_name}; "
+                                         "rename the interface, notification or region")
+            return None
+        taken[comp.name].add(cap_name)
+        cap = Cap(comp.next_slot, typ, rights, obj, badge, cap_name, doc)
+        comp.extra_caps.append(cap)
+        return cap
+
+    for n in system.notifications:
+        add(n.waiter, CAP_NOTIFICATION, RIGHT_RECV | RIGHT_GRANT, n.index, 0, f"k{camel(n.name)}",
+            f"Notification `{n.name}` (wait, poll)")
+        for s in n.signallers:
+            add(s, CAP_NOTIFICATION, RIGHT_SEND | RIGHT_GRANT, n.index, n.badge_of(s), f"k{camel(n.name)}",
+                f"Notification `{n.name}` of `{n.waiter.name}` (signal; badge {n.badge_of(s):#x})")
+    next_vaddr = {c.name: SHARED_BASE for c in system.components}
+    for r in system.regions:
+        for comp, rights in r.maps:
+            words = {"r": "read", "rw": "read, write", "rx": "read, execute"}[rights]
+            cap = add(comp, CAP_MEMORY, RIGHTS[rights] | RIGHT_GRANT, r.index, 0, f"k{camel(r.name)}",
+                      f"Shared memory `{r.name}` ({words}), mapped at memory::k{camel(r.name)}Base")
+            if cap is None:
+                continue
+            vaddr = next_vaddr[comp.name]
+            next_vaddr[comp.name] = vaddr + r.size + PAGE  # an unmapped page between regions
+            if next_vaddr[comp.name] > IPC_BUFFER_BASE:
+                diag.error(nodes[comp.name], f"the shared regions of '{comp.name}' do not fit its address space")
+            comp.mappings.append(Mapping(r, rights, vaddr, cap.slot))
+    index = len(system.notifications)
+    for comp in system.components:
+        if not comp.irq_lines:
+            continue
+        add(comp, CAP_NOTIFICATION, RIGHT_RECV, index, 0, "kIrqs",
+            "Notification of its interrupt lines: line n sets bit n (irqs::kLine<n>)")
+        for line in comp.irq_lines:
+            system.irqs.append(Irq(line, len(system.irqs), index, comp))
+            add(comp, CAP_IRQ, 0, len(system.irqs) - 1, 0, f"kIrq{line}",
+                f"Interrupt line {line}: acknowledge with sys::irq_ack once handled")
+        index += 1
+    system.notification_count = index
 
 
 def _check_scheduling(diag, components, use_nodes):

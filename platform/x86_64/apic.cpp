@@ -113,21 +113,6 @@ bool lapic_start_ap(uint32_t apic_id, uint8_t page, bool (*arrived)()) {
   return arrived();
 }
 
-unsigned ioapic_init(uint64_t mmio_phys) {
-  // Index register at +0, data window at +0x10; register 1 holds the highest entry number
-  // in bits 16-23, entries are register pairs from 0x10 [82093AA I/O APIC datasheet §3].
-  auto* regs = static_cast<volatile uint32_t*>(map_mmio(mmio_phys));
-  regs[0] = 1;
-  const unsigned entries = ((regs[4] >> 16) & 0xff) + 1;
-  for (unsigned i = 0; i < entries; ++i) {
-    regs[0] = 0x10 + 2 * i;
-    regs[4] = 1u << 16;  // masked
-    regs[0] = 0x10 + 2 * i + 1;
-    regs[4] = 0;
-  }
-  return entries;
-}
-
 void time_calibrate() {
   g_tsc_deadline = (cpuid(1).ecx & (1u << 24)) != 0;
   write(kTimerDivide, kTimerDivideBy16);

@@ -12,6 +12,7 @@ inline constexpr uint8_t kTimerVector = 0x40;
 inline constexpr uint8_t kRescheduleVector = 0x41;
 inline constexpr uint8_t kShootdownVector = 0x42;
 inline constexpr uint8_t kSpuriousVector = 0xff;
+// Device lines use 0x50-0x6f (irq.h).
 
 /// The scheduler tick.
 inline constexpr uint64_t kTickNs = 1'000'000;
@@ -28,10 +29,6 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 /// INIT, then start-up IPIs with the 4 KiB page number `page` [Intel SDM vol3 §9.4.4.1].
 /// Returns when `arrived()` is true or after the time-outs (then false).
 bool lapic_start_ap(uint32_t apic_id, uint8_t page, bool (*arrived)());
-
-/// Masks every redirection entry of the I/O APIC at `mmio_phys` (no device interrupts are
-/// routed yet; the kernel only needs it quiet). Returns the number of entries.
-unsigned ioapic_init(uint64_t mmio_phys);
 
 /// Measures the TSC and the APIC timer against the PIT (bootstrap processor, once).
 void time_calibrate();

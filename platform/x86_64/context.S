@@ -1,4 +1,6 @@
 // Thread switch on the kernel stack: platform::switch_context and platform::start_first.
+// The address space (CR3), the user FS base and the kernel stack for entries from ring 3
+// are loaded only when they change.
 // A switched-out thread's stack holds, from its saved rsp up: r15 r14 r13 r12 rbx rbp, then
 // the address to return to (see prepare_user_thread in thread.cpp).
 
@@ -7,7 +9,10 @@
 #define PERCPU_TSS 40
 #define TSS_RSP0 4
 #define CONTEXT_KERNEL_RSP 0
+#define PERCPU_USER_FS_BASE 56
 #define CONTEXT_KERNEL_STACK_TOP 8
+#define CONTEXT_USER_FS_BASE 16
+#define MSR_FS_BASE 0xc0000100
 
   .section .text
   .code64
@@ -35,6 +40,21 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movq %rax, %gs:PERCPU_CURRENT_ROOT
   movq %rax, %cr3
 1:
+  // The FS base of ring 3 is the thread's IPC buffer; kernel threads (0) keep the current
+  // one. The kernel itself never uses FS.
+  movq CONTEXT_USER_FS_BASE(%rsi), %rax
+  testq %rax, %rax
+  jz 2f
+  cmpq %gs:PERCPU_USER_FS_BASE, %rax
+  je 2f
+  movq %rax, %gs:PERCPU_USER_FS_BASE
+  movq %rdx, %r8
+  movq %rax, %rdx
+  shrq $32, %rdx
+  movl $MSR_FS_BASE, %ecx
+  wrmsr
+  movq %r8, %rdx
+2:
   // Entries from ring 3 of the next thread land on its stack: syscall via the per-CPU slot,
   // exceptions and interrupts via TSS.rsp0 [Intel SDM vol3 §6.14.2].
   movq CONTEXT_KERNEL_STACK_TOP(%rsi), %rax

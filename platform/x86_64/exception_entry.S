@@ -40,6 +40,15 @@ INTERRUPT_STUB 0x40
 INTERRUPT_STUB 0x41
 INTERRUPT_STUB 0x42
 
+// Device lines (irq.h: kDeviceVectorBase, kDeviceVectorCount); named in decimal.
+.macro DEVICE_STUBS first, last
+  INTERRUPT_STUB %first
+  .if \last-\first
+  DEVICE_STUBS %(\first+1), \last
+  .endif
+.endm
+DEVICE_STUBS 0x50, 0x6f
+
 exception_common:
   // Stack: vector, error code, then the CPU's rip, cs, rflags, rsp, ss.
   testb $3, 24(%rsp)
@@ -108,5 +117,18 @@ exception_stubs:
   .endif
 .endm
 STUB_ADDRESSES 0, 31
+
+  .global device_stubs
+device_stubs:
+.macro DEVICE_ADDRESS vector
+  .quad interrupt_stub_\vector
+.endm
+.macro DEVICE_ADDRESSES first, last
+  DEVICE_ADDRESS %first
+  .if \last-\first
+  DEVICE_ADDRESSES %(\first+1), \last
+  .endif
+.endm
+DEVICE_ADDRESSES 0x50, 0x6f
 
   .section .note.GNU-stack, "", @progbits

@@ -1,9 +1,12 @@
-// The interrupt descriptor table: vectors 0-31 to the exception stubs, the rest ignored.
+// The interrupt descriptor table: vectors 0-31 to the exception stubs, the APIC and device
+// vectors to theirs, the rest ignored.
 #include "platform/x86_64/apic.h"
 #include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/exceptions.h"
+#include "platform/x86_64/irq.h"
 
 extern "C" const uint64_t exception_stubs[32];
+extern "C" const uint64_t device_stubs[32];
 extern "C" void ignore_interrupt();
 extern "C" void interrupt_stub_0x40();
 extern "C" void interrupt_stub_0x41();
@@ -50,6 +53,9 @@ void idt_init() {
   set_gate(kTimerVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x40), IstStack{0});
   set_gate(kRescheduleVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x41), IstStack{0});
   set_gate(kShootdownVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x42), IstStack{0});
+  static_assert(kDeviceVectorCount == 32, "exception_entry.S has 32 device stubs");
+  for (unsigned i = 0; i < kDeviceVectorCount; ++i)
+    set_gate(static_cast<uint8_t>(kDeviceVectorBase + i), device_stubs[i], IstStack{0});
   // These may arrive with a corrupt or overflowing kernel stack: give them their own.
   set_gate(2, exception_stubs[2], IstStack::kNmi);
   set_gate(8, exception_stubs[8], IstStack::kDoubleFault);

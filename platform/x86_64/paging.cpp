@@ -161,7 +161,17 @@ bool create_address_space(AddressSpace& as) {
   return true;
 }
 
+namespace {
+
+uint64_t boot_table(void*) { return alloc_frame(); }
+
+}  // namespace
+
 bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) {
+  return map_page(as, vaddr, paddr, flags, FrameSource{boot_table, nullptr});
+}
+
+bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags, FrameSource tables) {
   using namespace x86;
   if (as.root == 0 || vaddr >= tessera::layout::kUserTop) return false;
   if ((vaddr | paddr) & (kPageSize - 1)) return false;
@@ -170,7 +180,7 @@ bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) 
   for (unsigned level = 3; level > 0; --level) {
     uint64_t& entry = table[table_index(vaddr, level)];
     if ((entry & pte::kPresent) == 0) {
-      const uint64_t next = alloc_frame();
+      const uint64_t next = tables.alloc(tables.context);
       if (next == 0) return false;
       // Intermediate tables allow everything; the leaf entry decides [Intel SDM vol3 §4.6].
       entry = next | pte::kPresent | pte::kWrite | pte::kUser;
@@ -185,6 +195,47 @@ bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) 
          (flags.exec ? 0 : pte::kNoExecute);
   if (was_present && this_cpu().current_root == as.root) invlpg(vaddr);
   return true;
+}
+
+uint64_t missing_tables(const AddressSpace& as, uint64_t vaddr, uint64_t pages) {
+  using namespace x86;
+  if (as.root == 0 || pages == 0) return 0;
+  // Walks the range one lowest-level table (2 MiB) at a time; a table missing at some level
+  // means every table below it is missing too, and is counted once per span it covers.
+  uint64_t missing = 0;
+  const uint64_t end = vaddr + pages * kPageSize;
+  uint64_t last_span[4] = {~0ull, ~0ull, ~0ull, ~0ull};
+  for (uint64_t at = vaddr & ~(kLargePageSize - 1); at < end; at += kLargePageSize) {
+    const uint64_t* table = table_at(as.root);
+    for (unsigned level = 3; level > 0; --level) {
+      const uint64_t span = at >> (12 + 9 * level);  // which table of level-1 this entry gives
+      const uint64_t entry = table != nullptr ? table[table_index(at, level)] : 0;
+      if ((entry & pte::kPresent) == 0) {
+        if (last_span[level] != span) ++missing;
+        last_span[level] = span;
+        table = nullptr;
+      } else {
+        table = table_at(entry & pte::kAddressMask);
+      }
+    }
+  }
+  return missing;
+}
+
+uint64_t unmap_page(AddressSpace& as, uint64_t vaddr) {
+  using namespace x86;
+  if (as.root == 0 || vaddr >= tessera::layout::kUserTop) return 0;
+  uint64_t* table = table_at(as.root);
+  for (unsigned level = 3; level > 0; --level) {
+    const uint64_t entry = table[table_index(vaddr, level)];
+    if ((entry & pte::kPresent) == 0 || (entry & pte::kLarge) != 0) return 0;
+    table = table_at(entry & pte::kAddressMask);
+  }
+  uint64_t& leaf = table[table_index(vaddr, 0)];
+  if ((leaf & pte::kPresent) == 0) return 0;
+  const uint64_t phys = leaf & pte::kAddressMask;
+  leaf = 0;
+  return phys;
 }
 
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {

@@ -6,6 +6,7 @@
 #include "kernel/multiboot2.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/apic.h"
+#include "platform/x86_64/irq.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/cpu_init.h"
 #include "platform/x86_64/cpu_local.h"
@@ -145,7 +146,7 @@ void smp_init(const kernel::mb2::BootInfo& info) {
   } else {
     g_lapic_phys = madt.local_apic_address;
     for (size_t i = 0; i < madt.ioapic_count; ++i) {
-      const unsigned entries = ioapic_init(madt.ioapics[i].address);
+      const unsigned entries = ioapic_add(madt.ioapics[i].address, madt.ioapics[i].gsi_base);
       log("acpi: I/O APIC ");
       log_dec(madt.ioapics[i].id);
       log(" at ");
@@ -157,6 +158,7 @@ void smp_init(const kernel::mb2::BootInfo& info) {
       log(", all masked\n");
     }
     for (size_t i = 0; i < madt.override_count; ++i) {
+      isa_override_add(madt.overrides[i].source_irq, madt.overrides[i].gsi, madt.overrides[i].flags);
       log("acpi: IRQ ");
       log_dec(madt.overrides[i].source_irq);
       log(" -> GSI ");
@@ -178,8 +180,11 @@ void smp_init(const kernel::mb2::BootInfo& info) {
   log(g_cpu_count == 1 ? " CPU running\n" : " CPUs running\n");
 }
 
+uint32_t apic_id_of(unsigned cpu) { return g_apic_ids[cpu]; }
+
 void interrupt_dispatch(uint64_t vector) {
   // EOI first: the kernel may switch to another thread before this handler returns.
+  if (vector >= kDeviceVectorBase && vector < kDeviceVectorBase + kDeviceVectorCount) return device_interrupt(vector);
   switch (vector) {
     case kTimerVector:
       lapic_eoi();

@@ -15,6 +15,9 @@ namespace platform::x86 {
 /// enabled CPU (at most kMaxCpus in all). Logs each CPU that came up and each that did not.
 void smp_init(const kernel::mb2::BootInfo& info);
 
+/// The local APIC ID of CPU `cpu` (0 = bootstrap processor).
+uint32_t apic_id_of(unsigned cpu);
+
 /// Handles an APIC interrupt (vector >= 32) on this CPU.
 void interrupt_dispatch(uint64_t vector);
 

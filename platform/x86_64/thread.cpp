@@ -15,6 +15,7 @@ struct SwitchFrame {
 
 static_assert(offsetof(Context, kernel_rsp) == 0, "context.S reads it at 0");
 static_assert(offsetof(Context, kernel_stack_top) == 8, "context.S reads it at 8");
+static_assert(offsetof(Context, user_fs_base) == 16, "context.S reads it at 16");
 static_assert(sizeof(kernel::SyscallFrame) % 16 == 0, "keeps the frame 16-byte aligned");
 
 }  // namespace

@@ -5,30 +5,42 @@ import pytest
 
 from conftest import run_gen
 
-HEADER = struct.Struct("<8s10I")
+HEADER = struct.Struct("<8s18I")
 COMPONENT = struct.Struct("<32sIiIIIIIIIIQII")
 CAP = struct.Struct("<IHHIIQ")
 IOPORT = struct.Struct("<HHI")
-SEND, RECV, GRANT = 1, 2, 4
+REGION = struct.Struct("<II")
+IRQ = struct.Struct("<IIQII")
+MAPPING = struct.Struct("<IIQ")
+SEND, RECV, GRANT, READ, WRITE, EXEC = 1, 2, 4, 8, 16, 32
+ENDPOINT, NOTIFICATION, MEMORY, IRQ_CAP = 1, 2, 3, 4
+FREE = 8  # empty slots every component gets unless it says free_slots
 
 
 def decode(data):
     h = HEADER.unpack_from(data, 0)
-    magic, version, total, cpus, ncomp, nendp, ncaps, nports, comp_off, caps_off, ports_off = h
-    assert magic == b"TESSPEC1" and version == 3 and total == len(data)
-    assert comp_off == 48 and caps_off == comp_off + 88 * ncomp and ports_off == caps_off + 24 * ncaps
-    assert total == ports_off + 8 * nports
+    (magic, version, total, cpus, ncomp, nendp, nnotif, nregion, nirq, ncaps, nports, nmaps,
+     comp_off, caps_off, ports_off, regions_off, irqs_off, maps_off, _reserved) = h
+    assert magic == b"TESSPEC1" and version == 4 and total == len(data)
+    # Tables follow the header back to back, in this order.
+    assert comp_off == 80 and caps_off == comp_off + 88 * ncomp and ports_off == caps_off + 24 * ncaps
+    assert regions_off == ports_off + 8 * nports and irqs_off == regions_off + 8 * nregion
+    assert maps_off == irqs_off + 24 * nirq and total == maps_off + 16 * nmaps
     comps = []
     for i in range(ncomp):
         f = COMPONENT.unpack_from(data, comp_off + 88 * i)
         comps.append({"name": f[0].rstrip(b"\0").decode(), "priority": f[1], "cpu": f[2], "stack_pages": f[3],
                       "heap_pages": f[4], "cap_slots": f[5], "cap_first": f[6], "cap_count": f[7],
                       "ioport_first": f[8], "ioport_count": f[9], "flags": f[10],
-                      "affinity": f[11], "threads": f[12]})
+                      "affinity": f[11], "threads": f[12], "map_pages": f[13]})
         assert f[0].endswith(b"\0")
     caps = [CAP.unpack_from(data, caps_off + 24 * i) for i in range(ncaps)]
     ports = [IOPORT.unpack_from(data, ports_off + 8 * i) for i in range(nports)]
-    return {"cpus": cpus, "endpoints": nendp, "components": comps, "caps": caps, "ports": ports}
+    regions = [REGION.unpack_from(data, regions_off + 8 * i)[0] for i in range(nregion)]
+    irqs = [IRQ.unpack_from(data, irqs_off + 24 * i) for i in range(nirq)]
+    mappings = [MAPPING.unpack_from(data, maps_off + 16 * i) for i in range(nmaps)]
+    return {"cpus": cpus, "endpoints": nendp, "notifications": nnotif, "components": comps, "caps": caps,
+            "ports": ports, "regions": regions, "irqs": irqs, "mappings": mappings}
 
 
 def spec_of(yaml, tmp_path):
@@ -50,7 +62,7 @@ def test_default_system(tmp_path):
     console, kv, app = s["components"]
     assert (console["priority"], console["cpu"], console["stack_pages"], console["heap_pages"]) == (200, 0, 4, 16)
     assert (kv["priority"], app["priority"]) == (150, 100)
-    assert (console["cap_slots"], kv["cap_slots"], app["cap_slots"]) == (2, 3, 3)
+    assert (console["cap_slots"], kv["cap_slots"], app["cap_slots"]) == (2 + FREE, 3 + FREE, 3 + FREE)
     assert caps_of(s, "console") == [(1, 1, RECV, 0, 0)]
     assert caps_of(s, "kv") == [(1, 1, RECV, 1, 0), (2, 1, SEND | GRANT, 0, 2)]
     assert caps_of(s, "app") == [(1, 1, SEND | GRANT, 1, 3), (2, 1, SEND | GRANT, 0, 3)]
@@ -80,9 +92,9 @@ def test_faults_system(tmp_path):
     names = [c["name"] for c in s["components"]]
     assert names == ["echo", "crasher", "porter", "checker"]
     crasher = s["components"][1]
-    assert crasher["cap_slots"] == 1 and crasher["cap_count"] == 0
+    assert crasher["cap_slots"] == 1 + FREE and crasher["cap_count"] == 0
     assert caps_of(s, "checker") == [(1, 1, SEND | GRANT, 0, 4)]
-    assert s["components"][3]["cap_slots"] == 2
+    assert s["components"][3]["cap_slots"] == 2 + FREE
 
 
 def test_sizes_cpu_and_ports(tmp_path):

@@ -37,6 +37,32 @@ bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) 
   fake::platform().pages[{as.root, vaddr}] = {paddr, flags};
   return true;
 }
+bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags, FrameSource tables) {
+  auto& known = fake::platform().tables;
+  for (unsigned level = 3; level > 0; --level) {
+    auto key = std::make_tuple(as.root, level, vaddr >> (12 + 9 * level));
+    if (known.count(key) != 0) continue;
+    if (tables.alloc(tables.context) == 0) return false;
+    known.insert(key);
+  }
+  return map_page(as, vaddr, paddr, flags);
+}
+uint64_t missing_tables(const AddressSpace& as, uint64_t vaddr, uint64_t pages) {
+  std::set<std::tuple<uint64_t, unsigned, uint64_t>> missing;
+  for (uint64_t p = 0; p < pages; ++p)
+    for (unsigned level = 3; level > 0; --level) {
+      auto key = std::make_tuple(as.root, level, (vaddr + p * 4096) >> (12 + 9 * level));
+      if (fake::platform().tables.count(key) == 0) missing.insert(key);
+    }
+  return missing.size();
+}
+uint64_t unmap_page(AddressSpace& as, uint64_t vaddr) {
+  auto it = fake::platform().pages.find({as.root, vaddr});
+  if (it == fake::platform().pages.end()) return 0;
+  const uint64_t phys = it->second.phys;
+  fake::platform().pages.erase(it);
+  return phys;
+}
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
   auto it = fake::platform().pages.find({as.root, vaddr & ~uint64_t{4095}});
   if (it == fake::platform().pages.end()) return 0;
@@ -66,8 +92,13 @@ void send_reschedule(unsigned cpu) { fake::platform().reschedules.push_back(cpu)
 void release_secondary_cpus() { fake::platform().released = true; }
 void wait_for_interrupt() {}
 void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*)()) { ctx.kernel_stack_top = stack_top; }
-void flush_tlb(const AddressSpace&) {}
+void flush_tlb(const AddressSpace&) { ++fake::platform().tlb_flushes; }
 void poll_remote_requests() {}
+bool route_irq(uint32_t line, unsigned index, unsigned cpu) {
+  fake::platform().routes[line] = {index, cpu};
+  return line < 24;
+}
+void mask_irq(uint32_t line, bool masked) { fake::platform().irq_masked[line] = masked; }
 
 static void* g_cpu_data = nullptr;
 void* cpu_data() { return g_cpu_data; }

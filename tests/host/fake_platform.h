@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -27,6 +29,11 @@ struct Platform {
   std::string console;
   std::vector<platform::Context*> switches;
   std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page
+  /// Page tables that exist: (space root, level 1..3, vaddr >> (12 + 9 * level)).
+  std::set<std::tuple<uint64_t, unsigned, uint64_t>> tables;
+  unsigned tlb_flushes = 0;        ///< flush_tlb calls
+  std::map<uint32_t, std::pair<unsigned, unsigned>> routes;  ///< line -> (index, cpu) routed
+  std::map<uint32_t, bool> irq_masked;  ///< line -> masked, as last set
   std::map<uint32_t, bool> io_allowed;
   uint64_t next_space = 0;
   unsigned cpus = 1;               ///< what platform::cpu_count reports

@@ -54,7 +54,7 @@ struct CannedTransport {
   int calls = 0;
 
   void set(uint32_t label, uint32_t count, std::initializer_list<uint64_t> mrs) {
-    reply = Message{};
+    reply.reset();
     reply.info = tessera::make_info(label, count);
     unsigned i = 0;
     for (uint64_t w : mrs) reply.mr[i++] = w;

@@ -13,8 +13,8 @@ TEST_CASE("cap lookup checks slot, type and rights") {
   Cap slots[4];
   CapTable table(slots, 4);
   int object = 0;
-  REQUIRE(table.install(1, Cap{CapType::kEndpoint, rights::kSend, &object, 7}) == Status::kOk);
-  REQUIRE(table.install(2, Cap{CapType::kEndpoint, rights::kRecv, &object, 0}) == Status::kOk);
+  REQUIRE(table.install(1, kernel::CapValue{CapType::kEndpoint, rights::kSend, &object, 7}) == Status::kOk);
+  REQUIRE(table.install(2, kernel::CapValue{CapType::kEndpoint, rights::kRecv, &object, 0}) == Status::kOk);
 
   SUBCASE("a granted cap with the right is found with its badge") {
     auto r = table.lookup(1, CapType::kEndpoint, rights::kSend);
@@ -40,7 +40,7 @@ TEST_CASE("cap lookup checks slot, type and rights") {
           Status::kNoRights);
   }
   SUBCASE("install refuses occupied and out-of-range slots") {
-    CHECK(table.install(1, Cap{CapType::kEndpoint, rights::kSend, &object, 0}) == Status::kSlotOccupied);
-    CHECK(table.install(9, Cap{CapType::kEndpoint, rights::kSend, &object, 0}) == Status::kInvalidSlot);
+    CHECK(table.install(1, kernel::CapValue{CapType::kEndpoint, rights::kSend, &object, 0}) == Status::kSlotOccupied);
+    CHECK(table.install(9, kernel::CapValue{CapType::kEndpoint, rights::kSend, &object, 0}) == Status::kInvalidSlot);
   }
 }

@@ -26,7 +26,7 @@ static_assert(sizeof(ImageEntry) == 64);
 
 // ---- system.spec ---------------------------------------------------------------------------
 inline constexpr char kSpecMagic[8] = {'T', 'E', 'S', 'S', 'P', 'E', 'C', '1'};
-inline constexpr uint32_t kSpecVersion = 3;
+inline constexpr uint32_t kSpecVersion = 4;
 
 struct Header {
   char magic[8];               ///< kSpecMagic
@@ -35,16 +35,29 @@ struct Header {
   uint32_t cpus;               ///< CPUs the description was written for
   uint32_t component_count;
   uint32_t endpoint_count;     ///< endpoints are numbered 0..endpoint_count-1
+  uint32_t notification_count; ///< notifications are numbered 0..notification_count-1
+  uint32_t region_count;
+  uint32_t irq_count;
   uint32_t cap_count;
   uint32_t ioport_count;
+  uint32_t mapping_count;
   uint32_t components_offset;  ///< Component[component_count]
   uint32_t caps_offset;        ///< Cap[cap_count]
   uint32_t ioports_offset;     ///< IoPortRange[ioport_count]
+  uint32_t regions_offset;     ///< Region[region_count]
+  uint32_t irqs_offset;        ///< Irq[irq_count]
+  uint32_t mappings_offset;    ///< Mapping[mapping_count]
+  uint32_t reserved;
 };
-static_assert(sizeof(Header) == 48);
+static_assert(sizeof(Header) == 80);
 
 /// The most threads one component may have (its `threads` in system.yaml).
 inline constexpr uint32_t kMaxThreadsPerComponent = 64;
+/// The largest map quota (256 MiB) and shared region (64 MiB), in 4 KiB pages.
+inline constexpr uint32_t kMaxMapPages = 65536;
+inline constexpr uint32_t kMaxRegionPages = 16384;
+/// Interrupt lines a description may grant: 0..kMaxIrqLines-1.
+inline constexpr uint32_t kMaxIrqLines = 64;
 
 /// Component flags.
 inline constexpr uint32_t kFlagShutdownOnExit = 1u << 0;  ///< its exit powers the system off
@@ -63,7 +76,7 @@ struct Component {
   uint32_t flags;         ///< kFlag*
   uint64_t affinity;      ///< CPUs its threads may run on, bit n = CPU n; 1 << cpu when pinned
   uint32_t thread_quota;  ///< most threads at once, counting the first (1..64)
-  uint32_t reserved;
+  uint32_t map_pages;     ///< 4 KiB pages of map quota (kMap, page tables of the map window)
 };
 static_assert(sizeof(Component) == 88);
 
@@ -71,7 +84,7 @@ struct Cap {
   uint32_t slot;    ///< index in the component's cap table
   uint16_t type;    ///< CapType
   uint16_t rights;  ///< rights::*
-  uint32_t object;  ///< endpoint index (for CapType::kEndpoint)
+  uint32_t object;  ///< index of the endpoint, notification, region or IRQ (by type)
   uint32_t reserved;
   uint64_t badge;   ///< delivered to the receiver of a message sent through this cap
 };
@@ -83,5 +96,32 @@ struct IoPortRange {
   uint32_t reserved;
 };
 static_assert(sizeof(IoPortRange) == 8);
+
+struct Region {
+  uint32_t pages;  ///< 4 KiB pages, physically contiguous and zeroed at boot
+  uint32_t reserved;
+};
+static_assert(sizeof(Region) == 8);
+
+/// An interrupt line granted to a driver: routed to the CPU of the driver's first thread;
+/// each interrupt masks the line and sets `bits` in notification `notification` until the
+/// driver acknowledges it (kIrqAck).
+struct Irq {
+  uint32_t line;          ///< ISA IRQ 0..15 (ACPI overrides applied) or global system interrupt
+  uint32_t notification;  ///< notification index
+  uint64_t bits;
+  uint32_t component;     ///< the driver
+  uint32_t reserved;
+};
+static_assert(sizeof(Irq) == 24);
+
+/// A region mapped into a component at boot; the mapping belongs to the memory cap in
+/// `slot` of that component (whose rights it takes).
+struct Mapping {
+  uint32_t component;
+  uint32_t slot;
+  uint64_t vaddr;  ///< page-aligned, at or above layout::kSharedBase
+};
+static_assert(sizeof(Mapping) == 16);
 
 }  // namespace tessera::spec

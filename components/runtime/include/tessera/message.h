@@ -11,12 +11,27 @@
 
 namespace tessera {
 
-/// One IPC message: the info word (label and register count), the message registers, and
-/// the badge the kernel delivers with a received request.
+/// One IPC message: the info word (label, word count, cap count), its words, the badge the
+/// kernel delivers with a received request, and the caps it carries. Words beyond the
+/// registers (mr[kMessageRegisters..]) and caps travel through the thread's IPC buffer; only
+/// the first info_count words are meaningful, so only the register words start zeroed.
 struct Message {
   uint64_t info = 0;
-  uint64_t mr[kMessageRegisters] = {};
+  uint64_t mr[kMaxMessageWords];
   uint64_t badge = 0;
+  /// Sending: the slots of the caps to transfer. Received: the slots they arrived in.
+  uint32_t caps[kMaxMessageCaps] = {};
+
+  Message() { reset(); }
+
+  /// Back to an empty message (cheaper than assigning Message{}: the words past the
+  /// registers are left alone).
+  void reset() {
+    info = 0;
+    for (unsigned i = 0; i < kMessageRegisters; ++i) mr[i] = 0;
+    badge = 0;
+    for (uint32_t& c : caps) c = 0;
+  }
 };
 
 namespace wire {
@@ -72,9 +87,11 @@ constexpr bool decode_enum(uint64_t word, uint32_t count, E& out) {
   return true;
 }
 
-/// Zeroes the registers before a reply, so nothing of the request leaks into it.
+/// Zeroes the registers and caps before a reply, so nothing of the request leaks into it
+/// (words beyond the reply's count are never sent).
 inline void clear(Message& msg) {
-  for (uint64_t& w : msg.mr) w = 0;
+  for (unsigned i = 0; i < kMessageRegisters; ++i) msg.mr[i] = 0;
+  for (uint32_t& c : msg.caps) c = 0;
 }
 
 /// Turns `msg` into a protocol-error reply: label kReplyProtocolError + status, no registers.

@@ -25,9 +25,54 @@ inline Status call2_out(Syscall number, uint64_t a0, uint64_t a1, uint64_t* out)
   return static_cast<Status>(rax);
 }
 
+/// A system call with up to four arguments (rdi, rsi, rdx, r10); the kernel's result words
+/// in rdi, rsi and rdx go to out[0..2].
+inline Status call4(Syscall number, uint64_t a0, uint64_t a1, uint64_t a2 = 0, uint64_t a3 = 0,
+                    uint64_t* out = nullptr) {
+  register uint64_t rax asm("rax") = static_cast<uint64_t>(number);
+  register uint64_t rdi asm("rdi") = a0;
+  register uint64_t rsi asm("rsi") = a1;
+  register uint64_t rdx asm("rdx") = a2;
+  register uint64_t r10 asm("r10") = a3;
+  asm volatile("syscall" : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10) : : "rcx", "r11", "memory");
+  if (out != nullptr) {
+    out[0] = rdi;
+    out[1] = rsi;
+    out[2] = rdx;
+  }
+  return static_cast<Status>(rax);
+}
+
+/// The calling thread's IPC buffer: its FS base, whose first word is its own address.
+inline IpcBuffer* ipc_buffer() {
+  IpcBuffer* buffer;
+  asm("movq %%fs:0, %0" : "=r"(buffer));
+  return buffer;
+}
+
+/// Before a system call that sends `m`: words beyond the registers and caps to the buffer.
+inline void stage_out(const Message& m) {
+  if ((m.info >> 32) <= kMessageRegisters) return;
+  IpcBuffer* b = ipc_buffer();
+  const uint32_t words = info_count(m.info) < kMaxMessageWords ? info_count(m.info) : kMaxMessageWords;
+  for (uint32_t i = kMessageRegisters; i < words; ++i) b->words[i] = m.mr[i];
+  for (uint32_t i = 0; i < info_caps(m.info) && i < kMaxMessageCaps; ++i) b->send_caps[i] = m.caps[i];
+}
+
+/// After a system call that received into `m`: words beyond the registers and the slots the
+/// caps arrived in, from the buffer.
+inline void stage_in(Message& m) {
+  if ((m.info >> 32) <= kMessageRegisters) return;
+  const IpcBuffer* b = ipc_buffer();
+  const uint32_t words = info_count(m.info) < kMaxMessageWords ? info_count(m.info) : kMaxMessageWords;
+  for (uint32_t i = kMessageRegisters; i < words; ++i) m.mr[i] = b->words[i];
+  for (uint32_t i = 0; i < info_caps(m.info) && i < kMaxMessageCaps; ++i) m.caps[i] = b->recv_slots[i];
+}
+
 /// An IPC system call: slot in rdi, the message in rsi and MR0..MR5; the received message
 /// (if any) comes back in the same registers and the badge in rdi.
 inline Status ipc(Syscall number, uint64_t slot, Message& m) {
+  stage_out(m);
   register uint64_t rax asm("rax") = static_cast<uint64_t>(number);
   register uint64_t rdi asm("rdi") = slot;
   register uint64_t rsi asm("rsi") = m.info;
@@ -50,7 +95,9 @@ inline Status ipc(Syscall number, uint64_t slot, Message& m) {
   m.mr[3] = r9;
   m.mr[4] = r12;
   m.mr[5] = r13;
-  return static_cast<Status>(rax);
+  const auto status = static_cast<Status>(rax);
+  if (status == Status::kOk) stage_in(m);
+  return status;
 }
 
 }  // namespace detail
@@ -77,7 +124,7 @@ inline Status send(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kS
 
 /// Waits for a message on the endpoint in `slot`; msg receives it and the sender's badge.
 inline Status recv(uint32_t slot, Message& msg) {
-  msg = Message{};
+  msg.reset();
   return detail::ipc(Syscall::kRecv, slot, msg);
 }
 
@@ -97,7 +144,7 @@ inline Status sleep_ms(uint64_t ms) { return detail::call2(Syscall::kSleep, ms);
 
 /// Like recv, but gives up with Status::kTimeout after `ms` milliseconds (0: only looks).
 inline Status recv_timeout(uint32_t slot, Message& msg, uint64_t ms) {
-  msg = Message{};
+  msg.reset();
   msg.info = ms;  // travels in rsi, which a receive does not otherwise read
   return detail::ipc(Syscall::kRecvTimeout, slot, msg);
 }
@@ -133,5 +180,91 @@ inline uint64_t clock_ns() {
 /// it ends when fn returns. Its id (1, 2, ...) goes to *id. Fails with kQuotaExceeded
 /// beyond the `threads` the description grants.
 Status thread_create(void (*fn)(void*), void* arg, void* stack, size_t size, uint32_t* id = nullptr);
+
+// ---- caps ------------------------------------------------------------------------------------
+
+/// Where the caps of the next message this thread receives (or a call's reply) go: slot
+/// `slot` for the `index`-th cap (0 = take no cap there). The buffer keeps it until changed.
+inline void set_recv_slot(unsigned index, uint32_t slot) { detail::ipc_buffer()->recv_slots[index] = slot; }
+
+/// A copy of the cap in `src` in the empty slot `dst`, with its rights and badge; revoking
+/// `src` revokes the copy.
+inline Status cap_copy(uint32_t src, uint32_t dst) { return detail::call4(Syscall::kCapCopy, src, dst); }
+
+/// Like cap_copy, with only `rights` (a subset of src's) and `badge` (0 keeps src's badge;
+/// a badged cap cannot get another).
+inline Status cap_mint(uint32_t src, uint32_t dst, uint16_t rights, uint64_t badge = 0) {
+  return detail::call4(Syscall::kCapMint, src, dst, rights, badge);
+}
+
+/// Moves the cap in `src` to the empty slot `dst`.
+inline Status cap_move(uint32_t src, uint32_t dst) { return detail::call4(Syscall::kCapMove, src, dst); }
+
+/// Empties `slot` (a revoked one too).
+inline Status cap_delete(uint32_t slot) { return detail::call4(Syscall::kCapDelete, slot, 0); }
+
+/// Revokes every cap derived from the one in `slot`, in every component; `count` (if given)
+/// receives how many were revoked.
+inline Status cap_revoke(uint32_t slot, uint64_t* count = nullptr) {
+  uint64_t out[3] = {};
+  const Status s = detail::call4(Syscall::kCapRevoke, slot, 0, 0, 0, out);
+  if (count != nullptr) *count = out[0];
+  return s;
+}
+
+/// What a slot holds.
+struct CapInfo {
+  CapType type = CapType::kNull;
+  uint16_t rights = 0;
+  uint64_t badge = 0;
+};
+inline Status cap_info(uint32_t slot, CapInfo& info) {
+  uint64_t out[3] = {};
+  const Status s = detail::call4(Syscall::kCapInfo, slot, 0, 0, 0, out);
+  if (s == Status::kOk) info = CapInfo{static_cast<CapType>(out[0]), static_cast<uint16_t>(out[1]), out[2]};
+  return s;
+}
+
+// ---- notifications and interrupts ----------------------------------------------------------
+
+/// Sets `bits` (or'ed with the cap's badge) in the notification in `slot`.
+inline Status signal(uint32_t slot, uint64_t bits = 0) { return detail::call4(Syscall::kSignal, slot, bits); }
+
+/// Waits until a bit of the notification in `slot` is set; takes and clears them into *bits.
+inline Status wait(uint32_t slot, uint64_t* bits) {
+  uint64_t out[3] = {};
+  const Status s = detail::call4(Syscall::kWait, slot, 0, 0, 0, out);
+  *bits = out[0];
+  return s;
+}
+
+/// Takes and clears the bits without waiting; kWouldBlock when none was set.
+inline Status poll(uint32_t slot, uint64_t* bits) {
+  uint64_t out[3] = {};
+  const Status s = detail::call4(Syscall::kPoll, slot, 0, 0, 0, out);
+  *bits = out[0];
+  return s;
+}
+
+/// The interrupt of the line in `slot` was handled: the line may interrupt again.
+inline Status irq_ack(uint32_t slot) { return detail::call4(Syscall::kIrqAck, slot, 0); }
+
+// ---- memory --------------------------------------------------------------------------------
+
+/// Backs `pages` pages at `addr` (in the map window, layout::kMapBase) with zeroed memory
+/// from the component's map_quota; `flags` are map_flags. kOutOfMemory beyond the quota.
+inline Status map(uint64_t addr, uint64_t pages, uint64_t flags = map_flags::kWrite) {
+  return detail::call4(Syscall::kMap, addr, pages, flags);
+}
+
+/// Gives pages backed by map() back to the quota.
+inline Status unmap(uint64_t addr, uint64_t pages) { return detail::call4(Syscall::kUnmap, addr, pages); }
+
+/// Maps the shared region of the memory cap in `slot` at `addr` (in the map window), with
+/// the cap's rights.
+inline Status region_map(uint32_t slot, uint64_t addr) { return detail::call4(Syscall::kRegionMap, slot, addr); }
+
+/// Removes the mapping region_map made through the cap in `slot`.
+inline Status region_unmap(uint32_t slot) { return detail::call4(Syscall::kRegionUnmap, slot, 0); }
 
 }  // namespace tessera::sys

@@ -23,7 +23,16 @@ namespace caps {
 inline constexpr uint32_t kKv = 1;
 /// Interface `console` of component `console` (send, grant).
 inline constexpr uint32_t kConsole = 2;
+/// Empty slots for caps received in messages or made with cap_copy/cap_mint:
+/// kFirstFree .. kFirstFree + kFreeCount - 1.
+inline constexpr uint32_t kFirstFree = 3;
+inline constexpr uint32_t kFreeCount = 8;
+/// The size of its cap table.
+inline constexpr uint32_t kSlotCount = 11;
 }  // namespace caps
+
+/// Bytes it may back with sys::map in the map window (page tables included).
+inline constexpr uint64_t kMapQuota = 0;
 
 /// A client of `kv` bound to caps::kKv.
 inline ::tessera::interfaces::kv::Client<::tessera::KernelTransport> kv_client() {

@@ -23,7 +23,21 @@ namespace caps {
 inline constexpr uint32_t kEndpoint = 1;
 /// Interface `console` of component `console` (send, grant).
 inline constexpr uint32_t kConsole = 2;
+/// Empty slots for caps received in messages or made with cap_copy/cap_mint:
+/// kFirstFree .. kFirstFree + kFreeCount - 1.
+inline constexpr uint32_t kFirstFree = 3;
+inline constexpr uint32_t kFreeCount = 8;
+/// The size of its cap table.
+inline constexpr uint32_t kSlotCount = 11;
 }  // namespace caps
+
+/// The badge each client's requests arrive with (Message::badge).
+namespace clients {
+inline constexpr uint64_t kApp = 3;
+}  // namespace clients
+
+/// Bytes it may back with sys::map in the map window (page tables included).
+inline constexpr uint64_t kMapQuota = 0;
 
 /// A client of `console` bound to caps::kConsole.
 inline ::tessera::interfaces::console::Client<::tessera::KernelTransport> console_client() {

@@ -1,0 +1,62 @@
+// Memory a component manages at run time: pages backed from its map quota (kMap/kUnmap) and
+// shared regions mapped through memory caps (kRegionMap/kRegionUnmap), all in its map window.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/cap_table.h"
+#include "kernel/platform.h"
+#include "kernel/result.h"
+
+namespace kernel {
+
+struct Component;
+
+/// A shared memory region of the description: physically contiguous, allocated at boot.
+struct Region {
+  uint64_t phys = 0;
+  uint32_t pages = 0;
+};
+
+/// A stack of free physical frames: one component's map quota, reserved at boot.
+class FramePool {
+ public:
+  FramePool() = default;
+  FramePool(uint64_t* storage, uint32_t capacity) : frames_(storage), capacity_(capacity) {}
+
+  uint32_t capacity() const { return capacity_; }
+  uint32_t available() const { return free_; }
+  /// Precondition: fewer than capacity() frames are in the pool.
+  void push(uint64_t frame) { frames_[free_++] = frame; }
+  /// A zeroed frame, or 0 when the pool is empty.
+  uint64_t pop();
+
+ private:
+  uint64_t* frames_ = nullptr;
+  uint32_t capacity_ = 0;
+  uint32_t free_ = 0;
+};
+
+/// kMap: backs [vaddr, vaddr + pages) of c's map window with zeroed frames of its quota,
+/// writable and/or executable as `flags` say (tessera::map_flags). Page tables come out of
+/// the quota too. Errors: kInvalidArgument (unaligned, no pages, unknown flags, write+exec),
+/// kBadAddress (outside the window), kAlreadyMapped, kOutOfMemory (beyond the quota).
+Status map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags);
+
+/// kUnmap: releases pages kMap backed; their frames return to the quota. Errors:
+/// kInvalidArgument, kBadAddress, kNotMapped (a page not backed by kMap).
+Status unmap_pages(Component& c, uint64_t vaddr, uint64_t pages);
+
+/// kRegionMap: maps the region of memory cap `cap` (held by c) at vaddr in c's map window,
+/// with the cap's rights. Errors: kNoRights (no kRead), kAlreadyMapped (this cap is mapped,
+/// or a page of the range is), kInvalidArgument, kBadAddress, kOutOfMemory (page tables).
+Status region_map(Component& c, Cap& cap, uint64_t vaddr);
+
+/// kRegionUnmap: removes the mapping `cap` made. Error: kNotMapped.
+Status region_unmap(Component& c, Cap& cap);
+
+/// Maps region `r` at vaddr of c with `rights` at boot (tables from the boot allocator) and
+/// records the mapping in `cap`.
+bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr);
+
+}  // namespace kernel
