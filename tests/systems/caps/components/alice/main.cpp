@@ -1,0 +1,111 @@
+// alice (CPU 0): checks the capability model from the client's side and powers the system
+// off with the number of failed checks.
+#include "component.h"
+
+namespace ifc = tessera::interfaces::vault;
+using tessera::Message;
+using tessera::Status;
+namespace sys = tessera::sys;
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const char* what) {
+  tessera::log("alice: %s: %s\n", what, ok ? "ok" : "FAILED");
+  if (!ok) ++failures;
+}
+
+Status call(uint32_t label, Message& msg, uint32_t words = 0, uint32_t caps = 0) {
+  msg.info = tessera::make_info(label, words, caps);
+  return sys::call(alice::caps::kVault, msg);
+}
+
+void shared_memory_and_notifications() {
+  auto* board = reinterpret_cast<volatile char*>(alice::memory::kBoardBase);
+  const char text[] = "hello from alice";
+  for (unsigned i = 0; i < sizeof(text); ++i) board[i] = text[i];
+  expect(sys::signal(alice::caps::kReady) == Status::kOk, "signalled bob on the other CPU");
+  uint64_t bits = 0;
+  const Status s = sys::wait(alice::caps::kDone, &bits);
+  expect(s == Status::kOk && bits == alice::signals::kDoneFromBob, "bob's signal arrived from CPU 1 with his bit");
+  expect(sys::poll(alice::caps::kDone, &bits) == Status::kWouldBlock, "poll after the wait finds nothing");
+  expect(sys::wait(alice::caps::kReady, &bits) == Status::kNoRights, "waiting needs the recv right");
+}
+
+void badges() {
+  Message msg;
+  const Status s = call(ifc::kLabelWho, msg);
+  expect(s == Status::kOk && msg.mr[0] == 1, "the vault tells alice's badge from bob's");
+}
+
+void long_messages() {
+  Message msg;
+  for (uint32_t i = 0; i < 100; ++i) msg.mr[i] = i * 3;
+  const Status s = call(ifc::kLabelLongEcho, msg, 100);
+  bool same = s == Status::kOk && tessera::info_count(msg.info) == 100;
+  for (uint32_t i = 0; same && i < 100; ++i) same = msg.mr[i] == i * 3 + 1;
+  expect(same, "a 100-word message and its reply went through the IPC buffers");
+  msg.info = tessera::make_info(ifc::kLabelLongEcho, tessera::kMaxMessageWords + 1);
+  expect(sys::call(alice::caps::kVault, msg) == Status::kInvalidArgument, "more words than a message holds are refused");
+}
+
+void transfer_and_revoke() {
+  auto* board = reinterpret_cast<volatile uint64_t*>(alice::memory::kBoardBase);
+  board[0] = 0x7e55e7a;
+  const uint32_t no_grant = alice::caps::kFirstFree;
+  // A copy without the grant right cannot be passed on.
+  expect(sys::cap_mint(alice::caps::kBoard, no_grant, tessera::rights::kRead) == Status::kOk, "minted a read-only copy without grant");
+  Message msg;
+  msg.caps[0] = no_grant;
+  expect(call(ifc::kLabelStore, msg, 0, 1) == Status::kNoRights, "the copy without grant is refused for transfer");
+  // The board cap itself may be passed on: the vault maps it and reads the first word.
+  msg.reset();
+  msg.caps[0] = alice::caps::kBoard;
+  Status s = call(ifc::kLabelStore, msg, 0, 1);
+  expect(s == Status::kOk && msg.mr[0] == 0x7e55e7a, "the vault used the memory cap it was sent");
+  msg.reset();
+  s = call(ifc::kLabelCheck, msg);
+  expect(s == Status::kOk && msg.mr[0] == static_cast<uint64_t>(Status::kOk), "the vault holds the cap before the revoke");
+  uint64_t revoked = 0;
+  s = sys::cap_revoke(alice::caps::kBoard, &revoked);
+  // The vault's copy, and alice's own minted copy.
+  expect(s == Status::kOk && revoked == 2, "revoke reached the vault's cap and the minted copy");
+  s = call(ifc::kLabelCheck, msg);
+  expect(s == Status::kOk && msg.mr[0] == static_cast<uint64_t>(Status::kRevoked) &&
+             msg.mr[1] == static_cast<uint64_t>(Status::kOk),
+         "the vault's cap is revoked and its mapping gone");
+  expect(board[0] == 0x7e55e7a, "alice's own mapping stays");
+  expect(sys::cap_copy(no_grant, no_grant + 1) == Status::kRevoked, "alice's minted copy is revoked too");
+  expect(sys::cap_delete(no_grant) == Status::kOk, "a revoked slot can be deleted");
+}
+
+void map_quota() {
+  // 32K of quota = 8 pages; the first mapping also pays for 3 page tables.
+  const uint64_t base = tessera::layout::kMapBase;
+  expect(sys::map(base, 5) == Status::kOk, "mapped 5 pages (and 3 page tables) of an 8-page quota");
+  auto* page = reinterpret_cast<volatile uint64_t*>(base);
+  page[0] = 42;
+  expect(sys::map(base + 0x10000, 1) == Status::kOutOfMemory, "a map beyond the quota is refused");
+  expect(sys::map(base, 1) == Status::kAlreadyMapped, "mapping a mapped page is refused");
+  expect(sys::map(base + 0x20000, 1, tessera::map_flags::kWrite | tessera::map_flags::kExec) == Status::kInvalidArgument,
+         "writable and executable at once is refused");
+  expect(sys::map(0x1000, 1) == Status::kBadAddress, "a map outside the map window is refused");
+  expect(sys::unmap(base, 5) == Status::kOk, "unmapped the 5 pages");
+  expect(sys::unmap(base, 1) == Status::kNotMapped, "unmapping them again is refused");
+  expect(sys::map(base + 0x3000, 5) == Status::kOk, "the quota came back: 5 pages mapped again");
+  expect(reinterpret_cast<volatile uint64_t*>(base + 0x3000)[0] == 0, "a page of the quota comes back zeroed");
+  expect(sys::unmap(base + 0x3000, 5) == Status::kOk, "and unmapped");
+}
+
+}  // namespace
+
+int main() {
+  shared_memory_and_notifications();
+  badges();
+  long_messages();
+  transfer_and_revoke();
+  map_quota();
+  tessera::log(failures == 0 ? "alice: PASS\n" : "alice: FAIL\n");
+  return failures == 0 ? 0 : 1;
+}
