@@ -85,6 +85,9 @@ def main():
     p.add_argument("--icount", action="store_true", help="TCG with -icount shift=0")
     p.add_argument("--log", help="also write the serial output to this file")
     p.add_argument("--quiet", action="store_true", help="do not echo the serial output")
+    p.add_argument("--input", help="type this line (and a carriage return) into the serial port")
+    p.add_argument("--input-after", default="", metavar="REGEX",
+                   help="with --input: wait until the serial output matches REGEX")
     p.add_argument("extra", nargs="*", help="extra QEMU arguments (after --)")
     args = p.parse_args()
 
@@ -95,7 +98,8 @@ def main():
     cmd = qemu_command(args, accel)
     log = open(args.log, "wb") if args.log else None
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if args.input is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     except OSError as e:
         print(f"qemu_run: cannot start QEMU: {e}", file=sys.stderr)
         return NO_QEMU
@@ -104,6 +108,10 @@ def main():
     sel.register(proc.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + args.timeout
     timed_out = False
+    # -serial stdio: what QEMU reads on stdin arrives at the guest's COM1 receiver.
+    pending_input = None if args.input is None else (args.input + "\r").encode()
+    trigger = re.compile(args.input_after)
+    seen = b""
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -121,6 +129,12 @@ def main():
             out.flush()
         if log:
             log.write(chunk)
+        if pending_input is not None:
+            seen += chunk
+            if trigger.search(seen.decode("utf-8", "replace")):
+                proc.stdin.write(pending_input)
+                proc.stdin.flush()
+                pending_input = None
     if timed_out:
         proc.kill()
         proc.wait()

@@ -117,6 +117,32 @@ int main() {
   got = kv.get(1);
   check(got.ok() && got.value() == 101, "kv still answers after the bad calls");
 
+  // kv's counters, read from the page it shares with us (read-only here).
+  const auto* stats = reinterpret_cast<const volatile uint64_t*>(app::memory::kStatsBase);
+  auto puts = kv.stat(ifc::Stat::kPuts);
+  tessera::log("app: kv's shared stats page shows %lu puts, stat(puts) -> %lu\n", stats[0],
+               puts.ok() ? puts.value() : 0ul);
+  check(puts.ok() && stats[0] == puts.value() && stats[0] > 60, "shared stats page matches stat(puts)");
+
+  // Serial input: the console signals `input` when a line came in by interrupt.
+  tessera::log("app: waiting up to 2 s for a line of serial input\n");
+  uint64_t bits = 0;
+  bool signalled = false;
+  for (int i = 0; i < 200 && !signalled; ++i) {
+    signalled = tessera::sys::poll(app::caps::kInput, &bits) == tessera::Status::kOk;
+    if (!signalled) tessera::sys::sleep_ms(10);
+  }
+  if (signalled) {
+    auto line = app::console_client().last_input();
+    char text[41] = {};
+    if (line.ok())
+      for (uint32_t i = 0; i < line.value().size; ++i) text[i] = static_cast<char>(line.value().data[i]);
+    tessera::log("app: the console read '%s' from the serial port\n", text);
+    check(line.ok() && line.value().size > 0, "a signalled input line is not empty");
+  } else {
+    tessera::log("app: no serial input\n");
+  }
+
   tessera::log("app: %d checks passed, %d failed\n", passed, failed);
   if (failed == 0) tessera::log("app: ALL CHECKS PASSED\n");
   return failed == 0 ? 0 : 1;

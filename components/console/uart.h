@@ -1,4 +1,5 @@
-// A polled 16550 UART driven from ring 3 through the I/O ports system.yaml grants.
+// A 16550 UART driven from ring 3 through the I/O ports system.yaml grants: output polled,
+// input by interrupt (IRQ 4 for COM1).
 #pragma once
 
 #include <stdint.h>
@@ -18,6 +19,19 @@ class Uart {
     out(3, 0x03);  // 8 data bits, no parity, 1 stop bit
     out(2, 0xc7);  // FIFOs on and cleared
     out(4, 0x03);  // DTR, RTS
+  }
+
+  /// Raises the interrupt line whenever a received byte waits (IER bit 0); OUT2 connects
+  /// the UART's interrupt output to the PC's interrupt line.
+  void enable_receive_interrupt() {
+    out(4, 0x0b);  // DTR, RTS, OUT2
+    out(1, 0x01);
+  }
+
+  /// The next received byte, or -1 when none waits (LSR bit 0: data ready).
+  int get() {
+    if ((in(5) & 0x01) == 0) return -1;
+    return in(0);
   }
 
   void put(char c) {

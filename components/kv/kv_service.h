@@ -10,12 +10,23 @@ namespace kv_service {
 
 namespace ifc = tessera::interfaces::kv;
 
+/// The counters stat() reports. kv keeps them in the `stats` region it shares read-only
+/// with the app (system.yaml), so the app can read them without a call; word 0 is puts.
+struct Counters {
+  uint64_t puts = 0;
+  uint64_t gets = 0;
+  uint64_t misses = 0;
+};
+
 class KvService {
  public:
   static constexpr uint32_t kCapacity = 64;
 
+  /// Counts into `counters` (e.g. shared memory), or into its own when nullptr.
+  explicit KvService(Counters* counters = nullptr) : counters_(counters != nullptr ? counters : &own_) {}
+
   tessera::Outcome<void, ifc::Error> put(uint64_t key, uint64_t value) {
-    ++puts_;
+    ++counters_->puts;
     if (key == kEmpty) return ifc::Error::kInvalidKey;
     Slot* slot = find(key);
     if (slot == nullptr) {
@@ -29,10 +40,10 @@ class KvService {
   }
 
   tessera::Outcome<uint64_t, ifc::Error> get(uint64_t key) {
-    ++gets_;
+    ++counters_->gets;
     Slot* slot = find(key);
     if (slot == nullptr) {
-      ++misses_;
+      ++counters_->misses;
       return ifc::Error::kNotFound;
     }
     return slot->value;
@@ -53,11 +64,11 @@ class KvService {
   tessera::Outcome<uint64_t, ifc::Error> stat(ifc::Stat which) {
     switch (which) {
       case ifc::Stat::kPuts:
-        return puts_;
+        return counters_->puts;
       case ifc::Stat::kGets:
-        return gets_;
+        return counters_->gets;
       case ifc::Stat::kMisses:
-        return misses_;
+        return counters_->misses;
     }
     return uint64_t{0};
   }
@@ -98,9 +109,8 @@ class KvService {
 
   Slot slots_[kCapacity];
   uint32_t count_ = 0;
-  uint64_t puts_ = 0;
-  uint64_t gets_ = 0;
-  uint64_t misses_ = 0;
+  Counters own_;
+  Counters* counters_;
 };
 
 }  // namespace kv_service

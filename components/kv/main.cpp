@@ -1,4 +1,5 @@
-// kv: a key-value store server; logs through the console component.
+// kv: a key-value store server; logs through the console component and keeps its counters
+// in the `stats` region the app maps read-only.
 #include <tessera/console_log.h>
 
 #include "component.h"
@@ -9,6 +10,6 @@ int main() {
     tessera::console_log(kv::console_client(), text, length);
   });
   tessera::log("kv: serving %u slots\n", kv_service::KvService::kCapacity);
-  static kv_service::KvService impl;
+  static kv_service::KvService impl(reinterpret_cast<kv_service::Counters*>(kv::memory::kStatsBase));
   kv::serve(impl);
 }

@@ -281,6 +281,12 @@ struct Console {
     ++writes;
     return {};
   }
+  Outcome<Bytes<40>, console::Error> last_input() {
+    Bytes<40> line;
+    line.size = 5;
+    memcpy(line.data, "typed", 5);
+    return line;
+  }
 };
 
 TEST_CASE("console: write carries up to 40 bytes") {
@@ -301,6 +307,11 @@ TEST_CASE("console: write carries up to 40 bytes") {
   CHECK(client.write(Bytes<40>{}).ok());
   CHECK(impl.size == 0);
   CHECK(impl.writes == 3);
+
+  auto line = client.last_input();
+  REQUIRE(line.ok());
+  CHECK(line.value().size == 5);
+  CHECK(memcmp(line.value().data, "typed", 5) == 0);
 }
 
 TEST_CASE("console: a length beyond 40 is a bad message") {
@@ -314,7 +325,7 @@ TEST_CASE("console: a length beyond 40 is a bad message") {
   CHECK(r.info == tessera::make_info(tessera::kReplyOk, 0));
   CHECK(impl.size == 2);
   CHECK(memcmp(impl.text, "AB", 2) == 0);
-  r = dispatch_raw<S>(impl, console::kLabelWrite + 1, 0, {});
+  r = dispatch_raw<S>(impl, console::kLabelLastInput + 1, 0, {});
   CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
   CHECK(impl.writes == 1);
 }

@@ -64,13 +64,18 @@ def main():
     p.add_argument("--smp", default="2")
     p.add_argument("--timeout", default="300")
     p.add_argument("--icount", action="store_true", help="TCG with -icount shift=0 (deterministic clock)")
+    p.add_argument("--input", help="a line to type into the serial port (see qemu_run.py)")
+    p.add_argument("--input-after", default="", help="type it once the output matches this")
     p.add_argument("extra", nargs="*")
     a = p.parse_args()
     status, ordered, absent, anywhere = load_expectations(a.expect)
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "serial.log")
         cmd = [sys.executable, RUNNER, "--iso", a.iso, "--smp", a.smp, "--timeout", a.timeout,
-               "--quiet", "--log", log] + (["--icount"] if a.icount else []) + (["--"] + a.extra if a.extra else [])
+               "--quiet", "--log", log] + (["--icount"] if a.icount else [])
+        if a.input is not None:
+            cmd += ["--input", a.input, "--input-after", a.input_after]
+        cmd += ["--"] + a.extra if a.extra else []
         rc = subprocess.run(cmd).returncode
         with open(log, encoding="utf-8", errors="replace") as f:
             output = f.read().replace("\r", "")

@@ -1,5 +1,5 @@
 // Generated from interfaces/console.yaml by codegen/tessera-gen.py. Do not edit.
-// Interface `console`: Text output on the serial console, owned by one component.
+// Interface `console`: Text output on the serial console, and the last line typed into it, owned by one component.
 // Client<Transport> encodes calls into messages; Server<Impl> decodes them and calls Impl.
 #pragma once
 
@@ -14,7 +14,7 @@ namespace tessera::interfaces::console {
 
 /// The high 16 bits of every request label of this interface.
 inline constexpr uint16_t kInterfaceId = 0xb518;
-inline constexpr uint32_t kMethodCount = 1;
+inline constexpr uint32_t kMethodCount = 2;
 
 /// Errors a method can return; the number is the reply label.
 enum class Error : uint32_t {
@@ -22,6 +22,7 @@ enum class Error : uint32_t {
 
 /// Request labels: (kInterfaceId << 16) | method number.
 inline constexpr uint32_t kLabelWrite = 0xb5180001;
+inline constexpr uint32_t kLabelLastInput = 0xb5180002;
 
 /// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in tests).
 template <class Transport>
@@ -46,6 +47,24 @@ class Client {
     return Result_::failure(::tessera::wire::reply_status(label_));
   }
 
+  /// last_input() -> line: string[40]
+  /// The last complete line the serial port received (empty when none yet).
+  Outcome<Bytes<40>, Error> last_input() {
+    using Result_ = Outcome<Bytes<40>, Error>;
+    Message msg_;
+    msg_.info = ::tessera::make_info(kLabelLastInput, 0);
+    const Status status_ = transport_.call(slot_, msg_);
+    if (status_ != Status::kOk) return Result_::failure(status_);
+    const uint32_t label_ = ::tessera::info_label(msg_.info);
+    if (label_ == kReplyOk) {
+      if (::tessera::info_count(msg_.info) != 6) return Result_::failure(Status::kBadMessage);
+      Bytes<40> value_{};
+      if (!::tessera::wire::decode_bytes(msg_, 0, value_)) return Result_::failure(Status::kBadMessage);
+      return value_;
+    }
+    return Result_::failure(::tessera::wire::reply_status(label_));
+  }
+
  private:
   Transport& transport_;
   uint32_t slot_;
@@ -65,6 +84,9 @@ struct Server {
       case kLabelWrite:
         write_(impl, msg);
         return;
+      case kLabelLastInput:
+        last_input_(impl, msg);
+        return;
       default:
         ::tessera::wire::reply_failure(msg, Status::kUnknownMethod);
         return;
@@ -80,6 +102,14 @@ struct Server {
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
     msg.info = ::tessera::make_info(kReplyOk, 0);
+  }
+  static void last_input_(Impl& impl, Message& msg) {
+    if (::tessera::info_count(msg.info) != 0) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    Outcome<Bytes<40>, Error> outcome = impl.last_input();
+    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    ::tessera::wire::clear(msg);
+    ::tessera::wire::encode_bytes(msg, 0, outcome.value());
+    msg.info = ::tessera::make_info(kReplyOk, 6);
   }
 };
 

@@ -23,18 +23,27 @@ namespace caps {
 inline constexpr uint32_t kEndpoint = 1;
 /// Interface `console` of component `console` (send, grant).
 inline constexpr uint32_t kConsole = 2;
+/// Shared memory `stats` (read, write), mapped at memory::kStatsBase.
+inline constexpr uint32_t kStats = 3;
 /// Empty slots for caps received in messages or made with cap_copy/cap_mint:
 /// kFirstFree .. kFirstFree + kFreeCount - 1.
-inline constexpr uint32_t kFirstFree = 3;
+inline constexpr uint32_t kFirstFree = 4;
 inline constexpr uint32_t kFreeCount = 8;
 /// The size of its cap table.
-inline constexpr uint32_t kSlotCount = 11;
+inline constexpr uint32_t kSlotCount = 12;
 }  // namespace caps
 
 /// The badge each client's requests arrive with (Message::badge).
 namespace clients {
 inline constexpr uint64_t kApp = 3;
 }  // namespace clients
+
+/// Shared regions (`memory:` in the description), mapped before the component starts.
+namespace memory {
+inline constexpr uint64_t kStatsBase = 0x0000030000000000;
+inline constexpr uint64_t kStatsSize = 4096;
+inline constexpr bool kStatsWritable = true;
+}  // namespace memory
 
 /// Bytes it may back with sys::map in the map window (page tables included).
 inline constexpr uint64_t kMapQuota = 0;
