@@ -4,13 +4,15 @@ import re
 
 from . import schema
 from .errors import Diagnostics
-from .model import MAX_BYTES, MESSAGE_REGISTERS, SIGNED, UNSIGNED, Enum, Field, Interface, Method, Type
+from .model import (CAP_TYPES, MAX_BYTES, MAX_MESSAGE_CAPS, MAX_MESSAGE_WORDS, SIGNED, UNSIGNED, Enum, Field,
+                    Interface, Method, Struct, Type)
 from .paths import banner_name
 from .yamlload import load
 
 BYTES_RE = re.compile(r"^(string|bytes)\[([0-9]+)\]$")
 # Generated names inside an interface's namespace that user-chosen type names must not take.
-FIXED_TYPES = {"Error", "Client", "Server", "Outcome", "Bytes", "Message", "Status"}
+FIXED_TYPES = {"Error", "Client", "Server", "Outcome", "Bytes", "Message", "Status", "EndpointCap",
+               "NotificationCap", "MemoryCap"}
 
 
 def interface_id(name):
@@ -22,11 +24,12 @@ def interface_id(name):
     return folded or 1
 
 
-def _parse_type(diag, node, enums, what):
+def _parse_type(diag, node, enums, what, structs=None, caps_allowed=True):
     text = schema.check_str(diag, node, what)
     if text is None:
         return None
     text = text.strip()
+    structs = structs or {}
     if text in UNSIGNED:
         return Type("unsigned", bits=UNSIGNED[text])
     if text in SIGNED:
@@ -42,25 +45,59 @@ def _parse_type(diag, node, enums, what):
         return Type(m.group(1), size=n)
     if text in enums:
         return Type("enum", bits=32, enum=text, enum_count=len(enums[text].values))
-    diag.error(node, f"{what}: unknown type '{text}' (expected u8, u16, u32, u64, i8, i16, i32, i64, "
-                     "bool, string[N], bytes[N] or an enum of this interface)")
+    if text in structs:
+        return Type("struct", name=text, words=structs[text].words)
+    if text in CAP_TYPES:
+        if not caps_allowed:
+            diag.error(node, f"{what}: a struct cannot hold a capability ('{text}'); pass it as a parameter")
+            return None
+        return Type("cap", name=text)
+    diag.error(node, f"{what}: unknown type '{text}' (expected u8, u16, u32, u64, i8, i16, i32, i64, bool, "
+                     "string[N], bytes[N], endpoint, notification, memory, or an enum or struct of this interface)")
     return None
 
 
-def _fields(diag, node, enums, what):
+def _fields(diag, node, enums, what, structs=None, caps_allowed=True):
     if not schema.check_map(diag, node, what, optional=list(node.value) if node.kind == "map" else ()):
         return None
-    out, mr = [], 0
+    out, mr, cap = [], 0, 0
     for name, vnode in node.value.items():
         knode = node.keys[name]
         if schema.check_name(diag, knode, "parameter name") is None:
             continue
-        t = _parse_type(diag, vnode, enums, f"type of '{name}'")
+        t = _parse_type(diag, vnode, enums, f"type of '{name}'", structs, caps_allowed)
         if t is None:
             continue
-        out.append(Field(name, t, mr))
+        out.append(Field(name, t, mr, cap))
         mr += t.registers
+        cap += t.caps
     return out
+
+
+def _structs(diag, node, enums):
+    """`structs: {name: {field: type, ...}}`, each using only structs declared before it."""
+    structs = {}
+    if not schema.check_map(diag, node, "structs", optional=list(node.value) if node.kind == "map" else ()):
+        return structs
+    for sname, body in node.value.items():
+        knode = node.keys[sname]
+        if schema.check_name(diag, knode, "struct name") is None:
+            continue
+        if schema.camel(sname) in FIXED_TYPES or sname in enums:
+            diag.error(knode, f"struct name '{sname}' clashes with another type ({schema.camel(sname)})")
+            continue
+        fields = _fields(diag, body, enums, f"fields of struct '{sname}'", structs, caps_allowed=False)
+        if fields is None:
+            continue
+        if not fields and body.kind == "map" and not body.value:
+            diag.error(body, f"struct '{sname}' has no fields")
+            continue
+        st = Struct(sname, fields)
+        if st.words > MAX_MESSAGE_WORDS:
+            diag.error(knode, f"struct '{sname}' needs {st.words} message words, at most {MAX_MESSAGE_WORDS} fit")
+            continue
+        structs[sname] = st
+    return structs
 
 
 def _unique_cpp(diag, items, what):
@@ -77,7 +114,7 @@ def load_interface(path, expected_name=None):
     """Load and validate one interface file; `path` is as found. Raises errors.Failed."""
     diag = Diagnostics()
     root = load(path, problems=diag.problems)
-    if not schema.check_map(diag, root, "interface file", ["interface", "methods"], ["doc", "enums", "errors"]):
+    if not schema.check_map(diag, root, "interface file", ["interface", "methods"], ["doc", "enums", "errors", "structs"]):
         diag.raise_if_any()
     v = root.value
     base = os.path.splitext(os.path.basename(path))[0]
@@ -112,6 +149,8 @@ def load_interface(path, expected_name=None):
                                                f"{schema.camel(ename)}")
             _unique_cpp(diag, type_names, "enum")
 
+    structs = _structs(diag, v["structs"], enums) if "structs" in v else {}
+
     errors = []
     error_nodes = {}
     if "errors" in v:
@@ -144,8 +183,9 @@ def load_interface(path, expected_name=None):
                 body_map = body.value
             else:
                 continue
-            inputs = _fields(diag, body_map["in"], enums, f"inputs of '{mname}'") if "in" in body_map else []
-            outputs = _fields(diag, body_map["out"], enums, f"outputs of '{mname}'") if "out" in body_map else []
+            inputs = _fields(diag, body_map["in"], enums, f"inputs of '{mname}'", structs) if "in" in body_map else []
+            outputs = (_fields(diag, body_map["out"], enums, f"outputs of '{mname}'", structs)
+                       if "out" in body_map else [])
             mdoc = ""
             if "doc" in body_map:
                 mdoc = schema.check_str(diag, body_map["doc"], "doc") or ""
@@ -162,14 +202,20 @@ def load_interface(path, expected_name=None):
                 continue
             m = Method(mname, index, (iid << 16) | (index + 1), inputs, outputs, merrs, mdoc)
             for what, n in (("inputs", m.in_registers), ("outputs", m.out_registers)):
-                if n > MESSAGE_REGISTERS:
-                    diag.error(knode, f"method '{mname}' {what} need {n} message registers, at most "
-                                      f"{MESSAGE_REGISTERS} fit until the IPC buffer exists")
+                if n > MAX_MESSAGE_WORDS:
+                    diag.error(knode, f"method '{mname}' {what} need {n} message words, at most "
+                                      f"{MAX_MESSAGE_WORDS} fit in one message")
+            for what, n in (("inputs", m.in_caps), ("outputs", m.out_caps)):
+                if n > MAX_MESSAGE_CAPS:
+                    diag.error(knode, f"method '{mname}' {what} carry {n} capabilities, at most "
+                                      f"{MAX_MESSAGE_CAPS} fit in one message")
             methods.append(m)
         clash = [(cpp, nd, n) for cpp, nd, n in cpp_names
-                 if cpp in FIXED_TYPES or cpp in {e.cpp_name for e in enums.values()}]
+                 if cpp in FIXED_TYPES or cpp in {e.cpp_name for e in enums.values()}
+                 or cpp in {st.cpp_name for st in structs.values()}]
         for cpp, nd, n in clash:
             diag.error(nd, f"method '{n}' generates the type {cpp}, which is already taken")
     diag.raise_if_any()
     return Interface(name=name, doc=doc, id=iid, enums=list(enums.values()), errors=errors, methods=methods,
-                     path=path, real_path=os.path.abspath(path), banner_source=banner_name(path))
+                     path=path, real_path=os.path.abspath(path), banner_source=banner_name(path),
+                     structs=list(structs.values()))

@@ -4,7 +4,10 @@ from dataclasses import dataclass, field
 from .schema import camel
 
 MESSAGE_REGISTERS = 6  # tessera::kMessageRegisters
-MAX_BYTES = 40
+MAX_MESSAGE_WORDS = 128  # tessera::kMaxMessageWords: words beyond the registers use the IPC buffer
+MAX_MESSAGE_CAPS = 4  # tessera::kMaxMessageCaps
+MAX_BYTES = 1000  # string[N] / bytes[N]: 1 + 125 words, within one message
+CAP_TYPES = {"endpoint": "EndpointCap", "notification": "NotificationCap", "memory": "MemoryCap"}
 
 UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64}
 SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
@@ -12,11 +15,14 @@ SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
 
 @dataclass(frozen=True)
 class Type:
-    kind: str          # "unsigned" | "signed" | "bool" | "enum" | "string" | "bytes"
+    kind: str          # "unsigned" | "signed" | "bool" | "enum" | "string" | "bytes" | "struct" | "cap"
     bits: int = 64     # for integers
     size: int = 0      # N of string[N] / bytes[N]
     enum: str = ""     # enum name for kind == "enum"
     enum_count: int = 0
+    name: str = ""     # struct name (kind "struct") or cap type (kind "cap": endpoint, notification, memory)
+    words: int = 0     # message words of a struct
+    struct_caps: int = 0  # always 0: structs hold no caps
 
     @property
     def cpp(self):
@@ -28,20 +34,39 @@ class Type:
             return "bool"
         if self.kind == "enum":
             return camel(self.enum)
+        if self.kind == "struct":
+            return camel(self.name)
+        if self.kind == "cap":
+            return f"::tessera::{CAP_TYPES[self.name]}"
         return f"Bytes<{self.size}>"
 
     @property
     def param_cpp(self):
         """How a value of this type is passed as a parameter."""
-        return f"const {self.cpp}&" if self.is_bytes else self.cpp
+        return f"const {self.cpp}&" if self.is_bytes or self.kind == "struct" else self.cpp
 
     @property
     def is_bytes(self):
         return self.kind in ("string", "bytes")
 
     @property
+    def is_cap(self):
+        return self.kind == "cap"
+
+    @property
     def registers(self):
-        return 1 + (self.size + 7) // 8 if self.is_bytes else 1
+        """Message words (the first six travel in registers, the rest in the IPC buffer)."""
+        if self.is_bytes:
+            return 1 + (self.size + 7) // 8
+        if self.kind == "struct":
+            return self.words
+        if self.is_cap:
+            return 0
+        return 1
+
+    @property
+    def caps(self):
+        return 1 if self.is_cap else 0
 
     @property
     def spelling(self):
@@ -49,6 +74,8 @@ class Type:
             return f"{self.kind}[{self.size}]"
         if self.kind == "enum":
             return self.enum
+        if self.kind in ("struct", "cap"):
+            return self.name
         if self.kind == "bool":
             return "bool"
         return ("u" if self.kind == "unsigned" else "i") + str(self.bits)
@@ -58,7 +85,8 @@ class Type:
 class Field:
     name: str
     type: Type
-    mr: int = 0  # first message register
+    mr: int = 0  # first message word
+    cap: int = 0  # position among the message's caps (cap types only)
 
     @property
     def cpp_name(self):
@@ -101,6 +129,18 @@ class Method:
         return sum(f.type.registers for f in self.outputs)
 
     @property
+    def in_caps(self):
+        return sum(f.type.caps for f in self.inputs)
+
+    @property
+    def out_caps(self):
+        return sum(f.type.caps for f in self.outputs)
+
+    @property
+    def cap_outputs(self):
+        return [f for f in self.outputs if f.type.is_cap]
+
+    @property
     def result_struct(self):
         return f"{camel(self.name)}Result"
 
@@ -119,6 +159,21 @@ class Method:
 
 
 @dataclass
+class Struct:
+    name: str
+    fields: list  # [Field], mr relative to the struct's first word
+    doc: str = ""
+
+    @property
+    def cpp_name(self):
+        return camel(self.name)
+
+    @property
+    def words(self):
+        return sum(f.type.registers for f in self.fields)
+
+
+@dataclass
 class Interface:
     name: str
     doc: str
@@ -129,10 +184,19 @@ class Interface:
     path: str          # as found, for messages
     real_path: str     # absolute, for depfiles
     banner_source: str  # relative name for the generated banner
+    structs: list = field(default_factory=list)  # [Struct], each after the structs it uses
 
     @property
     def cpp_name(self):
         return camel(self.name)
+
+    @property
+    def has_caps(self):
+        return any(m.in_caps or m.out_caps for m in self.methods)
+
+    @property
+    def max_in_caps(self):
+        return max([m.in_caps for m in self.methods] or [0])
 
     def error_constants(self):
         return [(f"k{camel(e)}", i + 1) for i, e in enumerate(self.errors)]

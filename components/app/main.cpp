@@ -29,6 +29,8 @@ const char* error_name(const tessera::Outcome<uint64_t, ifc::Error>& r) {
       return "invalid_key";
     case ifc::Error::kFull:
       return "full";
+    case ifc::Error::kUnavailable:
+      return "unavailable";
   }
   return "?";
 }
@@ -117,12 +119,25 @@ int main() {
   got = kv.get(1);
   check(got.ok() && got.value() == 101, "kv still answers after the bad calls");
 
-  // kv's counters, read from the page it shares with us (read-only here).
-  const auto* stats = reinterpret_cast<const volatile uint64_t*>(app::memory::kStatsBase);
-  auto puts = kv.stat(ifc::Stat::kPuts);
-  tessera::log("app: kv's shared stats page shows %lu puts, stat(puts) -> %lu\n", stats[0],
-               puts.ok() ? puts.value() : 0ul);
-  check(puts.ok() && stats[0] == puts.value() && stats[0] > 60, "shared stats page matches stat(puts)");
+  // kv's counters: as one struct, and live in the page kv shares. kv sends a read-only cap
+  // to it, which arrives in our first free slot; mapping it takes page tables from map_quota.
+  auto all = kv.counters();
+  const uint32_t stats_slot = app::caps::kFirstFree;
+  auto region = kv.stats_region(stats_slot);
+  tessera::sys::CapInfo info;
+  const bool got_cap = region.ok() && region.value().slot == stats_slot &&
+                       tessera::sys::cap_info(stats_slot, info) == tessera::Status::kOk &&
+                       info.type == tessera::CapType::kMemory && info.rights == (tessera::rights::kRead | tessera::rights::kGrant);
+  check(got_cap, "kv sent a read-only memory cap");
+  const tessera::Status mapped = tessera::sys::region_map(stats_slot, tessera::layout::kMapBase);
+  check(mapped == tessera::Status::kOk, "the stats page maps into the map window");
+  const auto* live = reinterpret_cast<const volatile uint64_t*>(tessera::layout::kMapBase);
+  tessera::log("app: counters() -> %lu puts, %lu gets, %lu misses, %u stored; the shared page shows %lu puts\n",
+               all.ok() ? all.value().puts : 0ul, all.ok() ? all.value().gets : 0ul,
+               all.ok() ? all.value().misses : 0ul, all.ok() ? all.value().stored : 0u,
+               mapped == tessera::Status::kOk ? live[0] : 0ul);
+  check(all.ok() && mapped == tessera::Status::kOk && live[0] == all.value().puts && all.value().stored == 64,
+        "the shared page matches counters()");
 
   // Serial input: the console signals `input` when a line came in by interrupt.
   tessera::log("app: waiting up to 2 s for a line of serial input\n");

@@ -34,7 +34,7 @@ struct Console {
     }
   }
 
-  tessera::Outcome<void, ifc::Error> write(const tessera::Bytes<40>& text) {
+  tessera::Outcome<void, ifc::Error> write(const tessera::Bytes<120>& text) {
     lock.lock();
     print(reinterpret_cast<const char*>(text.data), text.size);
     lock.unlock();

@@ -22,8 +22,10 @@ class KvService {
  public:
   static constexpr uint32_t kCapacity = 64;
 
-  /// Counts into `counters` (e.g. shared memory), or into its own when nullptr.
-  explicit KvService(Counters* counters = nullptr) : counters_(counters != nullptr ? counters : &own_) {}
+  /// Counts into `counters` (e.g. shared memory), or into its own when nullptr. `region_slot`
+  /// holds a read-only memory cap to where the counters live (0: none to give out).
+  explicit KvService(Counters* counters = nullptr, uint32_t region_slot = 0)
+      : counters_(counters != nullptr ? counters : &own_), region_slot_(region_slot) {}
 
   tessera::Outcome<void, ifc::Error> put(uint64_t key, uint64_t value) {
     ++counters_->puts;
@@ -60,6 +62,16 @@ class KvService {
   tessera::Outcome<bool, ifc::Error> contains(uint64_t key) { return find(key) != nullptr; }
 
   tessera::Outcome<uint32_t, ifc::Error> count() { return count_; }
+
+  tessera::Outcome<ifc::Counters, ifc::Error> counters() {
+    return ifc::Counters{counters_->puts, counters_->gets, counters_->misses, count_};
+  }
+
+  /// The cap the generated skeleton sends: the kernel gives the caller a copy.
+  tessera::Outcome<tessera::MemoryCap, ifc::Error> stats_region() {
+    if (region_slot_ == 0) return ifc::Error::kUnavailable;
+    return tessera::MemoryCap{region_slot_};
+  }
 
   tessera::Outcome<uint64_t, ifc::Error> stat(ifc::Stat which) {
     switch (which) {
@@ -111,6 +123,7 @@ class KvService {
   uint32_t count_ = 0;
   Counters own_;
   Counters* counters_;
+  uint32_t region_slot_;
 };
 
 }  // namespace kv_service

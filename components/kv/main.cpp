@@ -10,6 +10,11 @@ int main() {
     tessera::console_log(kv::console_client(), text, length);
   });
   tessera::log("kv: serving %u slots\n", kv_service::KvService::kCapacity);
-  static kv_service::KvService impl(reinterpret_cast<kv_service::Counters*>(kv::memory::kStatsBase));
+  // Clients get a read-only copy of the stats cap (they may pass it on: grant stays).
+  const uint32_t read_only = kv::caps::kFirstFree;
+  if (tessera::sys::cap_mint(kv::caps::kStats, read_only, tessera::rights::kRead | tessera::rights::kGrant) !=
+      tessera::Status::kOk)
+    tessera::log("kv: no read-only stats cap to give out\n");
+  static kv_service::KvService impl(reinterpret_cast<kv_service::Counters*>(kv::memory::kStatsBase), read_only);
   kv::serve(impl);
 }

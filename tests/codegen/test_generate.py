@@ -189,8 +189,10 @@ def test_generated_headers_compile_freestanding(tmp_path):
     (fake / "runtime.h").write_text(
         "#pragma once\n#include <tessera/message.h>\n#include <tessera/outcome.h>\n#include <tessera/bytes.h>\n"
         "namespace tessera {\nnamespace sys {\nStatus recv(uint32_t, Message&);\n"
-        "Status reply_recv(uint32_t, Message&);\nStatus call(uint32_t, Message&);\n}\n"
-        "struct KernelTransport { Status call(uint32_t s, Message& m) { return sys::call(s, m); } };\n"
+        "Status reply_recv(uint32_t, Message&);\nStatus call(uint32_t, Message&);\n"
+        "void receive_into_free(uint32_t, uint32_t, unsigned);\n}\n"
+        "struct KernelTransport { Status call(uint32_t s, Message& m) { return sys::call(s, m); }\n"
+        "  void receive_into(const uint32_t*, unsigned) {} };\n"
         "KernelTransport& kernel_transport();\n}\n")
     src = tmp_path / "use.cpp"
     src.write_text("""
@@ -206,12 +208,14 @@ struct Kv {
   tessera::Outcome<bool, ifc::Error> contains(uint64_t) { return true; }
   tessera::Outcome<uint32_t, ifc::Error> count() { return 3u; }
   tessera::Outcome<uint64_t, ifc::Error> stat(ifc::Stat) { return uint64_t{1}; }
+  tessera::Outcome<ifc::Counters, ifc::Error> counters() { return ifc::Counters{}; }
+  tessera::Outcome<tessera::MemoryCap, ifc::Error> stats_region() { return tessera::MemoryCap{4}; }
 };
 void server() { Kv impl; kv::serve(impl); }
 bool client() {
   auto c = app::console_client();
   auto kvc = app::kv_client();
-  return c.write(tessera::Bytes<40>::from("hi")).ok() && kvc.get(1).ok();
+  return c.write(tessera::Bytes<120>::from("hi")).ok() && kvc.get(1).ok();
 }
 template class tessera::interfaces::types::Client<tessera::KernelTransport>;
 """)

@@ -63,19 +63,20 @@ def test_default_system(tmp_path):
     assert (console["priority"], console["cpu"], console["stack_pages"], console["heap_pages"]) == (200, 0, 4, 16)
     assert (kv["priority"], app["priority"]) == (150, 100)
     # Granted caps, then FREE empty slots.
-    assert (console["cap_slots"], kv["cap_slots"], app["cap_slots"]) == (5 + FREE, 4 + FREE, 5 + FREE)
+    assert (console["cap_slots"], kv["cap_slots"], app["cap_slots"]) == (5 + FREE, 4 + FREE, 4 + FREE)
     # console: its endpoint, the `input` signal (badge bit 0), its IRQ notification and line 4.
     assert caps_of(s, "console") == [(1, ENDPOINT, RECV, 0, 0), (2, NOTIFICATION, SEND | GRANT, 0, 1),
                                      (3, NOTIFICATION, RECV, 1, 0), (4, IRQ_CAP, 0, 0, 0)]
     assert caps_of(s, "kv") == [(1, ENDPOINT, RECV, 1, 0), (2, ENDPOINT, SEND | GRANT, 0, 2),
                                 (3, MEMORY, READ | WRITE | GRANT, 0, 0)]
     assert caps_of(s, "app") == [(1, ENDPOINT, SEND | GRANT, 1, 3), (2, ENDPOINT, SEND | GRANT, 0, 3),
-                                 (3, NOTIFICATION, RECV | GRANT, 0, 0), (4, MEMORY, READ | GRANT, 0, 0)]
+                                 (3, NOTIFICATION, RECV | GRANT, 0, 0)]
     assert s["notifications"] == 2
     assert s["irqs"] == [(4, 1, 1 << 4, 0, 0)]  # line 4 -> notification 1, bit 4, driver console
     assert s["regions"] == [1]
     shared = 0x0000_0300_0000_0000
-    assert s["mappings"] == [(1, 3, shared), (2, 4, shared)]
+    assert s["mappings"] == [(1, 3, shared)]  # kv's; the app maps the region at run time
+    assert [c["map_pages"] for c in s["components"]] == [0, 0, 4]
     assert [c["flags"] for c in s["components"]] == [0, 0, 1]
     assert [c["affinity"] for c in s["components"]] == [0b1, 0b10, 0b1]  # kv on CPU 1, the others on 0
     assert [c["threads"] for c in s["components"]] == [2, 1, 1]

@@ -3,6 +3,8 @@
 // malformed requests (by the Server) and malformed replies (by the Client).
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include <stdint.h>
 #include <string.h>
 
@@ -39,6 +41,7 @@ template <class Server, class Impl>
 Message dispatch_raw(Impl& impl, uint32_t label, uint32_t count, std::initializer_list<uint64_t> mrs) {
   Message msg;
   msg.info = tessera::make_info(label, count);
+  for (uint64_t& w : msg.mr) w = 0;
   unsigned i = 0;
   for (uint64_t w : mrs) msg.mr[i++] = w;
   Server::dispatch(impl, msg);
@@ -65,6 +68,10 @@ struct CannedTransport {
     if (status != Status::kOk) return status;
     msg = reply;
     return Status::kOk;
+  }
+  std::vector<uint32_t> receive_slots;  ///< what the client asked caps to arrive in, last
+  void receive_into(const uint32_t* slots, unsigned count) {
+    if (count > 0) receive_slots.assign(slots, slots + count);
   }
 };
 
@@ -120,6 +127,10 @@ struct KvStore {
     for (Entry& e : entries) n += e.key != 0 ? 1u : 0u;
     return n;
   }
+  Outcome<kv::Counters, kv::Error> counters() {
+    return kv::Counters{puts, gets, misses, count().value()};
+  }
+  Outcome<tessera::MemoryCap, kv::Error> stats_region() { return kv::Error::kUnavailable; }
   Outcome<uint64_t, kv::Error> stat(kv::Stat which) {
     switch (which) {
       case kv::Stat::kPuts: return puts;
@@ -140,7 +151,9 @@ TEST_CASE("kv: ids and labels follow the wire rules") {
   CHECK(static_cast<uint32_t>(kv::Error::kFull) == 3);
   CHECK(static_cast<uint32_t>(kv::Stat::kMisses) == 2);
   CHECK(kv::Server<KvStore>::handles(kv::kLabelCount));
-  CHECK_FALSE(kv::Server<KvStore>::handles(kv::kLabelStat + 1));
+  CHECK(kv::kLabelStatsRegion == ((uint32_t{kv::kInterfaceId} << 16) | 8));
+  CHECK(kv::Server<KvStore>::handles(kv::kLabelStatsRegion));
+  CHECK_FALSE(kv::Server<KvStore>::handles(kv::kLabelStatsRegion + 1));
   CHECK_FALSE(kv::Server<KvStore>::handles(uint32_t{kv::kInterfaceId} << 16));
 }
 
@@ -199,7 +212,7 @@ TEST_CASE("kv: the server refuses unknown labels and malformed requests") {
   using S = kv::Server<KvStore>;
   const uint32_t id = uint32_t{kv::kInterfaceId} << 16;
 
-  Message r = dispatch_raw<S>(impl, id | 7, 0, {});
+  Message r = dispatch_raw<S>(impl, id | 9, 0, {});
   CHECK(tessera::info_label(r.info) == protocol_error(Status::kUnknownMethod));
   CHECK(tessera::info_count(r.info) == 0);
   r = dispatch_raw<S>(impl, id, 0, {});
@@ -272,10 +285,10 @@ TEST_CASE("kv: the client refuses malformed replies") {
 namespace console = tessera::interfaces::console;
 
 struct Console {
-  char text[64] = {};
+  char text[128] = {};
   uint32_t size = 0;
   int writes = 0;
-  Outcome<void, console::Error> write(const Bytes<40>& t) {
+  Outcome<void, console::Error> write(const Bytes<120>& t) {
     memcpy(text, t.data, t.size);
     size = t.size;
     ++writes;
@@ -289,22 +302,24 @@ struct Console {
   }
 };
 
-TEST_CASE("console: write carries up to 40 bytes") {
+TEST_CASE("console: write carries up to 120 bytes") {
   Console impl;
   tessera::Loopback<Console, console::Server<Console>> transport(impl);
   console::Client client(transport, 2);
   CHECK(console::kInterfaceId == expected_id("console"));
 
-  CHECK(client.write(Bytes<40>::from("hello")).ok());
+  CHECK(client.write(Bytes<120>::from("hello")).ok());
   CHECK(impl.size == 5);
   CHECK(memcmp(impl.text, "hello", 5) == 0);
 
-  const char* long_text = "0123456789012345678901234567890123456789-cut";
-  CHECK(client.write(Bytes<40>::from(long_text)).ok());
-  CHECK(impl.size == 40);
-  CHECK(memcmp(impl.text, long_text, 40) == 0);
+  char long_text[131];
+  for (int i = 0; i < 130; ++i) long_text[i] = static_cast<char>('0' + i % 10);
+  long_text[130] = '\0';
+  CHECK(client.write(Bytes<120>::from(long_text)).ok());
+  CHECK(impl.size == 120);
+  CHECK(memcmp(impl.text, long_text, 120) == 0);
 
-  CHECK(client.write(Bytes<40>{}).ok());
+  CHECK(client.write(Bytes<120>{}).ok());
   CHECK(impl.size == 0);
   CHECK(impl.writes == 3);
 
@@ -314,14 +329,15 @@ TEST_CASE("console: write carries up to 40 bytes") {
   CHECK(memcmp(line.value().data, "typed", 5) == 0);
 }
 
-TEST_CASE("console: a length beyond 40 is a bad message") {
+TEST_CASE("console: a length beyond 120 is a bad message") {
   Console impl;
   using S = console::Server<Console>;
-  Message r = dispatch_raw<S>(impl, console::kLabelWrite, 6, {41, 0, 0, 0, 0, 0});
+  // string[120]: a length word and 15 data words.
+  Message r = dispatch_raw<S>(impl, console::kLabelWrite, 16, {121, 0, 0, 0, 0, 0});
   CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
-  r = dispatch_raw<S>(impl, console::kLabelWrite, 5, {1, 0x41, 0, 0, 0});
+  r = dispatch_raw<S>(impl, console::kLabelWrite, 6, {1, 0x41, 0, 0, 0, 0});
   CHECK(tessera::info_label(r.info) == protocol_error(Status::kBadMessage));
-  r = dispatch_raw<S>(impl, console::kLabelWrite, 6, {2, 0x4241, 0, 0, 0, 0});
+  r = dispatch_raw<S>(impl, console::kLabelWrite, 16, {2, 0x4241, 0, 0, 0, 0});
   CHECK(r.info == tessera::make_info(tessera::kReplyOk, 0));
   CHECK(impl.size == 2);
   CHECK(memcmp(impl.text, "AB", 2) == 0);
@@ -360,6 +376,27 @@ struct Types {
   Outcome<void, types::Error> nothing() {
     ++nothing_calls;
     return {};
+  }
+  Outcome<types::LongTextResult, types::Error> long_text(const Bytes<500>& text) {
+    Bytes<500> upper = text;
+    for (uint32_t i = 0; i < upper.size; ++i)
+      if (upper.data[i] >= 'a' && upper.data[i] <= 'z') upper.data[i] = static_cast<uint8_t>(upper.data[i] - 32);
+    return types::LongTextResult{upper, text.size};
+  }
+  Outcome<types::Item, types::Error> move(const types::Item& item, const types::Point& by) {
+    if (!item.visible) return types::Error::kRejected;
+    types::Item moved = item;
+    moved.at.x += by.x;
+    moved.at.y += by.y;
+    return moved;
+  }
+  tessera::EndpointCap last_reply_to;
+  tessera::NotificationCap last_bell;
+  Outcome<types::SwapCapsResult, types::Error> swap_caps(tessera::EndpointCap reply_to, uint32_t tag,
+                                                           tessera::NotificationCap bell) {
+    last_reply_to = reply_to;
+    last_bell = bell;
+    return types::SwapCapsResult{tessera::MemoryCap{40 + tag}, tag * 2};
   }
   Outcome<void, types::Error> fail(uint32_t code) {
     switch (code) {
@@ -576,3 +613,117 @@ TEST_CASE("Outcome and Bytes basics") {
 }
 
 }  // namespace
+
+TEST_CASE("types: a string beyond the registers round-trips whole") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  char text[501];
+  for (int i = 0; i < 500; ++i) text[i] = static_cast<char>('a' + i % 26);
+  text[500] = '\0';
+  auto r = client.long_text(Bytes<500>::from(text));
+  REQUIRE(r.ok());
+  CHECK(r.value().length == 500);
+  CHECK(r.value().text.size == 500);
+  CHECK(r.value().text.data[0] == 'A');
+  CHECK(r.value().text.data[499] == static_cast<uint8_t>('A' + 499 % 26));
+  static_assert(types::kLabelLongText != 0);
+
+  CannedTransport t;
+  types::Client canned(t, 1);
+  t.set(tessera::kReplyOk, 1, {});
+  (void)canned.long_text(Bytes<500>::from("hi"));
+  // 1 length word + 63 data words: the request is 64 words long, more than the registers.
+  CHECK(tessera::info_count(t.request.info) == 64);
+  CHECK(t.request.mr[0] == 2);
+  CHECK(t.request.mr[1] == 0x6968);
+  // A reply of the wrong length is refused.
+  CHECK(canned.long_text(Bytes<500>::from("hi")).status() == Status::kBadMessage);
+}
+
+TEST_CASE("types: structs travel field by field and are validated like parameters") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  types::Item item;
+  item.name = Bytes<20>::from("marker");
+  item.at = types::Point{-3, 4};
+  item.color = types::Color::kGreen;
+  item.visible = true;
+  auto moved = client.move(item, types::Point{10, -10});
+  REQUIRE(moved.ok());
+  CHECK(moved.value().at == types::Point{7, -6});
+  CHECK(moved.value().name == item.name);
+  CHECK(moved.value().color == types::Color::kGreen);
+  item.visible = false;
+  CHECK(client.move(item, types::Point{}).error() == types::Error::kRejected);
+
+  // item = name (1 + 3 words), at (2), color (1), visible (1); then by (2): 10 words.
+  CannedTransport t;
+  types::Client canned(t, 1);
+  t.set(tessera::kReplyOk, 0, {});
+  (void)canned.move(item, types::Point{1, 2});
+  CHECK(tessera::info_count(t.request.info) == 10);
+  CHECK(t.request.mr[4] == static_cast<uint64_t>(int64_t{-3}));
+  CHECK(t.request.mr[8] == 1);
+  CHECK(t.request.mr[9] == 2);
+
+  // A colour out of range inside the struct makes the request a bad message.
+  Message bad = t.request;
+  bad.mr[6] = 3;
+  TS::dispatch(impl, bad);
+  CHECK(tessera::info_label(bad.info) == protocol_error(Status::kBadMessage));
+  Message good = t.request;
+  TS::dispatch(impl, good);
+  CHECK(tessera::info_label(good.info) == static_cast<uint32_t>(types::Error::kRejected));  // item.visible is false
+}
+
+TEST_CASE("types: caps travel beside the words, in order, and the client names where they land") {
+  Types impl;
+  TypesLoopback transport(impl);
+  types::Client client(transport, 1);
+  auto r = client.swap_caps(tessera::EndpointCap{5}, 7, tessera::NotificationCap{6}, 12);
+  REQUIRE(r.ok());
+  CHECK(impl.last_reply_to.slot == 5);
+  CHECK(impl.last_bell.slot == 6);
+  CHECK(r.value().region.slot == 47);  // the loopback has no kernel: the server's slot number
+  CHECK(r.value().tag == 14);
+
+  CannedTransport t;
+  types::Client canned(t, 1);
+  t.set(tessera::kReplyOk, 1, {3});
+  t.reply.info = tessera::make_info(tessera::kReplyOk, 1, 1);
+  t.reply.caps[0] = 12;
+  auto c = canned.swap_caps(tessera::EndpointCap{5}, 9, tessera::NotificationCap{6}, 12);
+  CHECK(tessera::info_caps(t.request.info) == 2);
+  CHECK(tessera::info_count(t.request.info) == 1);
+  CHECK(t.request.caps[0] == 5);
+  CHECK(t.request.caps[1] == 6);
+  CHECK(t.request.mr[0] == 9);
+  CHECK(t.receive_slots == std::vector<uint32_t>{12});
+  REQUIRE(c.ok());
+  CHECK(c.value().region.slot == 12);
+  // A reply without the cap it promised is a bad message.
+  t.reply.info = tessera::make_info(tessera::kReplyOk, 1, 0);
+  CHECK(canned.swap_caps(tessera::EndpointCap{5}, 9, tessera::NotificationCap{6}, 12).status() == Status::kBadMessage);
+  // So is a request with too few caps.
+  Message few;
+  few.info = tessera::make_info(types::kLabelSwapCaps, 1, 1);
+  TS::dispatch(impl, few);
+  CHECK(tessera::info_label(few.info) == protocol_error(Status::kBadMessage));
+  CHECK(types::kMaxRequestCaps == 2);
+}
+
+TEST_CASE("kv: counters come back as one struct; a missing stats cap is an interface error") {
+  KvStore impl;
+  KvLoopback transport(impl);
+  kv::Client client(transport, 1);
+  REQUIRE(client.put(1, 10).ok());
+  REQUIRE(client.put(2, 20).ok());
+  (void)client.get(3);
+  auto all = client.counters();
+  REQUIRE(all.ok());
+  CHECK(all.value() == kv::Counters{2, 1, 1, 2});
+  CHECK(client.stats_region(9).error() == kv::Error::kUnavailable);
+}
+

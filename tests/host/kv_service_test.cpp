@@ -59,3 +59,23 @@ TEST_CASE_FIXTURE(Fixture, "stats count puts, gets and misses") {
   CHECK(client.stat(ifc::Stat::kGets).value() == 3);
   CHECK(client.stat(ifc::Stat::kMisses).value() == 2);
 }
+
+TEST_CASE("counters live where the service is told, and the stats cap is handed out") {
+  kv_service::Counters shared;
+  KvService service(&shared, 11);
+  tessera::Loopback<KvService, ifc::Server<KvService>> transport{service};
+  ifc::Client<decltype(transport)> client{transport, 1};
+  CHECK(client.put(1, 2).ok());
+  CHECK(client.put(1, 3).ok());
+  CHECK(client.get(9).error() == ifc::Error::kNotFound);
+  CHECK(shared.puts == 2);
+  CHECK(shared.misses == 1);
+  CHECK(client.counters().value() == ifc::Counters{2, 1, 1, 1});
+  auto region = client.stats_region(20);
+  REQUIRE(region.ok());
+  CHECK(region.value().slot == 11);  // over the loopback, the server's own slot
+}
+
+TEST_CASE_FIXTURE(Fixture, "without a stats cap, stats_region is unavailable") {
+  CHECK(client.stats_region(20).error() == ifc::Error::kUnavailable);
+}

@@ -7,10 +7,10 @@
 
 namespace tessera {
 
-/// Writes text through client.write(Bytes<N>) in chunks of at most N bytes.
-template <class Client>
+/// Writes text through client.write(Bytes<kChunk>) in chunks of at most kChunk bytes (the
+/// console interface's string[120]).
+template <class Client, size_t kChunk = 120>
 void console_log(Client client, const char* text, size_t length) {
-  constexpr size_t kChunk = 40;
   while (length > 0) {
     size_t n = length < kChunk ? length : kChunk;
     Bytes<kChunk> chunk;

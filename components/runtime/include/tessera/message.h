@@ -34,6 +34,18 @@ struct Message {
   }
 };
 
+/// A capability as an interface parameter or result: the slot it is in. Sending, a slot of
+/// the sender's table (the kernel copies the cap to the receiver); received, the slot of the
+/// receiver's table it arrived in, which the receiver now owns (sys::cap_delete when done).
+template <CapType kType>
+struct CapRef {
+  uint32_t slot = 0;
+  friend bool operator==(const CapRef&, const CapRef&) = default;
+};
+using EndpointCap = CapRef<CapType::kEndpoint>;
+using NotificationCap = CapRef<CapType::kNotification>;
+using MemoryCap = CapRef<CapType::kMemory>;
+
 namespace wire {
 
 /// The register form of an integer, bool or enum: zero-extended unsigned values, sign-extended

@@ -14,6 +14,10 @@ namespace tessera {
 /// Carries generated clients' requests over the kernel's call system call.
 struct KernelTransport {
   Status call(uint32_t slot, Message& msg) { return sys::call(slot, msg); }
+  /// Where the caps of the next reply go (count 0: take none).
+  void receive_into(const uint32_t* slots, unsigned count) {
+    for (unsigned i = 0; i < kMaxMessageCaps; ++i) sys::set_recv_slot(i, i < count ? slots[i] : 0);
+  }
 };
 
 inline KernelTransport& kernel_transport() {

@@ -187,6 +187,18 @@ Status thread_create(void (*fn)(void*), void* arg, void* stack, size_t size, uin
 /// `slot` for the `index`-th cap (0 = take no cap there). The buffer keeps it until changed.
 inline void set_recv_slot(unsigned index, uint32_t slot) { detail::ipc_buffer()->recv_slots[index] = slot; }
 
+/// Points the caps of the next received message at the first `count` empty slots among
+/// [first, first + n) (servers of interfaces that take caps call this before each receive);
+/// fewer when fewer are empty.
+inline void receive_into_free(uint32_t first, uint32_t n, unsigned count) {
+  unsigned placed = 0;
+  for (uint32_t slot = first; slot < first + n && placed < count; ++slot) {
+    uint64_t out[3] = {};
+    if (detail::call4(Syscall::kCapInfo, slot, 0, 0, 0, out) == Status::kEmptySlot) set_recv_slot(placed++, slot);
+  }
+  for (unsigned i = placed; i < kMaxMessageCaps; ++i) set_recv_slot(i, 0);
+}
+
 /// A copy of the cap in `src` in the empty slot `dst`, with its rights and badge; revoking
 /// `src` revokes the copy.
 inline Status cap_copy(uint32_t src, uint32_t dst) { return detail::call4(Syscall::kCapCopy, src, dst); }

@@ -25,14 +25,12 @@ inline constexpr uint32_t kKv = 1;
 inline constexpr uint32_t kConsole = 2;
 /// Notification `input` (wait, poll).
 inline constexpr uint32_t kInput = 3;
-/// Shared memory `stats` (read), mapped at memory::kStatsBase.
-inline constexpr uint32_t kStats = 4;
 /// Empty slots for caps received in messages or made with cap_copy/cap_mint:
 /// kFirstFree .. kFirstFree + kFreeCount - 1.
-inline constexpr uint32_t kFirstFree = 5;
+inline constexpr uint32_t kFirstFree = 4;
 inline constexpr uint32_t kFreeCount = 8;
 /// The size of its cap table.
-inline constexpr uint32_t kSlotCount = 13;
+inline constexpr uint32_t kSlotCount = 12;
 }  // namespace caps
 
 /// The bits each signaller of a notification it waits on sets (its cap's badge).
@@ -40,15 +38,8 @@ namespace signals {
 inline constexpr uint64_t kInputFromConsole = 0x1;
 }  // namespace signals
 
-/// Shared regions (`memory:` in the description), mapped before the component starts.
-namespace memory {
-inline constexpr uint64_t kStatsBase = 0x0000030000000000;
-inline constexpr uint64_t kStatsSize = 4096;
-inline constexpr bool kStatsWritable = false;
-}  // namespace memory
-
 /// Bytes it may back with sys::map in the map window (page tables included).
-inline constexpr uint64_t kMapQuota = 0;
+inline constexpr uint64_t kMapQuota = 16384;
 
 /// A client of `kv` bound to caps::kKv.
 inline ::tessera::interfaces::kv::Client<::tessera::KernelTransport> kv_client() {

@@ -1,6 +1,8 @@
 // Generated from interfaces/console.yaml by codegen/tessera-gen.py. Do not edit.
 // Interface `console`: Text output on the serial console, and the last line typed into it, owned by one component.
 // Client<Transport> encodes calls into messages; Server<Impl> decodes them and calls Impl.
+// Words beyond the six message registers travel in the IPC buffer, capabilities beside
+// the words; the kernel transport does both, so the code below only fills a Message.
 #pragma once
 
 #include <stdint.h>
@@ -15,6 +17,8 @@ namespace tessera::interfaces::console {
 /// The high 16 bits of every request label of this interface.
 inline constexpr uint16_t kInterfaceId = 0xb518;
 inline constexpr uint32_t kMethodCount = 2;
+/// The most caps one request carries (servers keep that many empty slots ready).
+inline constexpr uint32_t kMaxRequestCaps = 0;
 
 /// Errors a method can return; the number is the reply label.
 enum class Error : uint32_t {
@@ -24,24 +28,27 @@ enum class Error : uint32_t {
 inline constexpr uint32_t kLabelWrite = 0xb5180001;
 inline constexpr uint32_t kLabelLastInput = 0xb5180002;
 
-/// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in tests).
+/// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in
+/// tests). A method that returns caps takes, after its inputs, the empty slot each should
+/// arrive in.
 template <class Transport>
 class Client {
  public:
   Client(Transport& transport, uint32_t slot) : transport_(transport), slot_(slot) {}
 
-  /// write(text: string[40])
-  /// Write up to 40 bytes of text.
-  Outcome<void, Error> write(const Bytes<40>& text) {
+  /// write(text: string[120])
+  /// Write up to 120 bytes of text (beyond 40 bytes the text travels in the IPC buffer).
+  Outcome<void, Error> write(const Bytes<120>& text) {
     using Result_ = Outcome<void, Error>;
     Message msg_;
-    msg_.info = ::tessera::make_info(kLabelWrite, 6);
+    msg_.info = ::tessera::make_info(kLabelWrite, 16, 0);
     ::tessera::wire::encode_bytes(msg_, 0, text);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);
     const uint32_t label_ = ::tessera::info_label(msg_.info);
     if (label_ == kReplyOk) {
-      if (::tessera::info_count(msg_.info) != 0) return Result_::failure(Status::kBadMessage);
+      if (::tessera::info_count(msg_.info) != 0 || ::tessera::info_caps(msg_.info) != 0)
+        return Result_::failure(Status::kBadMessage);
       return Result_();
     }
     return Result_::failure(::tessera::wire::reply_status(label_));
@@ -52,12 +59,13 @@ class Client {
   Outcome<Bytes<40>, Error> last_input() {
     using Result_ = Outcome<Bytes<40>, Error>;
     Message msg_;
-    msg_.info = ::tessera::make_info(kLabelLastInput, 0);
+    msg_.info = ::tessera::make_info(kLabelLastInput, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);
     const uint32_t label_ = ::tessera::info_label(msg_.info);
     if (label_ == kReplyOk) {
-      if (::tessera::info_count(msg_.info) != 6) return Result_::failure(Status::kBadMessage);
+      if (::tessera::info_count(msg_.info) != 6 || ::tessera::info_caps(msg_.info) != 0)
+        return Result_::failure(Status::kBadMessage);
       Bytes<40> value_{};
       if (!::tessera::wire::decode_bytes(msg_, 0, value_)) return Result_::failure(Status::kBadMessage);
       return value_;
@@ -70,7 +78,8 @@ class Client {
   uint32_t slot_;
 };
 
-/// Decodes requests for `Impl`, which has every method with the Client's signature.
+/// Decodes requests for `Impl`, which has every method with the Client's signature (without
+/// the receive slots: a cap result is a slot of the server's own table).
 template <class Impl>
 struct Server {
   /// True if `label` names a method of this interface.
@@ -95,21 +104,23 @@ struct Server {
 
  private:
   static void write_(Impl& impl, Message& msg) {
-    if (::tessera::info_count(msg.info) != 6) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
-    Bytes<40> in_text{};
+    if (::tessera::info_count(msg.info) != 16 || ::tessera::info_caps(msg.info) != 0)
+      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    Bytes<120> in_text{};
     if (!::tessera::wire::decode_bytes(msg, 0, in_text)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     Outcome<void, Error> outcome = impl.write(in_text);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
-    msg.info = ::tessera::make_info(kReplyOk, 0);
+    msg.info = ::tessera::make_info(kReplyOk, 0, 0);
   }
   static void last_input_(Impl& impl, Message& msg) {
-    if (::tessera::info_count(msg.info) != 0) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
+      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     Outcome<Bytes<40>, Error> outcome = impl.last_input();
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
     ::tessera::wire::encode_bytes(msg, 0, outcome.value());
-    msg.info = ::tessera::make_info(kReplyOk, 6);
+    msg.info = ::tessera::make_info(kReplyOk, 6, 0);
   }
 };
 
