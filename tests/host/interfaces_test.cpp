@@ -390,6 +390,8 @@ struct Types {
     moved.at.y += by.y;
     return moved;
   }
+  uint64_t caller = 0;
+  void set_caller(uint64_t badge) { caller = badge; }
   tessera::EndpointCap last_reply_to;
   tessera::NotificationCap last_bell;
   Outcome<types::SwapCapsResult, types::Error> swap_caps(tessera::EndpointCap reply_to, uint32_t tag,
@@ -725,5 +727,19 @@ TEST_CASE("kv: counters come back as one struct; a missing stats cap is an inter
   REQUIRE(all.ok());
   CHECK(all.value() == kv::Counters{2, 1, 1, 2});
   CHECK(client.stats_region(9).error() == kv::Error::kUnavailable);
+}
+
+TEST_CASE("types: an Impl with set_caller learns each request's badge first") {
+  Types impl;
+  Message msg;
+  msg.info = tessera::make_info(types::kLabelNothing, 0);
+  msg.badge = 42;
+  TS::dispatch(impl, msg);
+  CHECK(impl.caller == 42);
+  CHECK(impl.nothing_calls == 1);
+  msg.info = tessera::make_info(types::kLabelNothing, 0);
+  msg.badge = 7;
+  TS::dispatch(impl, msg);
+  CHECK(impl.caller == 7);
 }
 

@@ -79,7 +79,9 @@ class Client {
 };
 
 /// Decodes requests for `Impl`, which has every method with the Client's signature (without
-/// the receive slots: a cap result is a slot of the server's own table).
+/// the receive slots: a cap result is a slot of the server's own table). An Impl with a
+/// `set_caller(uint64_t badge)` member learns, before each method, the badge of the cap the
+/// request came through (system.yaml gives each client its own: clients::k<Name>).
 template <class Impl>
 struct Server {
   /// True if `label` names a method of this interface.
@@ -108,6 +110,7 @@ struct Server {
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     Bytes<120> in_text{};
     if (!::tessera::wire::decode_bytes(msg, 0, in_text)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<void, Error> outcome = impl.write(in_text);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -116,6 +119,7 @@ struct Server {
   static void last_input_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<Bytes<40>, Error> outcome = impl.last_input();
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);

@@ -238,7 +238,9 @@ class Client {
 };
 
 /// Decodes requests for `Impl`, which has every method with the Client's signature (without
-/// the receive slots: a cap result is a slot of the server's own table).
+/// the receive slots: a cap result is a slot of the server's own table). An Impl with a
+/// `set_caller(uint64_t badge)` member learns, before each method, the badge of the cap the
+/// request came through (system.yaml gives each client its own: clients::k<Name>).
 template <class Impl>
 struct Server {
   /// True if `label` names a method of this interface.
@@ -287,6 +289,7 @@ struct Server {
     if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     uint64_t in_value{};
     if (!::tessera::wire::decode(msg.mr[1], in_value)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<void, Error> outcome = impl.put(in_key, in_value);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -297,6 +300,7 @@ struct Server {
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     uint64_t in_key{};
     if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<uint64_t, Error> outcome = impl.get(in_key);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -308,6 +312,7 @@ struct Server {
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     uint64_t in_key{};
     if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<void, Error> outcome = impl.remove(in_key);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -318,6 +323,7 @@ struct Server {
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     uint64_t in_key{};
     if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<bool, Error> outcome = impl.contains(in_key);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -327,6 +333,7 @@ struct Server {
   static void count_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<uint32_t, Error> outcome = impl.count();
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -338,6 +345,7 @@ struct Server {
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
     Stat in_which{};
     if (!::tessera::wire::decode_enum(msg.mr[0], 3u, in_which)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<uint64_t, Error> outcome = impl.stat(in_which);
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -347,6 +355,7 @@ struct Server {
   static void counters_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<Counters, Error> outcome = impl.counters();
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);
@@ -356,6 +365,7 @@ struct Server {
   static void stats_region_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
       return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<::tessera::MemoryCap, Error> outcome = impl.stats_region();
     if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
     ::tessera::wire::clear(msg);

@@ -16,10 +16,6 @@ void expect(bool ok, const char* what) {
   if (!ok) ++failures;
 }
 
-Status call(uint32_t label, Message& msg, uint32_t words = 0, uint32_t caps = 0) {
-  msg.info = tessera::make_info(label, words, caps);
-  return sys::call(alice::caps::kVault, msg);
-}
 
 void shared_memory_and_notifications() {
   auto* board = reinterpret_cast<volatile char*>(alice::memory::kBoardBase);
@@ -34,46 +30,43 @@ void shared_memory_and_notifications() {
 }
 
 void badges() {
-  Message msg;
-  const Status s = call(ifc::kLabelWho, msg);
-  expect(s == Status::kOk && msg.mr[0] == 1, "the vault tells alice's badge from bob's");
+  auto id = alice::vault_client().who();
+  expect(id.ok() && id.value() == 1, "the vault tells alice's badge from bob's");
 }
 
 void long_messages() {
+  tessera::Bytes<800> data;
+  data.size = 800;
+  for (uint32_t i = 0; i < 800; ++i) data.data[i] = static_cast<uint8_t>(i * 7);
+  auto echoed = alice::vault_client().long_echo(data);
+  bool same = echoed.ok() && echoed.value().size == 800;
+  for (uint32_t i = 0; same && i < 800; ++i) same = echoed.value().data[i] == static_cast<uint8_t>(i * 7 + 1);
+  expect(same, "800 bytes and their echo went through the IPC buffers");
   Message msg;
-  for (uint32_t i = 0; i < 100; ++i) msg.mr[i] = i * 3;
-  const Status s = call(ifc::kLabelLongEcho, msg, 100);
-  bool same = s == Status::kOk && tessera::info_count(msg.info) == 100;
-  for (uint32_t i = 0; same && i < 100; ++i) same = msg.mr[i] == i * 3 + 1;
-  expect(same, "a 100-word message and its reply went through the IPC buffers");
   msg.info = tessera::make_info(ifc::kLabelLongEcho, tessera::kMaxMessageWords + 1);
   expect(sys::call(alice::caps::kVault, msg) == Status::kInvalidArgument, "more words than a message holds are refused");
 }
 
 void transfer_and_revoke() {
+  auto vault = alice::vault_client();
   auto* board = reinterpret_cast<volatile uint64_t*>(alice::memory::kBoardBase);
   board[0] = 0x7e55e7a;
   const uint32_t no_grant = alice::caps::kFirstFree;
   // A copy without the grant right cannot be passed on.
   expect(sys::cap_mint(alice::caps::kBoard, no_grant, tessera::rights::kRead) == Status::kOk, "minted a read-only copy without grant");
-  Message msg;
-  msg.caps[0] = no_grant;
-  expect(call(ifc::kLabelStore, msg, 0, 1) == Status::kNoRights, "the copy without grant is refused for transfer");
+  expect(vault.store(tessera::MemoryCap{no_grant}).status() == Status::kNoRights, "the copy without grant is refused for transfer");
   // The board cap itself may be passed on: the vault maps it and reads the first word.
-  msg.reset();
-  msg.caps[0] = alice::caps::kBoard;
-  Status s = call(ifc::kLabelStore, msg, 0, 1);
-  expect(s == Status::kOk && msg.mr[0] == 0x7e55e7a, "the vault used the memory cap it was sent");
-  msg.reset();
-  s = call(ifc::kLabelCheck, msg);
-  expect(s == Status::kOk && msg.mr[0] == static_cast<uint64_t>(Status::kOk), "the vault holds the cap before the revoke");
+  auto first = vault.store(tessera::MemoryCap{alice::caps::kBoard});
+  expect(first.ok() && first.value() == 0x7e55e7a, "the vault used the memory cap it was sent");
+  auto before = vault.check();
+  expect(before.ok() && before.value().status == static_cast<uint32_t>(Status::kOk), "the vault holds the cap before the revoke");
   uint64_t revoked = 0;
-  s = sys::cap_revoke(alice::caps::kBoard, &revoked);
+  const Status s = sys::cap_revoke(alice::caps::kBoard, &revoked);
   // The vault's copy, and alice's own minted copy.
   expect(s == Status::kOk && revoked == 2, "revoke reached the vault's cap and the minted copy");
-  s = call(ifc::kLabelCheck, msg);
-  expect(s == Status::kOk && msg.mr[0] == static_cast<uint64_t>(Status::kRevoked) &&
-             msg.mr[1] == static_cast<uint64_t>(Status::kOk),
+  auto after = vault.check();
+  expect(after.ok() && after.value().status == static_cast<uint32_t>(Status::kRevoked) &&
+             after.value().remap == static_cast<uint32_t>(Status::kOk),
          "the vault's cap is revoked and its mapping gone");
   expect(board[0] == 0x7e55e7a, "alice's own mapping stays");
   expect(sys::cap_copy(no_grant, no_grant + 1) == Status::kRevoked, "alice's minted copy is revoked too");

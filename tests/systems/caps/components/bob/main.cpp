@@ -2,7 +2,6 @@
 // a notification, then writes to his read-only mapping of the board and is stopped for it.
 #include "component.h"
 
-namespace ifc = tessera::interfaces::vault;
 using tessera::Status;
 
 int main() {
@@ -13,10 +12,8 @@ int main() {
   for (unsigned i = 0; i + 1 < sizeof(text) && board[i] != '\0'; ++i) text[i] = board[i];
   tessera::log("bob: woken with bits 0x%lx (status %u); the board says '%s'\n", bits, static_cast<unsigned>(s), text);
 
-  tessera::Message msg;
-  msg.info = tessera::make_info(ifc::kLabelWho, 0);
-  s = tessera::sys::call(bob::caps::kVault, msg);
-  tessera::log("bob: vault knows me as %lu (status %u)\n", msg.mr[0], static_cast<unsigned>(s));
+  auto id = bob::vault_client().who();
+  tessera::log("bob: vault knows me as %u (status %u)\n", id.ok() ? id.value() : 0u, static_cast<unsigned>(id.status()));
 
   tessera::sys::signal(bob::caps::kDone);
   // The board is mapped read-only here: this write faults, and only bob is stopped.
