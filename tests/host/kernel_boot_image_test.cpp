@@ -24,6 +24,9 @@ struct SpecBuilder {
   std::vector<Component> components;
   std::vector<Cap> caps;
   std::vector<IoPortRange> ioports;
+  std::vector<Region> regions;
+  std::vector<Irq> irqs;
+  std::vector<Mapping> mappings;
 
   std::vector<uint64_t> build() {  // uint64_t storage keeps the buffer 8-byte aligned
     std::memcpy(header.magic, kSpecMagic, 8);
@@ -35,12 +38,21 @@ struct SpecBuilder {
     header.components_offset = sizeof(Header);
     header.caps_offset = header.components_offset + static_cast<uint32_t>(components.size() * sizeof(Component));
     header.ioports_offset = header.caps_offset + static_cast<uint32_t>(caps.size() * sizeof(Cap));
-    header.total_size = header.ioports_offset + static_cast<uint32_t>(ioports.size() * sizeof(IoPortRange));
+    header.region_count = static_cast<uint32_t>(regions.size());
+    header.irq_count = static_cast<uint32_t>(irqs.size());
+    header.mapping_count = static_cast<uint32_t>(mappings.size());
+    header.regions_offset = header.ioports_offset + static_cast<uint32_t>(ioports.size() * sizeof(IoPortRange));
+    header.irqs_offset = header.regions_offset + static_cast<uint32_t>(regions.size() * sizeof(Region));
+    header.mappings_offset = header.irqs_offset + static_cast<uint32_t>(irqs.size() * sizeof(Irq));
+    header.total_size = header.mappings_offset + static_cast<uint32_t>(mappings.size() * sizeof(Mapping));
     std::vector<uint8_t> bytes;
     put(bytes, 0, header);
     for (size_t i = 0; i < components.size(); ++i) put(bytes, header.components_offset + i * sizeof(Component), components[i]);
     for (size_t i = 0; i < caps.size(); ++i) put(bytes, header.caps_offset + i * sizeof(Cap), caps[i]);
     for (size_t i = 0; i < ioports.size(); ++i) put(bytes, header.ioports_offset + i * sizeof(IoPortRange), ioports[i]);
+    for (size_t i = 0; i < regions.size(); ++i) put(bytes, header.regions_offset + i * sizeof(Region), regions[i]);
+    for (size_t i = 0; i < irqs.size(); ++i) put(bytes, header.irqs_offset + i * sizeof(Irq), irqs[i]);
+    for (size_t i = 0; i < mappings.size(); ++i) put(bytes, header.mappings_offset + i * sizeof(Mapping), mappings[i]);
     std::vector<uint64_t> words((bytes.size() + 7) / 8);
     std::memcpy(words.data(), bytes.data(), bytes.size());
     return words;
@@ -209,3 +221,100 @@ TEST_CASE("system.img entries are found by name and bounds-checked") {
   img.resize(8192 + 2);  // the app blob is now cut short
   CHECK(BootImage::parse(img.data(), img.size()).status() == Status::kInvalidArgument);
 }
+
+namespace {
+
+/// demo() plus a notification, a region mapped into the client and an IRQ for the server.
+SpecBuilder grants() {
+  SpecBuilder b = demo();
+  b.header.notification_count = 1;
+  b.components[0].cap_slots = 4;
+  b.components[0].cap_count = 2;
+  b.components[1].cap_first = 2;
+  b.components[1].cap_count = 2;
+  b.components[1].cap_slots = 4;
+  b.caps = {Cap{1, 1, tessera::rights::kRecv, 0, 0, 0}, Cap{2, 4, 0, 0, 0, 0},
+            Cap{1, 1, tessera::rights::kSend, 0, 0, 2}, Cap{3, 3, tessera::rights::kRead, 0, 0, 0}};
+  b.regions.push_back(Region{2, 0});
+  b.irqs.push_back(Irq{4, 0, 1u << 4, 0, 0});
+  b.mappings.push_back(Mapping{1, 3, tessera::layout::kSharedBase});
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("regions, IRQs and mappings are checked against what exists") {
+  SUBCASE("well formed") {
+    auto words = grants().build();
+    auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8);
+    REQUIRE(r.ok());
+    CHECK(r.value().region(0).pages == 2);
+    CHECK(r.value().irq(0).line == 4);
+    CHECK(r.value().mapping(0).slot == 3);
+  }
+  SUBCASE("a cap of an unknown type") {
+    SpecBuilder b = grants();
+    b.caps[1].type = 9;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("an IRQ cap naming no IRQ") {
+    SpecBuilder b = grants();
+    b.caps[1].object = 1;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("an empty region") {
+    SpecBuilder b = grants();
+    b.regions[0].pages = 0;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("an IRQ on a line beyond the range, or given twice") {
+    SpecBuilder b = grants();
+    b.irqs[0].line = kMaxIrqLines;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b = grants();
+    b.irqs.push_back(b.irqs[0]);
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("an IRQ signalling a missing notification, or no bit") {
+    SpecBuilder b = grants();
+    b.irqs[0].notification = 1;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b = grants();
+    b.irqs[0].bits = 0;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a mapping whose slot holds no memory cap") {
+    SpecBuilder b = grants();
+    b.mappings[0].slot = 1;  // the client's endpoint cap
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a mapping outside the shared area, or unaligned") {
+    SpecBuilder b = grants();
+    b.mappings[0].vaddr = tessera::layout::kHeapBase;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b = grants();
+    b.mappings[0].vaddr += 8;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b = grants();
+    b.mappings[0].vaddr = tessera::layout::kIpcBufferBase - 4096;  // 2 pages do not fit below the buffers
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a map quota beyond the limit") {
+    SpecBuilder b = grants();
+    b.components[1].map_pages = kMaxMapPages + 1;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+}
+
