@@ -162,3 +162,33 @@ def test_affinity_masks(tmp_path):
                     "  any: {source: src, priority: 1}\n")
     s = spec_of(str(yaml), tmp_path / "out")
     assert [(c["cpu"], c["affinity"]) for c in s["components"]] == [(2, 0b0100), (-1, 0b1010), (-1, 0b1111)]
+
+
+def test_grants_layout(tmp_path):
+    (tmp_path / "src").mkdir()
+    yaml = tmp_path / "g.yaml"
+    yaml.write_text("system: g\ncpus: 1\ncomponents:\n"
+                    "  drv: {source: src, priority: 5, irqs: [3, 1], map_quota: 8K, free_slots: 2}\n"
+                    "  one: {source: src, priority: 5}\n"
+                    "  two: {source: src, priority: 5}\n"
+                    "notifications:\n"
+                    "  bell: {wait: drv, signal: [one, two]}\n"
+                    "memory:\n"
+                    "  big: {size: 8K, map: {one: rw, two: r}}\n"
+                    "  small: {size: 4K, map: {one: rx}}\n")
+    s = spec_of(str(yaml), tmp_path / "out")
+    drv, one, two = s["components"]
+    # drv: bell (wait), its IRQ notification, then one IRQ cap per line in the order written.
+    assert caps_of(s, "drv") == [(1, NOTIFICATION, RECV | GRANT, 0, 0), (2, NOTIFICATION, RECV, 1, 0),
+                                 (3, IRQ_CAP, 0, 0, 0), (4, IRQ_CAP, 0, 1, 0)]
+    assert (drv["cap_slots"], drv["map_pages"]) == (5 + 2, 2)
+    # Each signaller has its own badge bit.
+    assert caps_of(s, "one")[0] == (1, NOTIFICATION, SEND | GRANT, 0, 1)
+    assert caps_of(s, "two")[0] == (1, NOTIFICATION, SEND | GRANT, 0, 2)
+    assert s["irqs"] == [(3, 1, 1 << 3, 0, 0), (1, 1, 1 << 1, 0, 0)]
+    assert s["regions"] == [2, 1]
+    # one maps big then small, an unmapped page apart; two maps only big.
+    shared = 0x0000_0300_0000_0000
+    assert caps_of(s, "one")[1:] == [(2, MEMORY, READ | WRITE | GRANT, 0, 0), (3, MEMORY, READ | EXEC | GRANT, 1, 0)]
+    assert s["mappings"] == [(1, 2, shared), (1, 3, shared + 3 * 4096), (2, 2, shared)]
+    assert s["notifications"] == 2
