@@ -48,12 +48,10 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   cmpq %gs:PERCPU_USER_FS_BASE, %rax
   je 2f
   movq %rax, %gs:PERCPU_USER_FS_BASE
-  movq %rdx, %r8
-  movq %rax, %rdx
+  movq %rax, %rdx  // nothing below needs to_space any more
   shrq $32, %rdx
   movl $MSR_FS_BASE, %ecx
   wrmsr
-  movq %r8, %rdx
 2:
   // Entries from ring 3 of the next thread land on its stack: syscall via the per-CPU slot,
   // exceptions and interrupts via TSS.rsp0 [Intel SDM vol3 §6.14.2].
