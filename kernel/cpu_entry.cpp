@@ -31,6 +31,9 @@ void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top) {
   idle.state = ThreadState::kReady;
   cpu.idle = &idle;
   platform::prepare_kernel_thread(idle.context, stack_top, idle_loop);
+  // The kernel never uses the user FS base; leaving thread 0's in place saves a write when
+  // a CPU idles between two requests of first threads.
+  idle.context.user_fs_base = tessera::layout::kIpcBufferBase;
 }
 
 extern "C" void thread_first_run() { kernel_lock().release(); }

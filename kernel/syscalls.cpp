@@ -17,7 +17,7 @@ using tessera::Syscall;
 inline void set_status(SyscallFrame* f, Status s) { f->rax = static_cast<uint64_t>(s); }
 
 /// The endpoint cap in slot `slot` of the current component with `rights`.
-inline Result<Cap*> endpoint_cap(Thread* self, uint64_t slot, uint16_t rights) {
+[[gnu::always_inline]] inline Result<Cap*> endpoint_cap(Thread* self, uint64_t slot, uint16_t rights) {
   Cap* cap = TRY(self->component->caps.lookup(slot, CapType::kEndpoint, rights));
   if (static_cast<Endpoint*>(cap->object)->dead) return Status::kPeerDied;
   return cap;
@@ -25,7 +25,7 @@ inline Result<Cap*> endpoint_cap(Thread* self, uint64_t slot, uint16_t rights) {
 
 /// An endpoint cap to send self's message through: `rights` and, for a message with caps
 /// or beyond the registers, a message check_message accepts.
-inline Result<Cap*> send_cap(Thread* self, uint64_t slot, uint16_t rights) {
+[[gnu::always_inline]] inline Result<Cap*> send_cap(Thread* self, uint64_t slot, uint16_t rights) {
   Cap* cap = TRY(endpoint_cap(self, slot, rights));
   if ((self->frame->rsi >> 32) > tessera::kMessageRegisters) {
     Status s = check_message(self, self->frame->rsi, (cap->rights & tessera::rights::kGrant) != 0);
@@ -36,7 +36,7 @@ inline Result<Cap*> send_cap(Thread* self, uint64_t slot, uint16_t rights) {
 
 /// Checks the reply self is about to give (if it has a caller): caps only when the caller
 /// called through a cap with the grant right.
-inline Status check_reply(Thread* self) {
+[[gnu::always_inline]] inline Status check_reply(Thread* self) {
   if (self->reply_to == nullptr || (self->frame->rsi >> 32) <= tessera::kMessageRegisters) return Status::kOk;
   return check_message(self, self->frame->rsi, self->reply_to->reply_grant);
 }

@@ -40,11 +40,10 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movq %rax, %gs:PERCPU_CURRENT_ROOT
   movq %rax, %cr3
 1:
-  // The FS base of ring 3 is the thread's IPC buffer; kernel threads (0) keep the current
-  // one. The kernel itself never uses FS.
+  // The FS base of ring 3 is the thread's IPC buffer. Thread n of every component has its
+  // buffer at the same address, and the idle thread carries thread 0's (the kernel itself
+  // never uses FS), so most switches write nothing.
   movq CONTEXT_USER_FS_BASE(%rsi), %rax
-  testq %rax, %rax
-  jz 2f
   cmpq %gs:PERCPU_USER_FS_BASE, %rax
   je 2f
   movq %rax, %gs:PERCPU_USER_FS_BASE

@@ -73,6 +73,20 @@ void transfer_and_revoke() {
   expect(sys::cap_delete(no_grant) == Status::kOk, "a revoked slot can be deleted");
 }
 
+void misuse() {
+  const uint32_t free = alice::caps::kFirstFree;
+  expect(sys::cap_copy(alice::caps::kSlotCount, free) == Status::kInvalidSlot, "a slot beyond the table: kInvalidSlot");
+  expect(sys::cap_copy(free, free + 1) == Status::kEmptySlot, "an empty slot: kEmptySlot");
+  expect(sys::cap_copy(alice::caps::kBoard, alice::caps::kVault) == Status::kSlotOccupied, "an occupied destination: kSlotOccupied");
+  expect(sys::signal(alice::caps::kBoard) == Status::kWrongType, "signalling a memory cap: kWrongType");
+  expect(sys::cap_mint(alice::caps::kReady, free, tessera::rights::kRecv) == Status::kNoRights, "minting a right it lacks: kNoRights");
+  expect(sys::cap_mint(alice::caps::kReady, free, tessera::rights::kSend, 2) == Status::kInvalidArgument,
+         "re-badging a badged cap: kInvalidArgument");
+  expect(sys::cap_move(alice::caps::kReady, free) == Status::kOk && sys::signal(free) == Status::kOk &&
+             sys::cap_move(free, alice::caps::kReady) == Status::kOk,
+         "a moved cap works from its new slot and moves back");
+}
+
 void map_quota() {
   // 32K of quota = 8 pages; the first mapping also pays for 3 page tables.
   const uint64_t base = tessera::layout::kMapBase;
@@ -98,6 +112,7 @@ int main() {
   badges();
   long_messages();
   transfer_and_revoke();
+  misuse();
   map_quota();
   tessera::log(failures == 0 ? "alice: PASS\n" : "alice: FAIL\n");
   return failures == 0 ? 0 : 1;
