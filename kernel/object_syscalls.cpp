@@ -92,14 +92,12 @@ void object_syscall(Cpu& cpu, Thread* self, SyscallFrame* f) {
     case Syscall::kCapInfo:
       return set_status(f, info(caps, f));
     case Syscall::kSignal: {
-      Cap* cap = nullptr;
-      auto found = caps.lookup(f->rdi, CapType::kNotification, rights::kSend);
-      if (!found.ok()) return set_status(f, found.status());
-      cap = found.value();
-      const uint64_t bits = f->rsi | cap->badge;
+      auto cap = caps.lookup(f->rdi, CapType::kNotification, rights::kSend);
+      if (!cap.ok()) return set_status(f, cap.status());
+      const uint64_t bits = f->rsi | cap.value()->badge;
       if (bits == 0) return set_status(f, Status::kInvalidArgument);
       set_status(f, Status::kOk);
-      switch_to(cpu, notification_signal(cpu, self, static_cast<Notification*>(cap->object), bits));
+      switch_to(cpu, notification_signal(cpu, self, static_cast<Notification*>(cap.value()->object), bits));
       return;
     }
     case Syscall::kWait: {

@@ -97,6 +97,10 @@ Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, 
     c->threads[id] = Thread{};
     c->threads[id].context = boot_context;
     c->threads[id].ipc_buffer = buffer;
+    // Nothing of the exited thread's messages may reach the new one, least of all
+    // receive slots it never chose.
+    __builtin_memset(buffer->words, 0, sizeof(buffer->words));
+    for (uint32_t i = 0; i < tessera::kMaxMessageCaps; ++i) buffer->send_caps[i] = buffer->recv_slots[i] = 0;
   } else {
     ++c->thread_count;
   }

@@ -70,9 +70,10 @@ inline void stage_in(Message& m) {
 }
 
 /// An IPC system call: slot in rdi, the message in rsi and MR0..MR5; the received message
-/// (if any) comes back in the same registers and the badge in rdi.
-inline Status ipc(Syscall number, uint64_t slot, Message& m) {
-  stage_out(m);
+/// (if any) comes back in the same registers and the badge in rdi. `sends` is false for the
+/// receives, whose rsi is no info word.
+inline Status ipc(Syscall number, uint64_t slot, Message& m, bool sends = true) {
+  if (sends) stage_out(m);
   register uint64_t rax asm("rax") = static_cast<uint64_t>(number);
   register uint64_t rdi asm("rdi") = slot;
   register uint64_t rsi asm("rsi") = m.info;
@@ -125,7 +126,7 @@ inline Status send(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kS
 /// Waits for a message on the endpoint in `slot`; msg receives it and the sender's badge.
 inline Status recv(uint32_t slot, Message& msg) {
   msg.reset();
-  return detail::ipc(Syscall::kRecv, slot, msg);
+  return detail::ipc(Syscall::kRecv, slot, msg, false);
 }
 
 /// Sends msg through `slot` and waits for the reply, which replaces it.
@@ -146,7 +147,7 @@ inline Status sleep_ms(uint64_t ms) { return detail::call2(Syscall::kSleep, ms);
 inline Status recv_timeout(uint32_t slot, Message& msg, uint64_t ms) {
   msg.reset();
   msg.info = ms;  // travels in rsi, which a receive does not otherwise read
-  return detail::ipc(Syscall::kRecvTimeout, slot, msg);
+  return detail::ipc(Syscall::kRecvTimeout, slot, msg, false);
 }
 
 /// The CPU this thread runs on (threads never move between CPUs).
