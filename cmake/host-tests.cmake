@@ -43,6 +43,7 @@ tessera_qemu_test(qemu_default_system default ${CMAKE_SOURCE_DIR}/tests/qemu/def
   --input "hello from the host" --input-after "console: listening for serial input")
 tessera_qemu_test(qemu_fault_isolation faults ${CMAKE_SOURCE_DIR}/tests/qemu/faults.expect)
 tessera_qemu_test(qemu_capabilities caps ${CMAKE_SOURCE_DIR}/tests/qemu/caps.expect --smp 2)
+tessera_qemu_test(qemu_tlb_shootdown tlb ${CMAKE_SOURCE_DIR}/tests/qemu/tlb.expect --smp 2)
 foreach(n 1 2 4 8)
   tessera_qemu_test(qemu_smp_${n} smp${n} ${CMAKE_SOURCE_DIR}/tests/qemu/smp${n}.expect --smp ${n})
 endforeach()
