@@ -1,4 +1,6 @@
-"""system.dot: components as boxes, arrows from user to provider labelled with the interface."""
+"""system.dot: components as boxes, arrows from user to provider labelled with the interface;
+dashed arrows from signaller to waiter for notifications; shared regions as folders joined to
+the components that map them."""
 
 
 def dot_quote(text):
@@ -10,7 +12,18 @@ def graph_context(system):
     nodes = []
     for c in system.components:
         cpu = "any" if c.cpu < 0 else str(c.cpu)
-        nodes.append({"id": dot_quote(c.name), "label": dot_quote(f"{c.name}\\npriority {c.priority}, cpu {cpu}")})
-    edges = [{"src": dot_quote(c.name), "dst": dot_quote(u.provider.name), "label": dot_quote(u.interface.name)}
+        extra = f"\\nirqs {', '.join(str(l) for l in c.irq_lines)}" if c.irq_lines else ""
+        nodes.append({"id": dot_quote(c.name),
+                      "label": dot_quote(f"{c.name}\\npriority {c.priority}, cpu {cpu}{extra}")})
+    edges = [{"src": dot_quote(c.name), "dst": dot_quote(u.provider.name), "label": dot_quote(u.interface.name),
+              "style": "solid"}
              for c in system.components for u in c.uses]
-    return {"system": system, "nodes": nodes, "edges": edges, "name": dot_quote(system.name)}
+    edges += [{"src": dot_quote(s.name), "dst": dot_quote(n.waiter.name), "label": dot_quote(n.name),
+               "style": "dashed"}
+              for n in system.notifications for s in n.signallers]
+    regions = [{"id": dot_quote("memory " + r.name), "label": dot_quote(f"{r.name}\\n{r.size // 1024}K")}
+               for r in system.regions]
+    maps = [{"src": dot_quote("memory " + r.name), "dst": dot_quote(comp.name), "label": dot_quote(rights)}
+            for r in system.regions for comp, rights in r.maps]
+    return {"system": system, "nodes": nodes, "edges": edges, "regions": regions, "maps": maps,
+            "name": dot_quote(system.name)}

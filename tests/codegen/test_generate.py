@@ -134,11 +134,15 @@ def test_graph(tmp_path):
     assert (r.code, r.out, r.err) == (0, "", "")
     text = out.read_text()
     assert text.startswith("// Generated from system.yaml by codegen/tessera-gen.py. Do not edit.\n")
-    assert '"console" [label="console\\npriority 200, cpu 0"];' in text
+    assert '"console" [label="console\\npriority 200, cpu 0\\nirqs 4"];' in text
     assert '"app" -> "kv" [label="kv"];' in text
     assert '"app" -> "console" [label="console"];' in text
     assert '"kv" -> "console" [label="console"];' in text
-    assert text.count("->") == 3
+    # The notification, dashed from signaller to waiter; the region, joined to who maps it.
+    assert '"console" -> "app" [label="input", style=dashed];' in text
+    assert '"memory stats" [label="stats\\n4K", shape=folder];' in text
+    assert '"memory stats" -> "kv" [label="rw", arrowhead=none, style=dotted];' in text
+    assert text.count("->") == 5
     gen_dir = tmp_path / "gen"
     assert run_gen("gen", "system.yaml", "--out", str(gen_dir)).code == 0
     assert (gen_dir / "system.dot").read_text() == text
