@@ -26,14 +26,15 @@ bool any_mapped(const Component& c, uint64_t vaddr, uint64_t pages) {
   return false;
 }
 
-/// The region mapping of one of c's caps that holds the page at vaddr, if any.
-bool in_region_mapping(const Component& c, uint64_t vaddr) {
+/// True if a region mapping of one of c's caps overlaps [vaddr, vaddr + pages).
+bool overlaps_region_mapping(const Component& c, uint64_t vaddr, uint64_t pages) {
+  const uint64_t end = vaddr + pages * kPageSize;
   for (uint32_t slot = 0; slot < c.caps.size(); ++slot) {
     auto cap = c.caps.lookup(slot, tessera::CapType::kMemory, 0);
     if (!cap.ok() || cap.value()->mapped_at == 0) continue;
     const auto* region = static_cast<const Region*>(cap.value()->object);
     const uint64_t at = cap.value()->mapped_at;
-    if (vaddr >= at && vaddr < at + uint64_t{region->pages} * kPageSize) return true;
+    if (at < end && vaddr < at + uint64_t{region->pages} * kPageSize) return true;
   }
   return false;
 }
@@ -80,11 +81,10 @@ Status map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags) {
 
 Status unmap_pages(Component& c, uint64_t vaddr, uint64_t pages) {
   if (Status s = check_window(vaddr, pages); s != Status::kOk) return s;
-  for (uint64_t i = 0; i < pages; ++i) {
-    const uint64_t page = vaddr + i * kPageSize;
-    if (platform::translate(c.space, page, platform::MapFlags{}) == 0 || in_region_mapping(c, page))
-      return Status::kNotMapped;
-  }
+  // More pages than the quota holds cannot all be map()'s; this also bounds the work.
+  if (pages > c.map_pool.capacity() || overlaps_region_mapping(c, vaddr, pages)) return Status::kNotMapped;
+  for (uint64_t i = 0; i < pages; ++i)
+    if (platform::translate(c.space, vaddr + i * kPageSize, platform::MapFlags{}) == 0) return Status::kNotMapped;
   for (uint64_t i = 0; i < pages; ++i) c.map_pool.push(platform::unmap_page(c.space, vaddr + i * kPageSize));
   platform::flush_tlb(c.space);
   return Status::kOk;
