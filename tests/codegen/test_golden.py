@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO, run_gen
 
 GOLDEN = os.path.join(REPO, "tests", "codegen", "golden")
-FILES = ["interfaces/kv.h", "interfaces/console.h", "kv/component.h", "app/component.h", "system.dot",
+FILES = ["interfaces/kv.h", "interfaces/console.h", "kv/component.h", "app/component.h", "console/component.h",
+         "system.dot",
          "system.spec"]
 
 

@@ -1,0 +1,73 @@
+// Generated from system.yaml (component console) by codegen/tessera-gen.py. Do not edit.
+// Component `console` of system `demo`: its cap slots, the loop serving its interfaces.
+#pragma once
+
+#include <stdint.h>
+
+#include <tessera/runtime.h>
+
+#include "interfaces/console.h"
+
+namespace console {
+
+/// The component's name in the boot spec.
+inline constexpr const char* kName = "console";
+inline constexpr uint32_t kPriority = 200;
+/// The CPU it is pinned to, or -1 for any.
+inline constexpr int32_t kCpu = 0;
+
+/// Cap slots of its cap table (slot 0 is always empty).
+namespace caps {
+/// Its own endpoint, with the recv right: requests for console.
+inline constexpr uint32_t kEndpoint = 1;
+/// Notification `input` of `app` (signal; badge 0x1).
+inline constexpr uint32_t kInput = 2;
+/// Notification of its interrupt lines: line n sets bit n (irqs::kLine<n>).
+inline constexpr uint32_t kIrqs = 3;
+/// Interrupt line 4: acknowledge with sys::irq_ack once handled.
+inline constexpr uint32_t kIrq4 = 4;
+/// Empty slots for caps received in messages or made with cap_copy/cap_mint:
+/// kFirstFree .. kFirstFree + kFreeCount - 1.
+inline constexpr uint32_t kFirstFree = 5;
+inline constexpr uint32_t kFreeCount = 8;
+/// The size of its cap table.
+inline constexpr uint32_t kSlotCount = 13;
+}  // namespace caps
+
+/// The badge each client's requests arrive with (Message::badge).
+namespace clients {
+inline constexpr uint64_t kKv = 2;
+inline constexpr uint64_t kApp = 3;
+}  // namespace clients
+
+/// The bit of caps::kIrqs each of its interrupt lines sets.
+namespace irqs {
+inline constexpr uint64_t kLine4 = uint64_t{1} << 4;
+}  // namespace irqs
+
+/// Bytes it may back with sys::map in the map window (page tables included).
+inline constexpr uint64_t kMapQuota = 0;
+
+/// Answers requests on caps::kEndpoint forever: each is decoded by the Server of the interface
+/// its label names and handed to `impl`; unknown labels are answered with kUnknownMethod.
+template <class Impl>
+[[noreturn]] void serve(Impl& impl) {
+  ::tessera::Message msg;
+  ::tessera::Status s = ::tessera::sys::recv(caps::kEndpoint, msg);
+  for (;;) {
+    if (s != ::tessera::Status::kOk) {
+      s = ::tessera::sys::recv(caps::kEndpoint, msg);
+      continue;
+    }
+    const uint32_t label = ::tessera::info_label(msg.info);
+    if (::tessera::interfaces::console::Server<Impl>::handles(label)) {
+      ::tessera::interfaces::console::Server<Impl>::dispatch(impl, msg);
+    } else {
+      msg.info = ::tessera::make_info(
+          ::tessera::kReplyProtocolError + static_cast<uint32_t>(::tessera::Status::kUnknownMethod), 0);
+    }
+    s = ::tessera::sys::reply_recv(caps::kEndpoint, msg);
+  }
+}
+
+}  // namespace console
