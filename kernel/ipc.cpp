@@ -126,6 +126,13 @@ Thread* ipc_send(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge) {
 }
 
 Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t deadline) {
+  // Invariant: one reply right per server thread. Receiving again without answering drops
+  // the call it holds, so that caller is not left waiting forever.
+  if (self->reply_to != nullptr) {
+    Thread* dropped = self->reply_to;
+    self->reply_to = nullptr;
+    ipc_abort(cpu, dropped, Status::kCallDropped);
+  }
   if (!ep->senders.empty()) {
     Thread* sender = dequeue(ep->senders);
     transfer(sender, self, sender->send_badge);

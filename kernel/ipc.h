@@ -16,7 +16,8 @@ Thread* ipc_call(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge);
 /// Sends self's message without waiting for a reply (blocks until it is received).
 Thread* ipc_send(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge);
 /// Takes the first queued message, or blocks until one arrives or, when `deadline` is not
-/// TimerQueue::kNever, until the deadline passes (then the receiver gets kTimeout).
+/// TimerQueue::kNever, until the deadline passes (then the receiver gets kTimeout). A call
+/// self still holds unanswered is dropped: its caller gets kCallDropped.
 Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t deadline = TimerQueue::kNever);
 /// Blocks self until `deadline`.
 Thread* sleep_until(Cpu& cpu, Thread* self, uint64_t deadline);

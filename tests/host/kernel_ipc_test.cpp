@@ -225,3 +225,28 @@ TEST_CASE("a stopped sleeper leaves the timer queue") {
   CHECK(w.cpu.timers.empty());
   CHECK(t->state == ThreadState::kDead);
 }
+
+TEST_CASE("a server that receives again without replying drops the call it held") {
+  World w;
+  Thread* client = w.thread(0, 100);
+  Thread* server = w.thread(1, 200);
+  Thread* other = w.thread(2, 100);
+  w.cpu.current = server;
+  CHECK(ipc_recv(w.cpu, server, &w.ep) == nullptr);
+  w.cpu.current = client;
+  put_message(client, tessera::make_info(1, 0), 0);
+  CHECK(ipc_call(w.cpu, client, &w.ep, 1) == server);
+  CHECK(server->reply_to == client);
+
+  // The server calls recv instead of replying; meanwhile another client is queued.
+  w.cpu.current = other;
+  put_message(other, tessera::make_info(2, 0), 0);
+  CHECK(ipc_call(w.cpu, other, &w.ep, 2) == nullptr);
+  w.cpu.current = server;
+  CHECK(ipc_recv(w.cpu, server, &w.ep) == server);
+  CHECK(client->state == ThreadState::kReady);
+  CHECK(client->frame->rax == static_cast<uint64_t>(Status::kCallDropped));
+  CHECK(client->callee == nullptr);
+  CHECK(server->reply_to == other);
+  CHECK(other->callee == server);
+}

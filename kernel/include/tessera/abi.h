@@ -29,6 +29,7 @@ enum class Status : uint32_t {
   kQuotaExceeded = 17,   ///< the component already has as many threads as it may
   kAlreadyMapped = 18,   ///< a page of the range is mapped already (or the cap's region is)
   kNotMapped = 19,       ///< a page of the range is not mapped (or the cap's region is not)
+  kCallDropped = 20,     ///< the server received another message without answering this call
 };
 
 /// System call numbers, passed in rax.
