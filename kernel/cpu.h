@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kernel/run_queue.h"
+#include "tessera/abi.h"
 #include "kernel/timer_queue.h"
 
 namespace kernel {
@@ -18,6 +19,10 @@ struct Cpu {
   Component* io_owner = nullptr;  ///< whose I/O port grants are open in this CPU's TSS
   unsigned index = 0;
   unsigned threads = 0;       ///< threads placed here (for balancing)
+  /// Text of the debug_write this CPU is carrying out: copied in under the kernel lock,
+  /// written to the console after it is let go (leave_kernel).
+  uint32_t debug_length = 0;
+  char debug_text[tessera::kMaxDebugWrite];
 };
 
 /// The priority `t` runs at on `cpu`: the idle thread (or no thread) is below every priority.

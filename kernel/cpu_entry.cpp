@@ -13,13 +13,22 @@ TicketLock& kernel_lock() {
   return lock;
 }
 
+void leave_kernel(Cpu& cpu) {
+  kernel_lock().release();
+  if (cpu.debug_length != 0) {
+    platform::console_write_lines(cpu.debug_text, cpu.debug_length);
+    cpu.debug_length = 0;
+  }
+  platform::console_flush();
+}
+
 namespace {
 
 /// The idle thread: halts with the lock released until an interrupt arrives. The interrupt
 /// handler (timer_interrupt, reschedule_interrupt) switches to whatever became ready, so the
 /// loop itself never looks at a queue.
 [[noreturn]] void idle_loop() {
-  kernel_lock().release();  // switched to with the lock held, like every thread
+  leave_kernel(this_cpu());  // switched to with the lock held, like every thread
   for (;;) platform::wait_for_interrupt();
 }
 
@@ -31,25 +40,22 @@ void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top) {
   idle.state = ThreadState::kReady;
   cpu.idle = &idle;
   platform::prepare_kernel_thread(idle.context, stack_top, idle_loop);
-  // The kernel never uses the user FS base; leaving thread 0's in place saves a write when
-  // a CPU idles between two requests of first threads.
-  idle.context.user_fs_base = tessera::layout::kIpcBufferBase;
 }
 
-extern "C" void thread_first_run() { kernel_lock().release(); }
+extern "C" void thread_first_run() { leave_kernel(this_cpu()); }
 
 void timer_interrupt() {
   kernel_lock().acquire();
   Cpu& cpu = this_cpu();
   switch_to(cpu, scheduler_tick(cpu, platform::now_ns()));
-  kernel_lock().release();
+  leave_kernel(cpu);
 }
 
 void reschedule_interrupt() {
   kernel_lock().acquire();
   Cpu& cpu = this_cpu();
   switch_to(cpu, preempt_check(cpu));
-  kernel_lock().release();
+  leave_kernel(cpu);
 }
 
 void irq_interrupt(unsigned index) {
@@ -58,7 +64,7 @@ void irq_interrupt(unsigned index) {
   KernelState& k = state();
   if (index < k.irq_count) irq_raised(cpu, k.irqs[index]);
   switch_to(cpu, preempt_check(cpu));
-  kernel_lock().release();
+  leave_kernel(cpu);
 }
 
 void secondary_main() {

@@ -41,4 +41,9 @@ class TicketLock {
 /// The one kernel lock.
 TicketLock& kernel_lock();
 
+struct Cpu;
+/// Every way out of the kernel (to ring 3 or to halt) ends here: lets go of the lock, then
+/// writes out console text, which may wait for the UART, and must not hold up other CPUs.
+void leave_kernel(Cpu& cpu);
+
 }  // namespace kernel

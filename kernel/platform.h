@@ -20,7 +20,15 @@ struct AddressSpace {
 };
 
 // ---- console and power -----------------------------------------------------------------
-void console_write(const char* text, size_t length);  ///< kernel's serial log (COM1, polled)
+/// The kernel's own log (COM1). Pieces are put together into whole lines per CPU; a line is
+/// buffered, never waited for, and dropped (then counted in the log) when the buffer is full.
+void console_write(const char* text, size_t length);
+/// A component's text, as whole lines (a final newline is added when missing). Waits for
+/// room in the buffer: never call it with the kernel lock held.
+void console_write_lines(const char* text, size_t length);
+/// Writes buffered lines to the serial port unless another CPU is doing so. Call it without
+/// the kernel lock: it waits for the UART.
+void console_flush();
 [[noreturn]] void shutdown(uint32_t status);          ///< isa-debug-exit, then halt forever
 [[noreturn]] void halt_forever();
 

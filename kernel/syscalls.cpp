@@ -41,18 +41,13 @@ inline void set_status(SyscallFrame* f, Status s) { f->rax = static_cast<uint64_
   return check_message(self, self->frame->rsi, self->reply_to->reply_grant);
 }
 
-Status debug_write(Thread* self, uint64_t addr, uint64_t length) {
-  constexpr size_t kMax = 4096;
-  if (length > kMax) return Status::kInvalidArgument;
+/// Copies the text into this CPU's debug buffer; leave_kernel writes it out once the lock
+/// is let go, so a component's output never holds up another CPU.
+Status debug_write(Cpu& cpu, Thread* self, uint64_t addr, uint64_t length) {
+  if (length > tessera::kMaxDebugWrite) return Status::kInvalidArgument;
   UserRange range = TRY(UserRange::make(addr, static_cast<size_t>(length)));
-  char buf[256];
-  for (size_t done = 0; done < range.length(); done += sizeof(buf)) {
-    size_t n = range.length() - done < sizeof(buf) ? range.length() - done : sizeof(buf);
-    UserRange part = TRY(UserRange::make(range.addr() + done, n));
-    Status s = copy_from_user(self->component->space, buf, part);
-    if (s != Status::kOk) return s;
-    platform::console_write(buf, n);
-  }
+  if (Status s = copy_from_user(self->component->space, cpu.debug_text, range); s != Status::kOk) return s;
+  cpu.debug_length = static_cast<uint32_t>(range.length());
   return Status::kOk;
 }
 
@@ -164,7 +159,7 @@ void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
       switch_to(cpu, cpu.ready.pop_highest());
       return;
     case Syscall::kDebugWrite:
-      set_status(f, debug_write(self, f->rdi, f->rsi));
+      set_status(f, debug_write(cpu, self, f->rdi, f->rsi));
       return;
     case Syscall::kExit:
       exit_current(cpu, static_cast<uint32_t>(f->rdi & 0x7f));
@@ -224,7 +219,7 @@ extern "C" void syscall_dispatch(SyscallFrame* f) {
   // Its component was stopped from another CPU while this call waited for the lock.
   if (self->state == ThreadState::kDead) leave_dead(cpu);
   dispatch(cpu, self, f);
-  kernel_lock().release();
+  leave_kernel(cpu);
 }
 
 void user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2) {

@@ -1,6 +1,7 @@
 // console: the only component granted COM1. Its main thread prints what the others send
-// through its interface; a second thread reads serial input by interrupt (IRQ 4, delivered
-// as a notification) and tells the app, through another notification, when a line is in.
+// through its interface (on the kernel's console, which keeps lines whole); a second
+// thread reads serial input by interrupt (IRQ 4, delivered as a notification) and tells the
+// app, through another notification, when a line is in.
 #include "component.h"
 #include "uart.h"
 
@@ -24,20 +25,13 @@ class YieldLock {
 
 struct Console {
   console_driver::Uart uart{kCom1};
-  YieldLock lock;  // guards uart output and last_line
+  YieldLock lock;  // guards last_line
   tessera::Bytes<40> last_line;
 
-  void print(const char* text, uint32_t length) {
-    for (uint32_t i = 0; i < length; ++i) {
-      if (text[i] == '\n') uart.put('\r');
-      uart.put(text[i]);
-    }
-  }
-
+  // Output goes through the kernel's console, the one writer of the serial port's output, so
+  // that the app's lines and every other component's and the kernel's reach it whole.
   tessera::Outcome<void, ifc::Error> write(const tessera::Bytes<120>& text) {
-    lock.lock();
-    print(reinterpret_cast<const char*>(text.data), text.size);
-    lock.unlock();
+    tessera::sys::debug_write(reinterpret_cast<const char*>(text.data), text.size);
     return {};
   }
 
@@ -99,7 +93,6 @@ alignas(16) char g_input_stack[8192];
 }  // namespace
 
 int main() {
-  g_console.uart.init();
   tessera::sys::thread_create(input_loop, nullptr, g_input_stack, sizeof(g_input_stack));
   console::serve(g_console);
 }

@@ -1,5 +1,6 @@
-// A 16550 UART driven from ring 3 through the I/O ports system.yaml grants: output polled,
-// input by interrupt (IRQ 4 for COM1).
+// A 16550 UART driven from ring 3 through the I/O ports system.yaml grants: input by
+// interrupt (IRQ 4 for COM1). The kernel set the line up (115200 8N1, FIFOs) and writes its
+// output; reprogramming it here would garble what the kernel is sending.
 #pragma once
 
 #include <stdint.h>
@@ -10,16 +11,6 @@ namespace console_driver {
 class Uart {
  public:
   explicit Uart(uint16_t base) : base_(base) {}
-
-  void init() {
-    out(1, 0x00);  // no interrupts
-    out(3, 0x80);  // DLAB: the divisor follows
-    out(0, 0x01);  // 115200 baud = 115200 / 1
-    out(1, 0x00);
-    out(3, 0x03);  // 8 data bits, no parity, 1 stop bit
-    out(2, 0xc7);  // FIFOs on and cleared
-    out(4, 0x03);  // DTR, RTS
-  }
 
   /// Raises the interrupt line whenever a received byte waits (IER bit 0); OUT2 connects
   /// the UART's interrupt output to the PC's interrupt line.
@@ -32,12 +23,6 @@ class Uart {
   int get() {
     if ((in(5) & 0x01) == 0) return -1;
     return in(0);
-  }
-
-  void put(char c) {
-    while ((in(5) & 0x20) == 0) {
-    }  // wait until the transmit holding register is empty
-    out(0, static_cast<uint8_t>(c));
   }
 
  private:

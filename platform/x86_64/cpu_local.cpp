@@ -8,6 +8,7 @@ namespace platform::x86 {
 namespace {
 
 CpuTables g_cpus[kMaxCpus];
+bool g_boot_cpu_ready = false;  // the bootstrap processor's GS block is loaded
 
 // Flat long-mode segment descriptors [Intel SDM vol3 §3.4.5, §5.2.1]: only L, P, DPL and the
 // type matter in 64-bit mode.
@@ -81,7 +82,10 @@ void cpu_local_init(uint32_t index, uint64_t kernel_root) {
   // KERNEL_GS_BASE, and swapgs exchanges them on every kernel entry and exit.
   wrmsr(Msr::kGsBase, reinterpret_cast<uint64_t>(&per_cpu));
   wrmsr(Msr::kKernelGsBase, 0);
+  if (index == 0) __atomic_store_n(&g_boot_cpu_ready, true, __ATOMIC_RELEASE);
 }
+
+bool cpu_local_ready() { return __atomic_load_n(&g_boot_cpu_ready, __ATOMIC_ACQUIRE); }
 
 }  // namespace platform::x86
 

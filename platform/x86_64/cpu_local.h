@@ -69,6 +69,10 @@ struct alignas(4096) CpuTables {
 /// Builds and loads this CPU's GDT, TSS (all I/O ports denied) and GS base.
 void cpu_local_init(uint32_t index, uint64_t kernel_root);
 
+/// Whether this_cpu() may be used: the bootstrap processor has its block, and every other
+/// CPU gets its own before it runs anything else.
+bool cpu_local_ready();
+
 /// The running CPU's block.
 inline PerCpu& this_cpu() {
   PerCpu* self;

@@ -12,6 +12,7 @@
 #include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/layout.h"
 #include "platform/x86_64/log.h"
+#include "platform/x86_64/serial.h"
 #include "platform/x86_64/paging.h"
 
 extern "C" {
@@ -220,6 +221,7 @@ uint64_t now_ns() {
 void send_reschedule(unsigned cpu) { x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kRescheduleVector); }
 
 void release_secondary_cpus() {
+  x86::console_go_asynchronous();
   __atomic_store_n(&x86::g_released, true, __ATOMIC_RELEASE);
   x86::tick_start();
 }

@@ -18,6 +18,11 @@ Platform& platform() {
 namespace platform {
 
 void console_write(const char* text, size_t length) { fake::platform().console.append(text, length); }
+void console_write_lines(const char* text, size_t length) {
+  fake::platform().console.append(text, length);
+  if (length > 0 && text[length - 1] != '\n') fake::platform().console.append("\n");
+}
+void console_flush() {}
 void shutdown(uint32_t status) { throw fake::Shutdown{status}; }
 void halt_forever() { throw fake::Shutdown{~0u}; }
 

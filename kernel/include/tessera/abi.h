@@ -96,6 +96,8 @@ inline constexpr uint64_t kExec = 1u << 1;  ///< not together with kWrite (W^X)
 /// Message registers: the words of a message that travel in CPU registers.
 /// Order of registers: rdx, r10, r8, r9, r12, r13 (see docs/abi.md).
 inline constexpr unsigned kMessageRegisters = 6;
+/// The most bytes one kDebugWrite takes.
+inline constexpr unsigned kMaxDebugWrite = 4096;
 /// The most words one message holds: words beyond the registers travel in the IPC buffer.
 inline constexpr unsigned kMaxMessageWords = 128;
 /// The most caps one message carries.
