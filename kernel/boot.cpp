@@ -67,11 +67,10 @@ void* cap_object(const spec::Cap& s) {
 bool map_ipc_buffers(Component& c) {
   for (uint32_t i = 0; i < c.thread_quota; ++i) {
     const uint64_t frame = platform::alloc_frame();
-    const uint64_t user = tessera::layout::kIpcBufferBase + uint64_t{i} * kPageSize;
+    const uint64_t user = ipc_buffer_address(i);
     if (frame == 0 || !platform::map_page(c.space, user, frame, platform::MapFlags{true, true, false})) return false;
     c.threads[i].ipc_buffer = static_cast<tessera::IpcBuffer*>(platform::phys_to_virt(frame));
     c.threads[i].ipc_buffer->self = user;
-    c.threads[i].context.user_fs_base = user;
   }
   return true;
 }
@@ -154,8 +153,9 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   t->priority = c.priority;
   const uint64_t top = t->context.kernel_stack_top;
   t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));
-  platform::prepare_user_thread(t->context, top, img.entry, tessera::layout::kStackTop,
-                                tessera::layout::kHeapBase, heap_bytes, index);
+  platform::prepare_user_thread(t->context, top,
+                                platform::UserEntry{img.entry, tessera::layout::kStackTop, tessera::layout::kHeapBase,
+                                                    heap_bytes, index, ipc_buffer_address(0)});
   return true;
 }
 

@@ -61,21 +61,32 @@ uint64_t unmap_page(AddressSpace& as, uint64_t vaddr);
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags);
 
 // ---- threads ------------------------------------------------------------------------------
-/// Saved kernel-side state of a thread that is not running. Opaque to kernel/.
+/// Saved state of a thread that is not running. Opaque to kernel/: the platform owns every
+/// piece of architectural state a thread can change, and switches it per thread.
 struct Context {
   uint64_t kernel_rsp = 0;        ///< saved stack pointer while switched out
   uint64_t kernel_stack_top = 0;  ///< the thread's SyscallFrame ends here
-  uint64_t user_fs_base = 0;      ///< its FS base in ring 3 (the address of its IPC buffer)
+  uint64_t user_fs_base = 0;      ///< its FS base in ring 3 as it left it
+  uint16_t user_selectors[4] = {};  ///< its DS, ES, FS, GS as ring 3 left them
+  uint64_t kernel_only = 0;       ///< 1: a kernel thread (idle), which never enters ring 3
+};
+
+/// Where a new user thread starts: its first instruction, stack pointer, the three
+/// arguments it finds in rdi/rsi/rdx, and its FS base (the address of its IPC buffer).
+struct UserEntry {
+  uint64_t ip = 0;
+  uint64_t sp = 0;
+  uint64_t arg0 = 0, arg1 = 0, arg2 = 0;
+  uint64_t fs_base = 0;
 };
 
 /// Contiguous zeroed frames (boot only), 0 when exhausted.
 uint64_t alloc_frames(size_t count);
 
-/// Sets up a new thread so that switching to it enters ring 3 at `entry` with the user
-/// stack pointer `user_sp` and rdi/rsi/rdx = arg0/arg1/arg2; all other user registers 0.
-/// `kernel_stack_top` is the (16-byte aligned) top of its kernel stack.
-void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry,
-                         uint64_t user_sp, uint64_t arg0, uint64_t arg1, uint64_t arg2);
+/// Sets up a new thread so that switching to it enters ring 3 as `entry` says, with every
+/// other user register 0, null data segments and no state left by an earlier thread of the
+/// slot. `kernel_stack_top` is the (16-byte aligned) top of its kernel stack.
+void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry);
 
 /// Saves the running thread into `from` and resumes `to`, loading `to_space` first when it
 /// differs from the current address space. Returns when something switches back to `from`.

@@ -113,7 +113,8 @@ Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, 
   const uint64_t top = t->context.kernel_stack_top;
   t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));
   // The System V ABI wants rsp + 8 16-byte aligned at a function's first instruction.
-  platform::prepare_user_thread(t->context, top, entry, (stack_top & ~uint64_t{15}) - 8, arg0, id, arg1);
+  platform::prepare_user_thread(
+      t->context, top, platform::UserEntry{entry, (stack_top & ~uint64_t{15}) - 8, arg0, id, arg1, ipc_buffer_address(id)});
   return t;
 }
 

@@ -55,6 +55,11 @@ struct Thread {
   ThreadQueue* queue = nullptr;
 };
 
+/// Where thread `id` of a component finds its IPC buffer in ring 3 (also its FS base).
+inline constexpr uint64_t ipc_buffer_address(uint32_t id) {
+  return tessera::layout::kIpcBufferBase + uint64_t{id} * tessera::layout::kPageSize;
+}
+
 /// FIFO of threads, linked through the threads themselves: no allocation, O(1) removal.
 class ThreadQueue {
  public:

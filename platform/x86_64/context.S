@@ -1,17 +1,28 @@
 // Thread switch on the kernel stack: platform::switch_context and platform::start_first.
-// The address space (CR3), the user FS base and the kernel stack for entries from ring 3
-// are loaded only when they change.
 // A switched-out thread's stack holds, from its saved rsp up: r15 r14 r13 r12 rbx rbp, then
 // the address to return to (see prepare_user_thread in thread.cpp).
+//
+// Besides the registers, a thread owns the state ring 3 can change without the kernel: the
+// data segment selectors (any `mov %ax, %ds` ... `%gs`) and the FS base (a selector load
+// sets it from the descriptor, 0). They are saved as the outgoing thread left them and
+// loaded for the incoming one, so nothing one thread does to them reaches another. The
+// user GS base needs no switch: with CR4.FSGSBASE clear, ring 3 can only load it from a
+// descriptor (base 0), which is what every thread starts with (see docs/kernel.md).
+// Only what differs is written, so a switch between threads that left everything as the
+// kernel set it costs five reads and two compares.
 
 #define PERCPU_KERNEL_STACK_TOP 8
 #define PERCPU_CURRENT_ROOT 32
 #define PERCPU_TSS 40
 #define TSS_RSP0 4
 #define CONTEXT_KERNEL_RSP 0
-#define PERCPU_USER_FS_BASE 56
 #define CONTEXT_KERNEL_STACK_TOP 8
 #define CONTEXT_USER_FS_BASE 16
+#define CONTEXT_USER_DS 24
+#define CONTEXT_USER_ES 26
+#define CONTEXT_USER_FS 28
+#define CONTEXT_USER_GS 30
+#define CONTEXT_KERNEL_ONLY 32
 #define MSR_FS_BASE 0xc0000100
 
   .section .text
@@ -29,7 +40,20 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   pushq %r14
   pushq %r15
   movq %rsp, CONTEXT_KERNEL_RSP(%rdi)
+  // What the outgoing thread left in the segment state (the kernel itself never changes it,
+  // so for the idle thread this is what the thread before it left).
+  movq %rdx, %r8
+  movw %ds, CONTEXT_USER_DS(%rdi)
+  movw %es, CONTEXT_USER_ES(%rdi)
+  movw %fs, CONTEXT_USER_FS(%rdi)
+  movw %gs, CONTEXT_USER_GS(%rdi)
+  movl $MSR_FS_BASE, %ecx
+  rdmsr
+  movl %eax, CONTEXT_USER_FS_BASE(%rdi)
+  movl %edx, CONTEXT_USER_FS_BASE+4(%rdi)
+  movq %r8, %rdx
 .Lresume:
+  // rdi = what the CPU's segment state is now, rsi = &to, rdx = &to_space.
   // Load CR3 only for a different address space: the write flushes the TLB's user entries.
   // Root 0 (the idle thread) keeps the current one.
   movq (%rdx), %rax
@@ -40,13 +64,17 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movq %rax, %gs:PERCPU_CURRENT_ROOT
   movq %rax, %cr3
 1:
-  // The FS base of ring 3 is the thread's IPC buffer. Thread n of every component has its
-  // buffer at the same address, and the idle thread carries thread 0's (the kernel itself
-  // never uses FS), so most switches write nothing.
+  // A kernel thread leaves the segment state alone: the next user thread compares with it.
+  testb $1, CONTEXT_KERNEL_ONLY(%rsi)
+  jnz 2f
+  movq CONTEXT_USER_DS(%rsi), %rax  // all four selectors at once
+  cmpq CONTEXT_USER_DS(%rdi), %rax
+  jne .Lload_selectors
   movq CONTEXT_USER_FS_BASE(%rsi), %rax
-  cmpq %gs:PERCPU_USER_FS_BASE, %rax
+  cmpq CONTEXT_USER_FS_BASE(%rdi), %rax
   je 2f
-  movq %rax, %gs:PERCPU_USER_FS_BASE
+.Lload_fs_base:
+  movq CONTEXT_USER_FS_BASE(%rsi), %rax
   movq %rax, %rdx  // nothing below needs to_space any more
   shrq $32, %rdx
   movl $MSR_FS_BASE, %ecx
@@ -67,6 +95,19 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   popq %rbp
   ret
 
+.Lload_selectors:
+  // The selectors are ones ring 3 loaded (DPL 3 or null), so ring 0 may load them too.
+  movw CONTEXT_USER_DS(%rsi), %ds
+  movw CONTEXT_USER_ES(%rsi), %es
+  movw CONTEXT_USER_FS(%rsi), %fs
+  // Loading GS writes the base of the GS in use, which in the kernel is the per-CPU block:
+  // make the user's base (parked in KERNEL_GS_BASE) the one in use around the load. An NMI
+  // in between would find the user's GS; NMIs only ever panic.
+  swapgs
+  movw CONTEXT_USER_GS(%rsi), %gs
+  swapgs
+  jmp .Lload_fs_base  // loading FS set its base from the descriptor: write the thread's
+
 // [[noreturn]] void platform::start_first(Context& to, const AddressSpace& to_space)
 //   rdi = &to, rsi = &to_space
   .global _ZN8platform11start_firstERNS_7ContextERKNS_12AddressSpaceE
@@ -74,6 +115,17 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
 _ZN8platform11start_firstERNS_7ContextERKNS_12AddressSpaceE:
   movq %rsi, %rdx
   movq %rdi, %rsi
+  // Nothing is known of this CPU's FS base: compare with one no thread has, so it is written.
+  leaq boot_segment_state(%rip), %rdi
   jmp .Lresume
+
+  .section .rodata
+  .balign 8
+// A Context as cpu_local_init leaves the CPU: null selectors, FS base unknown.
+boot_segment_state:
+  .quad 0, 0        // kernel_rsp, kernel_stack_top (unused)
+  .quad -1          // user_fs_base: no thread's
+  .word 0, 0, 0, 0  // ds, es, fs, gs
+  .quad 0           // kernel_only
 
   .section .note.GNU-stack, "", @progbits

@@ -17,6 +17,22 @@ enum class Msr : uint32_t {
 };
 
 // Control register bits [Intel SDM vol3 §2.5].
+inline constexpr uint64_t kCr0Pe = 1ull << 0;   // protected mode
+inline constexpr uint64_t kCr0Mp = 1ull << 1;   // WAIT honours TS
+inline constexpr uint64_t kCr0Em = 1ull << 2;   // no x87: x87 instructions #NM, MMX and SSE #UD
+inline constexpr uint64_t kCr0Ts = 1ull << 3;   // task switched: x87 and WAIT #NM
+inline constexpr uint64_t kCr0Et = 1ull << 4;   // always 1
+inline constexpr uint64_t kCr0Ne = 1ull << 5;   // x87 errors as #MF, never the FERR#/IRQ 13 line
+inline constexpr uint64_t kCr0Wp = 1ull << 16;  // the kernel honours read-only pages
+inline constexpr uint64_t kCr0Pg = 1ull << 31;  // paging
+inline constexpr uint64_t kCr4Tsd = 1ull << 2;
+inline constexpr uint64_t kCr4Pce = 1ull << 8;
+inline constexpr uint64_t kCr4Osfxsr = 1ull << 9;
+inline constexpr uint64_t kCr4Osxmmexcpt = 1ull << 10;
+inline constexpr uint64_t kCr4Fsgsbase = 1ull << 16;
+inline constexpr uint64_t kCr4Osxsave = 1ull << 18;
+inline constexpr uint64_t kCr4Pke = 1ull << 22;
+inline constexpr uint64_t kCr4Cet = 1ull << 23;
 inline constexpr uint64_t kCr4Pge = 1ull << 7;
 inline constexpr uint64_t kCr4Umip = 1ull << 11;
 inline constexpr uint64_t kCr4Smep = 1ull << 20;
@@ -54,6 +70,17 @@ inline void wrmsr(Msr msr, uint64_t value) {
                : "memory");
 }
 
+inline uint64_t read_rflags() {
+  uint64_t value;
+  asm volatile("pushfq; popq %0" : "=r"(value));
+  return value;
+}
+inline uint64_t read_cr0() {
+  uint64_t value;
+  asm volatile("mov %%cr0, %0" : "=r"(value));
+  return value;
+}
+inline void write_cr0(uint64_t value) { asm volatile("mov %0, %%cr0" : : "r"(value) : "memory"); }
 inline uint64_t read_cr2() {
   uint64_t value;
   asm volatile("mov %%cr2, %0" : "=r"(value));

@@ -1,4 +1,5 @@
-// Per-CPU feature set-up: CR4 protections, the syscall MSRs, and masking the legacy PICs.
+// Per-CPU feature set-up: CR0 (no FPU for anyone), CR4 protections, the syscall MSRs, and
+// masking the legacy PICs.
 #include "platform/x86_64/cpu_init.h"
 
 #include "platform/x86_64/cpu.h"
@@ -10,11 +11,27 @@ extern "C" void syscall_entry();
 namespace platform::x86 {
 namespace {
 
+/// No thread has x87, MMX, SSE or AVX state: every such instruction faults, and the kernel
+/// stops the component (#NM for x87 and WAIT, #UD for MMX, SSE, AVX and XSAVE). Components
+/// are built with -mgeneral-regs-only, so none of them needs it, and a register file no
+/// thread can touch is one that no thread can leak or poison for the next. Caching is on
+/// (CD and NW clear: firmware leaves them set on application processors), and x87 errors,
+/// should the FPU ever be enabled, are reported as #MF rather than by the legacy FERR# line.
+void set_cr0() {
+  write_cr0(kCr0Pe | kCr0Mp | kCr0Em | kCr0Ts | kCr0Et | kCr0Ne | kCr0Wp | kCr0Pg);
+}
+
 void enable_protections(bool report) {
   // CPUID.(EAX=7,ECX=0): EBX bit 7 SMEP, bit 20 SMAP; ECX bit 2 UMIP [Intel SDM vol2 CPUID].
   // SMAP is safe because the kernel reaches user memory only through the direct map (kernel
   // pages), never through user addresses. UMIP keeps sgdt/sidt from leaking kernel addresses.
-  uint64_t cr4 = read_cr4() | kCr4Pge;
+  // Cleared, whatever the loader left: the SSE and XSAVE enables (see set_cr0), FSGSBASE
+  // (wrfsbase and wrgsbase #UD, so FS and GS bases only come from descriptors), rdpmc in
+  // ring 3, protection keys and CET, none of which the kernel switches per thread; and TSD,
+  // so rdtsc stays allowed (the bench reads it).
+  constexpr uint64_t kCleared = kCr4Tsd | kCr4Pce | kCr4Osfxsr | kCr4Osxmmexcpt | kCr4Fsgsbase |
+                                kCr4Osxsave | kCr4Pke | kCr4Cet;
+  uint64_t cr4 = (read_cr4() & ~kCleared) | kCr4Pge;
   if (cpuid(0).eax >= 7) {
     const CpuidResult leaf7 = cpuid(7, 0);
     if ((leaf7.ebx & (1u << 7)) != 0) cr4 |= kCr4Smep;
@@ -61,6 +78,7 @@ void pic_mask_all() {
 }
 
 void cpu_init(uint32_t index, uint64_t kernel_root) {
+  set_cr0();
   cpu_local_init(index, kernel_root);
   idt_load();
   enable_protections(index == 0);

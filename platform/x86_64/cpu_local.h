@@ -49,14 +49,12 @@ struct PerCpu {
   uint64_t current_root;       ///< gs:32, physical PML4 in CR3, to skip redundant loads
   Tss* tss;                    ///< gs:40, to update rsp0 on a thread switch
   uint32_t index;              ///< CPU number, 0 = bootstrap processor
-  uint64_t user_fs_base;       ///< gs:56, the FS base loaded for ring 3, to skip redundant writes
 };
 static_assert(offsetof(PerCpu, kernel_stack_top) == 8);
 static_assert(offsetof(PerCpu, user_rsp) == 16);
 static_assert(offsetof(PerCpu, kernel_data) == 24);
 static_assert(offsetof(PerCpu, current_root) == 32);
 static_assert(offsetof(PerCpu, tss) == 40);
-static_assert(offsetof(PerCpu, user_fs_base) == 56);
 
 /// Everything one CPU owns. Touched only by that CPU after its bring-up.
 struct alignas(4096) CpuTables {

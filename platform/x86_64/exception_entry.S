@@ -51,6 +51,11 @@ DEVICE_STUBS 0x50, 0x6f
 
 exception_common:
   // Stack: vector, error code, then the CPU's rip, cs, rflags, rsp, ss.
+  // Interrupt and exception entry keep the interrupted code's AC and DF, which ring 3 sets
+  // at will (popf). AC would turn SMAP off for the kernel: start from clean flags (IF is
+  // already clear). This works with or without SMAP, unlike clac.
+  pushq $2
+  popfq
   testb $3, 24(%rsp)
   jz 1f
   swapgs
@@ -70,7 +75,6 @@ exception_common:
   pushq %r13
   pushq %r14
   pushq %r15
-  cld
   // 15 registers + vector + error code + 5 CPU words = 22 words: rsp stays 16-byte aligned.
   movq %rsp, %rdi
   call exception_dispatch

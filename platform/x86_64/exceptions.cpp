@@ -60,6 +60,8 @@ using platform::x86::InterruptFrame;
 
 extern "C" void exception_dispatch(InterruptFrame* frame) {
   using namespace platform::x86;
+  // Invariant: kernel code never runs with AC (SMAP off) or DF set, whatever ring 3 left.
+  if ((read_rflags() & (kFlagAc | kFlagDf)) != 0) panic("kernel entered with AC or DF set");
   if (frame->vector >= 32) return interrupt_dispatch(frame->vector);
   const uint64_t cr2 = read_cr2();  // first, before anything else could fault
   const bool from_user = (frame->cs & 3) == 3;

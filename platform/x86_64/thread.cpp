@@ -16,23 +16,24 @@ struct SwitchFrame {
 static_assert(offsetof(Context, kernel_rsp) == 0, "context.S reads it at 0");
 static_assert(offsetof(Context, kernel_stack_top) == 8, "context.S reads it at 8");
 static_assert(offsetof(Context, user_fs_base) == 16, "context.S reads it at 16");
+static_assert(offsetof(Context, user_selectors) == 24, "context.S reads them at 24");
+static_assert(offsetof(Context, kernel_only) == 32, "context.S reads it at 32");
 static_assert(sizeof(kernel::SyscallFrame) % 16 == 0, "keeps the frame 16-byte aligned");
 
 }  // namespace
 
-void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry,
-                         uint64_t user_sp, uint64_t arg0, uint64_t arg1, uint64_t arg2) {
+void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
   // The new thread looks like one that made a system call and was switched out inside
   // syscall_dispatch: resuming it runs thread_first_run and the syscall exit path, which
   // restores this frame and sysrets. Registers not in either frame are zero because the frames are zeroed.
   auto* frame = reinterpret_cast<kernel::SyscallFrame*>(kernel_stack_top) - 1;
   *frame = kernel::SyscallFrame{};
-  frame->rdi = arg0;
-  frame->rsi = arg1;
-  frame->mr[0] = arg2;  // rdx
-  frame->rip = entry;
+  frame->rdi = entry.arg0;
+  frame->rsi = entry.arg1;
+  frame->mr[0] = entry.arg2;  // rdx
+  frame->rip = entry.ip;
   frame->rflags = 0x202;  // IF set: user mode is interruptible
-  frame->rsp = user_sp;
+  frame->rsp = entry.sp;
 
   auto* switch_frame = reinterpret_cast<SwitchFrame*>(frame) - 1;
   *switch_frame = SwitchFrame{};
@@ -40,6 +41,8 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t entry
 
   ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
   ctx.kernel_stack_top = kernel_stack_top;
+  ctx.user_fs_base = entry.fs_base;
+  for (uint16_t& selector : ctx.user_selectors) selector = 0;
 }
 
 void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*entry)()) {
@@ -52,6 +55,7 @@ void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*entry)()) {
   switch_frame->return_address = reinterpret_cast<uint64_t>(entry);
   ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
   ctx.kernel_stack_top = stack_top;
+  ctx.kernel_only = 1;
 }
 
 }  // namespace platform

@@ -75,9 +75,9 @@ uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
   return it->second.phys;
 }
 
-void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, uint64_t, uint64_t, uint64_t,
-                         uint64_t, uint64_t) {
+void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
   ctx.kernel_stack_top = kernel_stack_top;
+  ctx.user_fs_base = entry.fs_base;
 }
 void switch_context(Context&, Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);
