@@ -15,7 +15,6 @@ struct Cpu {
   Thread* idle = nullptr;     ///< runs when nothing else can; never queued
   RunQueue ready;             ///< ready threads of this CPU other than `current`
   TimerQueue timers;          ///< threads of this CPU waiting for a deadline
-  unsigned slice_left = 0;     ///< timer ticks before `current` goes behind its equals
   Component* io_owner = nullptr;  ///< whose I/O port grants are open in this CPU's TSS
   unsigned index = 0;
   unsigned threads = 0;       ///< threads placed here (for balancing)

@@ -78,7 +78,6 @@ void secondary_main() {
 
 void start_on(Cpu& cpu, Thread* first) {
   cpu.current = first;
-  start_slice(cpu);
   if (first->component != nullptr) {
     switch_io_ports(cpu, first->component);
     platform::start_first(first->context, first->component->space);

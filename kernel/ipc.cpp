@@ -69,7 +69,9 @@ void make_ready(Cpu& cpu, Thread* t) {
 
 Thread* hand_over(Cpu& cpu, Thread* candidate) {
   if (candidate != nullptr) {
-    if (!is_remote(cpu, candidate) && static_cast<int>(candidate->priority) >= cpu.ready.highest())
+    // Strictly higher: a thread made ready goes behind the equals already queued, so a caller
+    // woken by a reply does not keep its peers of one priority from the CPU.
+    if (!is_remote(cpu, candidate) && static_cast<int>(candidate->priority) > cpu.ready.highest())
       return candidate;
     make_ready(cpu, candidate);
   }

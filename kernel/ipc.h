@@ -44,8 +44,8 @@ void make_ready(Cpu& cpu, Thread* t);
 Thread* preempt_check(Cpu& cpu);
 
 /// Self stops running (blocked or dead): the next thread to run here, favouring `candidate`
-/// (just made ready, not queued) when it lives on this CPU and no queued thread has a
-/// higher priority; nullptr when only the idle thread is left.
+/// (just made ready, not queued) when it lives on this CPU and outranks every queued thread
+/// (an equal goes behind them); nullptr when only the idle thread is left.
 Thread* hand_over(Cpu& cpu, Thread* candidate);
 /// `t` became ready while `self` keeps running: queue it, or preempt self if t outranks it.
 Thread* wake(Cpu& cpu, Thread* self, Thread* t);

@@ -61,7 +61,6 @@ void switch_to(Cpu& cpu, Thread* next) {
   // Only components with grants pay for the bitmap update; the idle thread needs none.
   if (to != nullptr && (to->ioport_count > 0 || cpu.io_owner != nullptr)) switch_io_ports(cpu, to);
   cpu.current = next;
-  start_slice(cpu);
   platform::switch_context(prev->context, next->context, to != nullptr ? to->space : kKeepSpace);
 }
 

@@ -9,11 +9,11 @@ Thread* scheduler_tick(Cpu& cpu, uint64_t now) {
   Thread* next = expire_timers(cpu, now);
   Thread* self = cpu.current;
   if (next != self || self == nullptr || self == cpu.idle || self->state != ThreadState::kReady) return next;
-  if (cpu.slice_left > 1) {
-    --cpu.slice_left;
+  if (self->slice_left > 1) {
+    --self->slice_left;
     return self;
   }
-  cpu.slice_left = kSliceTicks;
+  self->slice_left = kSliceTicks;
   // Invariant: no ready thread outranks self here (expire_timers would have switched).
   if (cpu.ready.highest() == static_cast<int>(self->priority)) {
     cpu.ready.enqueue(self);

@@ -24,6 +24,10 @@ enum class ThreadState : uint8_t {
   kDead,          ///< its component stopped; never runs again
 };
 
+/// Timer ticks of one time slice: a thread runs this long before the next ready thread of
+/// its priority gets the CPU.
+inline constexpr unsigned kSliceTicks = 4;
+
 struct Thread {
   platform::Context context;
   SyscallFrame* frame = nullptr;  ///< user registers; a blocked thread's message lives here
@@ -31,6 +35,10 @@ struct Thread {
   Cpu* cpu = nullptr;              ///< the CPU it runs on; threads never move
   uint8_t priority = 0;
   ThreadState state = ThreadState::kReady;
+  /// Ticks left of its time slice. Invariant: only timer ticks spend it and only its expiry
+  /// refills it; blocking, waking and IPC do not, so a thread cannot renew its slice by
+  /// calling a server (as in seL4).
+  unsigned slice_left = kSliceTicks;
 
   /// The thread's IPC buffer through the kernel's direct map (nullptr for idle threads).
   tessera::IpcBuffer* ipc_buffer = nullptr;

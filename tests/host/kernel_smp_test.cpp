@@ -79,7 +79,6 @@ TEST_CASE("a remote wake of a thread that would not preempt sends no interrupt")
   Thread* low = w.thread(1, 1, 50);
   Thread* waker = w.thread(2, 0, 10);
   w.cpus[1].current = busy;
-  start_slice(w.cpus[1]);
   w.cpus[0].current = waker;
   CHECK(ipc_recv(w.cpus[1], low, &w.ep) == nullptr);
   CHECK(ipc_send(w.cpus[0], waker, &w.ep, 1) == waker);  // the receiver was waiting: no block
