@@ -13,11 +13,13 @@ TicketLock& kernel_lock() {
   return lock;
 }
 
-void leave_kernel(Cpu& cpu) {
+void leave_kernel(Cpu& cpu, Exit how) {
   kernel_lock().release();
   if (cpu.debug_length != 0) {
     platform::console_write_lines(cpu.debug_text, cpu.debug_length);
     cpu.debug_length = 0;
+  } else if (how == Exit::kSyscall) {
+    return;
   }
   platform::console_flush();
 }

@@ -44,6 +44,10 @@ TicketLock& kernel_lock();
 struct Cpu;
 /// Every way out of the kernel (to ring 3 or to halt) ends here: lets go of the lock, then
 /// writes out console text, which may wait for the UART, and must not hold up other CPUs.
-void leave_kernel(Cpu& cpu);
+/// A system call writes only its own debug text; the kernel's lines it may have logged go
+/// out at the next interrupt or idle entry of any CPU (the tick comes every millisecond),
+/// which keeps the IPC path free of console work.
+enum class Exit : uint8_t { kInterrupt, kSyscall };
+void leave_kernel(Cpu& cpu, Exit how = Exit::kInterrupt);
 
 }  // namespace kernel

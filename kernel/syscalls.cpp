@@ -220,7 +220,7 @@ extern "C" void syscall_dispatch(SyscallFrame* f) {
   // Its component was stopped from another CPU while this call waited for the lock.
   if (self->state == ThreadState::kDead) leave_dead(cpu);
   dispatch(cpu, self, f);
-  leave_kernel(cpu);
+  leave_kernel(cpu, Exit::kSyscall);
 }
 
 void user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2) {
