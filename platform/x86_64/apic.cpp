@@ -14,6 +14,7 @@ enum Reg : uint32_t {
   kId = 0x20,
   kEoi = 0xb0,
   kSpurious = 0xf0,
+  kIsr = 0x100,  // in-service bits 0-31; the next 7 registers follow every 0x10
   kIcrLow = 0x300,
   kIcrHigh = 0x310,
   kLvtTimer = 0x320,
@@ -94,6 +95,14 @@ uint32_t lapic_id() {
 bool lapic_x2apic() { return g_x2apic; }
 
 void lapic_eoi() { write(kEoi, 0); }
+
+int lapic_in_service() {
+  for (int i = 7; i >= 0; --i) {
+    const uint32_t bits = read(static_cast<Reg>(kIsr + 0x10 * static_cast<uint32_t>(i)));
+    if (bits != 0) return i * 32 + (31 - __builtin_clz(bits));
+  }
+  return -1;
+}
 
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { send_icr(apic_id, vector); }
 

@@ -12,6 +12,10 @@ inline constexpr uint8_t kTimerVector = 0x40;
 inline constexpr uint8_t kRescheduleVector = 0x41;
 inline constexpr uint8_t kShootdownVector = 0x42;
 inline constexpr uint8_t kSpuriousVector = 0xff;
+/// No device or CPU uses it: the boot check of stray interrupts sends itself one (smp.cpp).
+inline constexpr uint8_t kStrayTestVector = 0xf8;
+/// What the IDT stub of every vector nobody owns passes for the vector (see idt.cpp).
+inline constexpr uint64_t kStrayVector = 0x100;
 // Device lines use 0x50-0x6f (irq.h).
 
 /// The scheduler tick.
@@ -24,6 +28,8 @@ void lapic_init(uint64_t mmio_phys);
 uint32_t lapic_id();
 bool lapic_x2apic();
 void lapic_eoi();
+/// The highest vector in service at this local APIC (one whose EOI is due), or -1.
+int lapic_in_service();
 /// A fixed-vector interrupt to the CPU with `apic_id`.
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 /// INIT, then start-up IPIs with the 4 KiB page number `page` [Intel SDM vol3 §9.4.4.1].

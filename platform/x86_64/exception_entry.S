@@ -100,8 +100,11 @@ exception_common:
   addq $16, %rsp
   iretq
 
-// Spurious interrupts (the masked PICs' IRQ 7/15, the APIC's spurious vector) and anything
-// on an unused vector: return without an EOI, which a spurious interrupt must not get.
+// Every vector nobody owns: stray_interrupt (smp.cpp) acknowledges it if the local APIC
+// has it in service. kStrayVector (apic.h) stands in for the vector.
+  INTERRUPT_STUB 0x100
+
+// The APIC's spurious vector: return without an EOI, which it must not get.
   .balign 16
   .global ignore_interrupt
 ignore_interrupt:

@@ -1,5 +1,5 @@
 // The interrupt descriptor table: vectors 0-31 to the exception stubs, the APIC and device
-// vectors to theirs, the rest ignored.
+// vectors to theirs, the APIC's spurious vector ignored, the rest to the stray stub.
 #include "platform/x86_64/apic.h"
 #include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/exceptions.h"
@@ -8,6 +8,7 @@
 extern "C" const uint64_t exception_stubs[32];
 extern "C" const uint64_t device_stubs[32];
 extern "C" void ignore_interrupt();
+extern "C" void interrupt_stub_0x100();
 extern "C" void interrupt_stub_0x40();
 extern "C" void interrupt_stub_0x41();
 extern "C" void interrupt_stub_0x42();
@@ -47,8 +48,8 @@ void set_gate(uint8_t vector, uint64_t handler, IstStack ist) {
 
 void idt_init() {
   for (unsigned v = 0; v < 256; ++v)
-    set_gate(static_cast<uint8_t>(v), reinterpret_cast<uint64_t>(&ignore_interrupt),
-             IstStack{0});
+    set_gate(static_cast<uint8_t>(v), reinterpret_cast<uint64_t>(&interrupt_stub_0x100), IstStack{0});
+  set_gate(kSpuriousVector, reinterpret_cast<uint64_t>(&ignore_interrupt), IstStack{0});
   for (uint8_t v = 0; v < 32; ++v) set_gate(v, exception_stubs[v], IstStack{0});
   set_gate(kTimerVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x40), IstStack{0});
   set_gate(kRescheduleVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x41), IstStack{0});

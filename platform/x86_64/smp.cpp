@@ -136,6 +136,32 @@ extern "C" [[noreturn]] void ap_entry(uint64_t index) {
   kernel::secondary_main();
 }
 
+/// An interrupt on a vector nobody owns (a misprogrammed device, a stray IPI). If the local
+/// APIC delivered it, it is in service until an EOI, which would block its priority class
+/// and every lower one on this CPU for good [Intel SDM vol3 §11.8.3]: acknowledge it. The
+/// masked PICs' spurious IRQs and the APIC's spurious vector set no in-service bit and get
+/// no EOI. Handlers never nest (interrupts stay off in the kernel), so the highest bit in
+/// service is this interrupt's.
+void stray_interrupt() {
+  const int vector = lapic_in_service();
+  if (vector < 0) return;
+  lapic_eoi();
+  static bool reported = false;
+  if (!__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED) && vector != kStrayTestVector) {
+    log("apic: stray interrupt on vector ");
+    log_hex(static_cast<uint64_t>(vector));
+    log(" acknowledged (reported once)\n");
+  }
+}
+
+/// Boot check that the path above works: an interrupt on a vector nobody owns must leave
+/// nothing in service, or the timer and every device would stop on this CPU.
+void check_stray_interrupts() {
+  lapic_send_ipi(lapic_id(), kStrayTestVector);
+  asm volatile("sti; nop; nop; nop; nop; cli" ::: "memory");
+  if (lapic_in_service() >= 0) panic("an interrupt on an unowned vector was left in service");
+}
+
 void smp_init(const kernel::mb2::BootInfo& info) {
   kernel::acpi::Madt madt{};
   kernel::acpi::Status status = kernel::acpi::Status::kBadRsdp;
@@ -171,6 +197,7 @@ void smp_init(const kernel::mb2::BootInfo& info) {
   const uint32_t bsp_id = lapic_id();
   g_apic_ids[0] = bsp_id;
   log(lapic_x2apic() ? "apic: x2APIC mode\n" : "apic: xAPIC mode\n");
+  check_stray_interrupts();
   time_calibrate();
   g_tsc_boot = rdtsc();
   g_ns_per_tsc_fixed = (1'000'000'000ull << 32) / tsc_hz();
@@ -201,7 +228,7 @@ void interrupt_dispatch(uint64_t vector) {
       platform::poll_remote_requests();
       return;
     default:
-      return;
+      return stray_interrupt();
   }
 }
 
