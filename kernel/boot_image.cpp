@@ -114,7 +114,7 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
       !table_fits(h->irqs_offset, h->irq_count, sizeof(Irq), 8, total) ||
       !table_fits(h->mappings_offset, h->mapping_count, sizeof(Mapping), 8, total))
     return Status::kInvalidArgument;
-  if (h->component_count == 0 || h->cpus == 0 || h->cpus > 64) return Status::kInvalidArgument;
+  if (h->component_count == 0 || h->cpus == 0 || h->cpus > tessera::kMaxCpus) return Status::kInvalidArgument;
 
   BootSpec spec;
   spec.header_ = h;

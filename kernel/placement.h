@@ -3,9 +3,11 @@
 
 #include <stdint.h>
 
+#include "tessera/abi.h"
+
 namespace kernel {
 
-inline constexpr unsigned kMaxCpus = 64;
+inline constexpr unsigned kMaxCpus = tessera::kMaxCpus;
 
 /// The CPU for a new thread: among the CPUs in `affinity` that are online (index < cpus),
 /// the one with the smallest `load` (ties: the lowest index). A thread whose affinity names

@@ -72,6 +72,7 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
     if (t->state == ThreadState::kDead) continue;
     Cpu& home = t->cpu != nullptr ? *t->cpu : cpu;
     if (home.ready.contains(t)) home.ready.remove(t);
+    if (t->cpu != nullptr) --home.threads;  // placement counts only threads that can run
     ipc_detach(cpu, t);
     // Running on another CPU: that CPU switches away when it sees the thread dead.
     if (&home != &cpu && home.current == t) platform::send_reschedule(home.index);

@@ -17,6 +17,7 @@ SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
 COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit",
                            "irqs", "map_quota", "free_slots"]
+MAX_CPUS = 8  # tessera::kMaxCpus: the kernel runs no more
 MAX_IRQ_LINE = 63  # spec::kMaxIrqLines - 1
 MAX_DEVICE_IRQS = 32  # device vectors the platform has
 MAX_SIGNALLERS = 64  # one badge bit each
@@ -134,7 +135,7 @@ def load_system(path):
     name = schema.check_name(diag, v["system"], "system name")
     cpus = 1
     if "cpus" in v:
-        cpus = schema.check_int(diag, v["cpus"], "cpus", 1, 64)
+        cpus = schema.check_int(diag, v["cpus"], "cpus", 1, MAX_CPUS)
     base_dir = os.path.dirname(path)
     dirs = ["interfaces"]
     if "interface_dirs" in v:

@@ -4,9 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tessera/abi.h"
+
 namespace platform::x86 {
 
-inline constexpr size_t kMaxCpus = 8;
+inline constexpr size_t kMaxCpus = tessera::kMaxCpus;
 
 /// Selectors. The order is fixed by syscall/sysret: STAR[47:32] = kernel CS, SS = CS + 8;
 /// STAR[63:48] + 8 = user SS, + 16 = user CS [Intel SDM vol2 SYSCALL, SYSRET].

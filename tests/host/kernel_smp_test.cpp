@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "kernel/ipc.h"
+#include "kernel/kernel_state.h"
 #include "kernel/scheduler.h"
 #include "tests/host/fake_platform.h"
 
@@ -125,4 +126,29 @@ TEST_CASE("a CPU whose current thread died switches away at its next interrupt")
   CHECK(victim->state == ThreadState::kDead);
   CHECK(preempt_check(w.cpus[1]) == other);
   CHECK(w.cpus[1].ready.empty());
+}
+
+TEST_CASE("stopping a component gives its threads' places back to the CPUs they were on") {
+  World w;
+  Component c;
+  c.threads = w.threads;
+  c.thread_count = c.thread_quota = 3;
+  c.live_threads = 3;
+  w.thread(0, 0, 10);
+  w.thread(1, 1, 10);
+  w.thread(2, 1, 10);
+  for (int i = 0; i < 3; ++i) w.threads[i].component = &c;
+  w.cpus[0].threads = 1 + 4;  // and four threads of other components
+  w.cpus[1].threads = 2;
+  w.cpus[1].ready.enqueue(&w.threads[1]);
+  w.cpus[1].ready.enqueue(&w.threads[2]);
+  w.cpus[0].current = &w.threads[0];
+  stop_component(w.cpus[0], &c, 0);
+  CHECK(w.cpus[0].threads == 4);
+  CHECK(w.cpus[1].threads == 0);
+  CHECK(w.cpus[1].ready.empty());
+  for (int i = 0; i < 3; ++i) CHECK(w.threads[i].state == ThreadState::kDead);
+  // A thread that had exited before was no longer counted: stopping again changes nothing.
+  stop_component(w.cpus[0], &c, 0);
+  CHECK(w.cpus[0].threads == 4);
 }

@@ -95,6 +95,10 @@ inline constexpr uint64_t kExec = 1u << 1;  ///< not together with kWrite (W^X)
 
 /// Message registers: the words of a message that travel in CPU registers.
 /// Order of registers: rdx, r10, r8, r9, r12, r13 (see docs/abi.md).
+/// The most CPUs a system may describe and the kernel runs (the generator refuses more; the
+/// platform starts no more).
+inline constexpr unsigned kMaxCpus = 8;
+
 inline constexpr unsigned kMessageRegisters = 6;
 /// The most bytes one kDebugWrite takes.
 inline constexpr unsigned kMaxDebugWrite = 4096;
