@@ -398,14 +398,18 @@ def _load_notifications(diag, node, by_name, known_names):
 
 
 def _load_regions(diag, node, by_name, known_names):
-    """`memory: {name: {size: 8K, map: {component: r | rw | rx}}}`."""
+    """`memory: {name: {size: 8K, map: {component: r | rw | rx}, allow_write_execute: bool}}`.
+
+    W^X holds per frame, not only per mapping: a region writable in one component and
+    executable in another lets the first write code the second runs, so that needs
+    `allow_write_execute: true`."""
     out = []
     if not schema.check_map(diag, node, "memory", optional=list(node.value) if node.kind == "map" else ()):
         return out
     for rname, body in node.value.items():
         if schema.check_name(diag, node.keys[rname], "region name") is None:
             continue
-        if not schema.check_map(diag, body, f"region '{rname}'", ["size", "map"]):
+        if not schema.check_map(diag, body, f"region '{rname}'", ["size", "map"], ["allow_write_execute"]):
             continue
         size = parse_size(diag, body.value["size"], "size", PAGE, MAX_REGION)
         mnode = body.value["map"]
@@ -422,9 +426,25 @@ def _load_regions(diag, node, by_name, known_names):
                     continue
                 if comp is not None and rights is not None:
                     maps.append((comp, rights))
+        _check_write_execute(diag, rname, body, mnode, maps)
         if size is not None:
             out.append(Region(rname, len(out), size, maps))
     return out
+
+
+def _check_write_execute(diag, rname, body, mnode, maps):
+    allowed = False
+    if "allow_write_execute" in body.value:
+        allowed = schema.check_bool(diag, body.value["allow_write_execute"], "allow_write_execute") is True
+    writers = [c.name for c, rights in maps if "w" in rights]
+    if allowed or not writers:
+        return
+    for comp, rights in maps:
+        if "x" in rights:
+            diag.error(mnode.value[comp.name],
+                       f"region '{rname}' is executable in '{comp.name}' and writable in '{writers[0]}': "
+                       f"one component could write code another runs (W^X holds per frame); "
+                       f"say allow_write_execute: true if that is meant")
 
 
 def _place_caps(diag, system, comps):
