@@ -3,6 +3,9 @@
 include(ExternalProject)
 
 set(TESSERA_PYTHON "/usr/bin/python3" CACHE FILEPATH "Python 3 with jinja2 and yaml")
+# The fuzz system's seed and number of calls (tessera fuzz sets them in a build of its own).
+set(TESSERA_FUZZ_SEED 1 CACHE STRING "seed of the system-call fuzzer")
+set(TESSERA_FUZZ_CALLS 100000 CACHE STRING "system calls the fuzzer makes")
 set(TESSERA_GEN "${CMAKE_SOURCE_DIR}/codegen/tessera-gen.py")
 set(TESSERA_TARGET_DIR "${CMAKE_BINARY_DIR}/target")
 
@@ -27,7 +30,7 @@ function(tessera_system name yaml out_dir gen_dir)
 endfunction()
 
 tessera_system(default ${TESSERA_SYSTEM} ${CMAKE_BINARY_DIR} ${CMAKE_BINARY_DIR}/gen)
-foreach(extra bench faults caps tlb hostile)
+foreach(extra bench faults caps tlb hostile fuzz)
   tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/${extra}/system.yaml
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()
@@ -54,6 +57,8 @@ ExternalProject_Add(target
     -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/toolchain-x86_64-elf.cmake
     -DTESSERA_SYSTEMS=${systems_arg}
     -DTESSERA_GEN_DIRS=${gen_dirs_arg}
+    -DTESSERA_FUZZ_SEED=${TESSERA_FUZZ_SEED}
+    -DTESSERA_FUZZ_CALLS=${TESSERA_FUZZ_CALLS}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   USES_TERMINAL_BUILD ON
