@@ -162,15 +162,12 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
 /// Places a component's first thread on a CPU of its affinity set and queues it there.
 void place_first_thread(Component& c, const spec::Component& sc) {
   KernelState& k = state();
-  unsigned load[kMaxCpus];
-  for (uint32_t i = 0; i < k.cpu_count; ++i) load[i] = k.cpus[i].threads;
-  Cpu& home = k.cpus[place_thread(c.affinity, load, k.cpu_count)];
+  Thread* t = &c.threads[0];
+  Cpu& home = place_new_thread(c.affinity, t->priority);
   if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
     log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu,
         k.cpu_count, home.index);
-  Thread* t = &c.threads[0];
   t->cpu = &home;
-  ++home.threads;
   home.ready.enqueue(t);
 }
 

@@ -77,7 +77,11 @@ bool BootSpec::check_component(uint32_t index) const {
   const Header& h = *header_;
   const Component& c = components_[index];
   if (!terminated(c.name, sizeof(c.name)) || c.name[0] == '\0') return false;
-  if (c.priority > 255 || c.cap_slots == 0 || c.stack_pages == 0) return false;
+  if (c.priority > 255) return false;
+  // What boot allocates and maps for it is bounded as the generator bounds it, so a spec
+  // cannot make boot overrun the address space layout or exhaust memory on one component.
+  if (c.stack_pages == 0 || c.stack_pages > kMaxStackPages || c.heap_pages > kMaxHeapPages) return false;
+  if (c.cap_slots == 0 || c.cap_slots > kMaxCapSlots) return false;
   if (c.cpu < -1 || (c.cpu >= 0 && static_cast<uint32_t>(c.cpu) >= h.cpus)) return false;
   // The affinity names only CPUs of the description, at least one; a pin is exactly its CPU.
   uint64_t all_cpus = h.cpus >= 64 ? ~uint64_t{0} : (uint64_t{1} << h.cpus) - 1;
@@ -96,6 +100,34 @@ bool BootSpec::check_component(uint32_t index) const {
   for (uint32_t k = c.ioport_first; k < c.ioport_first + c.ioport_count; ++k) {
     const IoPortRange& r = ioports_[k];
     if (r.count == 0 || static_cast<uint32_t>(r.base) + r.count > 0x10000u) return false;
+  }
+  return true;
+}
+
+bool BootSpec::receives_on(uint32_t component, uint32_t endpoint) const {
+  const Component& c = components_[component];
+  for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
+    const Cap& cap = caps_[k];
+    if (cap.type == static_cast<uint16_t>(tessera::CapType::kEndpoint) && cap.object == endpoint &&
+        (cap.rights & tessera::rights::kRecv) != 0)
+      return true;
+  }
+  return false;
+}
+
+bool BootSpec::one_receiver_per_endpoint() const {
+  // Invariant the kernel relies on: an endpoint has at most one owner, the component that
+  // receives on it (its stop kills the endpoint). Boot-time only, over a checked spec: for
+  // each receive cap, no earlier component may hold one to the same endpoint.
+  for (uint32_t i = 1; i < header_->component_count; ++i) {
+    const Component& c = components_[i];
+    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
+      const Cap& cap = caps_[k];
+      if (cap.type != static_cast<uint16_t>(tessera::CapType::kEndpoint) || (cap.rights & tessera::rights::kRecv) == 0)
+        continue;
+      for (uint32_t j = 0; j < i; ++j)
+        if (receives_on(j, cap.object)) return false;
+    }
   }
   return true;
 }
@@ -127,6 +159,7 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
 
   for (uint32_t i = 0; i < h->component_count; ++i)
     if (!spec.check_component(i)) return Status::kInvalidArgument;
+  if (!spec.one_receiver_per_endpoint()) return Status::kInvalidArgument;
   for (uint32_t i = 0; i < h->region_count; ++i)
     if (spec.regions_[i].pages == 0 || spec.regions_[i].pages > kMaxRegionPages) return Status::kInvalidArgument;
   for (uint32_t i = 0; i < h->irq_count; ++i) {

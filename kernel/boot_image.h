@@ -33,8 +33,10 @@ class BootSpec {
  public:
   /// kInvalidArgument unless magic, version, sizes and offsets hold, every component's caps
   /// and I/O ranges are in range, every cap's slot fits its table and names an existing
-  /// object of its type, regions, IRQs and mappings name what exists, priorities are
-  /// 0..255, and names are NUL-terminated.
+  /// object of its type, no two components hold a receive cap to one endpoint, regions,
+  /// IRQs and mappings name what exists, priorities are 0..255, stack, heap, cap table,
+  /// threads and map quota are within the spec_format.h limits, and names are
+  /// NUL-terminated.
   static Result<BootSpec> parse(const uint8_t* data, size_t size);
 
   const tessera::spec::Header& header() const { return *header_; }
@@ -47,6 +49,9 @@ class BootSpec {
 
  private:
   bool check_component(uint32_t index) const;
+  /// Whether `component` holds a cap with the recv right to `endpoint`.
+  bool receives_on(uint32_t component, uint32_t endpoint) const;
+  bool one_receiver_per_endpoint() const;
 
   const tessera::spec::Region* regions_ = nullptr;
   const tessera::spec::Irq* irqs_ = nullptr;

@@ -2,6 +2,7 @@
 // another CPU may queue a thread here and then interrupts this CPU (send_reschedule).
 #pragma once
 
+#include "kernel/placement.h"
 #include "kernel/run_queue.h"
 #include "tessera/abi.h"
 #include "kernel/timer_queue.h"
@@ -17,7 +18,7 @@ struct Cpu {
   TimerQueue timers;          ///< threads of this CPU waiting for a deadline
   Component* io_owner = nullptr;  ///< whose I/O port grants are open in this CPU's TSS
   unsigned index = 0;
-  unsigned threads = 0;       ///< threads placed here (for balancing)
+  PlacedThreads placed;       ///< threads whose home this is, by priority (for placement)
   /// Text of the debug_write this CPU is carrying out: copied in under the kernel lock,
   /// written to the console after it is let go (leave_kernel).
   uint32_t debug_length = 0;

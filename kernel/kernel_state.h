@@ -48,6 +48,14 @@ void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top);
 /// (`to` may be nullptr: close only).
 void switch_io_ports(Cpu& cpu, Component* to);
 
+/// The home of a new thread of `priority` that may run on the CPUs of `affinity`: the CPU
+/// place_thread picks from every CPU's placed threads. Counts the thread there.
+Cpu& place_new_thread(uint64_t affinity, uint8_t priority);
+
+/// A placed thread that will not run again (it exited, or its component stopped) is no
+/// longer counted on its CPU. Precondition: t was placed and not yet unplaced.
+void unplace(Thread& t);
+
 /// Stops every thread of c, fails IPC partners with kPeerDied, and powers the system off
 /// if c is the description's shutdown component. Does not switch away; a thread of c that
 /// another CPU runs is switched away from there (reschedule interrupt).

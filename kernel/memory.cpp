@@ -2,6 +2,7 @@
 #include "kernel/memory.h"
 
 #include "kernel/component.h"
+#include "kernel/log.h"
 
 namespace kernel {
 namespace {
@@ -70,11 +71,17 @@ Status map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags) {
   if (pages > c.map_pool.capacity()) return Status::kOutOfMemory;
   if (any_mapped(c, vaddr, pages)) return Status::kAlreadyMapped;
   if (pages + platform::missing_tables(c.space, vaddr, pages) > c.map_pool.available()) return Status::kOutOfMemory;
-  // Invoke: the pool holds every frame this needs.
+  // Invoke. Invariant: the pool holds a frame for every page and for every page table
+  // missing_tables counted, and the range is user memory that nothing maps: neither pop nor
+  // map_page can fail. If one does, decode and platform disagree (a kernel bug): stop before
+  // a page is left unbacked, or backed by frame 0, rather than report success.
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
   for (uint64_t i = 0; i < pages; ++i) {
+    const uint64_t at = vaddr + i * kPageSize;
     const uint64_t frame = c.map_pool.pop();
-    platform::map_page(c.space, vaddr + i * kPageSize, frame, platform::MapFlags{true, write, exec}, tables);
+    if (frame == 0 || !platform::map_page(c.space, at, frame, platform::MapFlags{true, write, exec}, tables))
+      panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", pages, vaddr,
+            c.name, at);
   }
   return Status::kOk;
 }
@@ -97,9 +104,14 @@ Status region_map(Component& c, Cap& cap, uint64_t vaddr) {
   if (Status s = check_window(vaddr, region->pages); s != Status::kOk) return s;
   if (any_mapped(c, vaddr, region->pages)) return Status::kAlreadyMapped;
   if (platform::missing_tables(c.space, vaddr, region->pages) > c.map_pool.available()) return Status::kOutOfMemory;
+  // Invoke. Invariant: as in map_pages, the pool holds every page table the range lacks.
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
-  for (uint32_t i = 0; i < region->pages; ++i)
-    platform::map_page(c.space, vaddr + i * kPageSize, region->phys + i * kPageSize, flags_of(cap), tables);
+  for (uint32_t i = 0; i < region->pages; ++i) {
+    const uint64_t at = vaddr + i * kPageSize;
+    if (!platform::map_page(c.space, at, region->phys + i * kPageSize, flags_of(cap), tables))
+      panic("region_map of %u pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", region->pages,
+            vaddr, c.name, at);
+  }
   cap.mapped_at = vaddr;
   return Status::kOk;
 }

@@ -40,7 +40,8 @@ class FramePool {
 /// kMap: backs [vaddr, vaddr + pages) of c's map window with zeroed frames of its quota,
 /// writable and/or executable as `flags` say (tessera::map_flags). Page tables come out of
 /// the quota too. Errors: kInvalidArgument (unaligned, no pages, unknown flags, write+exec),
-/// kBadAddress (outside the window), kAlreadyMapped, kOutOfMemory (beyond the quota).
+/// kBadAddress (outside the window), kAlreadyMapped, kOutOfMemory (beyond the quota); an
+/// error changes nothing, and once decoded the mapping cannot fail (else: panic).
 Status map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags);
 
 /// kUnmap: releases pages kMap backed; their frames return to the quota. Errors:
@@ -49,7 +50,8 @@ Status unmap_pages(Component& c, uint64_t vaddr, uint64_t pages);
 
 /// kRegionMap: maps the region of memory cap `cap` (held by c) at vaddr in c's map window,
 /// with the cap's rights. Errors: kNoRights (no kRead), kAlreadyMapped (this cap is mapped,
-/// or a page of the range is), kInvalidArgument, kBadAddress, kOutOfMemory (page tables).
+/// or a page of the range is), kInvalidArgument, kBadAddress, kOutOfMemory (page tables);
+/// as with map_pages, an error changes nothing and a decoded mapping cannot fail.
 Status region_map(Component& c, Cap& cap, uint64_t vaddr);
 
 /// kRegionUnmap: removes the mapping `cap` made. Error: kNotMapped.

@@ -1,4 +1,4 @@
-// Switching between threads, and stopping components.
+// Switching between threads, placing them on CPUs, and stopping components.
 #include "kernel/kernel_state.h"
 #include "kernel/ipc.h"
 #include "kernel/log.h"
@@ -64,6 +64,17 @@ void switch_to(Cpu& cpu, Thread* next) {
   platform::switch_context(prev->context, next->context, to != nullptr ? to->space : kKeepSpace);
 }
 
+Cpu& place_new_thread(uint64_t affinity, uint8_t priority) {
+  KernelState& k = state();
+  CpuLoad load[kMaxCpus];
+  for (uint32_t i = 0; i < k.cpu_count; ++i) load[i] = load_of(k.cpus[i].placed);
+  Cpu& home = k.cpus[place_thread(affinity, priority, load, k.cpu_count)];
+  home.placed.add(priority);
+  return home;
+}
+
+void unplace(Thread& t) { t.cpu->placed.remove(t.priority); }
+
 void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
   if (c->stopped) return;
   c->stopped = true;
@@ -72,7 +83,7 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
     if (t->state == ThreadState::kDead) continue;
     Cpu& home = t->cpu != nullptr ? *t->cpu : cpu;
     if (home.ready.contains(t)) home.ready.remove(t);
-    if (t->cpu != nullptr) --home.threads;  // placement counts only threads that can run
+    if (t->cpu != nullptr) unplace(*t);  // placement counts only threads that can run
     ipc_detach(cpu, t);
     // Running on another CPU: that CPU switches away when it sees the thread dead.
     if (&home != &cpu && home.current == t) platform::send_reschedule(home.index);

@@ -5,7 +5,6 @@
 #include "kernel/log.h"
 #include "kernel/message.h"
 #include "kernel/object_syscalls.h"
-#include "kernel/placement.h"
 #include "kernel/user_memory.h"
 
 namespace kernel {
@@ -65,7 +64,7 @@ Status debug_write(Cpu& cpu, Thread* self, uint64_t addr, uint64_t length) {
   Component* c = self->component;
   if (c->live_threads <= 1) exit_current(cpu, 0);
   --c->live_threads;
-  --cpu.threads;
+  unplace(*self);
   ipc_detach(cpu, self);  // kDead: its slot may be reused by thread_create
   leave_dead(cpu);
 }
@@ -100,15 +99,10 @@ Result<Thread*> thread_create(Thread* self, uint64_t entry, uint64_t stack_top, 
     ++c->thread_count;
   }
   ++c->live_threads;
-  KernelState& k = state();
-  unsigned load[kMaxCpus];
-  for (uint32_t i = 0; i < k.cpu_count; ++i) load[i] = k.cpus[i].threads;
   Thread* t = &c->threads[id];
-  Cpu& home = k.cpus[place_thread(c->affinity, load, k.cpu_count)];
-  ++home.threads;
   t->component = c;
-  t->cpu = &home;
   t->priority = self->priority;
+  t->cpu = &place_new_thread(c->affinity, t->priority);
   t->state = ThreadState::kReady;
   const uint64_t top = t->context.kernel_stack_top;
   t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));

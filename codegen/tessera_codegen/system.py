@@ -22,10 +22,16 @@ MAX_IRQ_LINE = 63  # spec::kMaxIrqLines - 1
 MAX_DEVICE_IRQS = 32  # device vectors the platform has
 MAX_SIGNALLERS = 64  # one badge bit each
 DEFAULT_FREE_SLOTS = 8
+# The kernel refuses a spec beyond these (kernel/include/tessera/spec_format.h, the constants
+# named on each line); keep both sides equal (tests/codegen/test_limits.py compares them).
+MAX_STACK = 1024 * 1024  # spec::kMaxStackPages pages
+MAX_MEMORY = 64 * 1024 * 1024  # spec::kMaxHeapPages pages
+MAX_CAP_SLOTS = 8192  # spec::kMaxCapSlots: granted caps and free_slots together
+MAX_FREE_SLOTS = 4096
 MAX_REGION = 64 * 1024 * 1024  # spec::kMaxRegionPages pages
 MAX_MAP_QUOTA = 256 * 1024 * 1024  # spec::kMaxMapPages pages
 RIGHTS = {"r": RIGHT_READ, "rw": RIGHT_READ | RIGHT_WRITE, "rx": RIGHT_READ | RIGHT_EXEC}
-MAX_THREADS = 64  # kMaxThreadsPerComponent in spec_format.h
+MAX_THREADS = 64  # spec::kMaxThreadsPerComponent
 MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
 
@@ -182,13 +188,13 @@ def load_system(path):
                 if cpu is not None and cpus is not None and not 0 <= cpu < cpus:
                     diag.error(b["cpu"], f"cpu {cpu} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
             affinity = _check_affinity(diag, b, cpus) if "affinity" in b else []
-            stack = parse_size(diag, b["stack"], "stack", PAGE, 1024 * 1024) if "stack" in b else 16 * 1024
-            memory = parse_size(diag, b["memory"], "memory", 0, 64 * 1024 * 1024) if "memory" in b else 64 * 1024
+            stack = parse_size(diag, b["stack"], "stack", PAGE, MAX_STACK) if "stack" in b else 16 * 1024
+            memory = parse_size(diag, b["memory"], "memory", 0, MAX_MEMORY) if "memory" in b else 64 * 1024
             threads = schema.check_int(diag, b["threads"], "threads", 1, MAX_THREADS) if "threads" in b else 1
             map_quota = parse_size(diag, b["map_quota"], "map_quota", 0, MAX_MAP_QUOTA) if "map_quota" in b else 0
             free_slots = DEFAULT_FREE_SLOTS
             if "free_slots" in b:
-                free_slots = schema.check_int(diag, b["free_slots"], "free_slots", 0, 4096)
+                free_slots = schema.check_int(diag, b["free_slots"], "free_slots", 0, MAX_FREE_SLOTS)
             irq_lines = _check_irqs(diag, b["irqs"], cname) if "irqs" in b else []
             provides = []
             if "provides" in b:
@@ -335,6 +341,11 @@ def load_system(path):
                     path=path, real_path=os.path.abspath(path), banner_source=banner_name(path),
                     notifications=notifications, regions=regions)
     _place_caps(diag, system, comps)
+    for comp, body, _ in comps:
+        if comp.cap_slots > MAX_CAP_SLOTS:
+            diag.error(body, f"component '{comp.name}' needs {comp.cap_slots} cap slots "
+                             f"({comp.next_slot} for its caps and free_slots: {comp.free_slots}), "
+                             f"more than the kernel's {MAX_CAP_SLOTS}")
     diag.raise_if_any()
     return system
 

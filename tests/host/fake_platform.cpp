@@ -59,7 +59,8 @@ uint64_t missing_tables(const AddressSpace& as, uint64_t vaddr, uint64_t pages) 
       auto key = std::make_tuple(as.root, level, (vaddr + p * 4096) >> (12 + 9 * level));
       if (fake::platform().tables.count(key) == 0) missing.insert(key);
     }
-  return missing.size();
+  const uint64_t shortfall = fake::platform().missing_tables_shortfall;
+  return missing.size() > shortfall ? missing.size() - shortfall : 0;
 }
 uint64_t unmap_page(AddressSpace& as, uint64_t vaddr) {
   auto it = fake::platform().pages.find({as.root, vaddr});

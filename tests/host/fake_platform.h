@@ -31,6 +31,9 @@ struct Platform {
   std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page
   /// Page tables that exist: (space root, level 1..3, vaddr >> (12 + 9 * level)).
   std::set<std::tuple<uint64_t, unsigned, uint64_t>> tables;
+  /// missing_tables reports this many tables fewer than map_page will need (at least 0): a
+  /// platform that disagrees with itself, for tests of what the kernel does then.
+  uint64_t missing_tables_shortfall = 0;
   unsigned tlb_flushes = 0;        ///< flush_tlb calls
   std::map<uint32_t, std::pair<unsigned, unsigned>> routes;  ///< line -> (index, cpu) routed
   std::map<uint32_t, bool> irq_masked;  ///< line -> masked, as last set

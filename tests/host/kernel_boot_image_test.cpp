@@ -167,6 +167,34 @@ TEST_CASE("malformed specs are refused") {
     auto most = b.build();
     CHECK(parse(most) == Status::kOk);
   }
+  SUBCASE("no stack, or a stack, heap or cap table beyond the generator's limits") {
+    SpecBuilder b = demo();
+    b.components[0].stack_pages = 0;
+    auto none = b.build();
+    CHECK(parse(none) == Status::kInvalidArgument);
+    b.components[0].stack_pages = kMaxStackPages + 1;
+    auto big_stack = b.build();
+    CHECK(parse(big_stack) == Status::kInvalidArgument);
+    b = demo();
+    b.components[1].heap_pages = kMaxHeapPages + 1;
+    auto big_heap = b.build();
+    CHECK(parse(big_heap) == Status::kInvalidArgument);
+    b = demo();
+    b.components[0].cap_slots = 0;
+    auto no_slots = b.build();
+    CHECK(parse(no_slots) == Status::kInvalidArgument);
+    b.components[0].cap_slots = kMaxCapSlots + 1;
+    auto many_slots = b.build();
+    CHECK(parse(many_slots) == Status::kInvalidArgument);
+    // The limits themselves are allowed.
+    b = demo();
+    b.components[0].stack_pages = kMaxStackPages;
+    b.components[0].heap_pages = kMaxHeapPages;
+    b.components[0].cap_slots = kMaxCapSlots;
+    b.components[1].heap_pages = 0;
+    auto most = b.build();
+    CHECK(parse(most) == Status::kOk);
+  }
   SUBCASE("pin and affinity disagree") {
     SpecBuilder b = demo();
     b.header.cpus = 2;
@@ -186,6 +214,37 @@ TEST_CASE("malformed specs are refused") {
     std::memset(b.components[0].name, 'a', sizeof(b.components[0].name));
     auto words = b.build();
     CHECK(parse(words) == Status::kInvalidArgument);
+  }
+}
+
+TEST_CASE("an endpoint has one receiving component") {
+  SUBCASE("a second component with the recv right to it is refused") {
+    SpecBuilder b = demo();
+    b.caps[1].rights = tessera::rights::kSend | tessera::rights::kRecv;  // the client's cap to the server's endpoint
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("also when the second receiver comes first, or holds a recv-only cap in another slot") {
+    SpecBuilder b = demo();
+    b.components[1].cap_slots = 3;
+    b.components[1].cap_count = 2;
+    b.caps.push_back(Cap{2, 1, tessera::rights::kRecv, 0, 0, 0});
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    std::swap(b.components[0], b.components[1]);
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("one component receiving on several endpoints, or twice on its own, is fine") {
+    SpecBuilder b = demo();
+    b.header.endpoint_count = 2;
+    b.components[0].cap_slots = 4;
+    b.components[0].cap_count = 3;
+    b.components[1].cap_first = 3;
+    b.caps = {Cap{1, 1, tessera::rights::kRecv, 0, 0, 0}, Cap{2, 1, tessera::rights::kRecv, 1, 0, 0},
+              Cap{3, 1, tessera::rights::kRecv, 0, 0, 0}, Cap{1, 1, tessera::rights::kSend, 1, 0, 2}};
+    auto words = b.build();
+    CHECK(parse(words) == Status::kOk);
   }
 }
 

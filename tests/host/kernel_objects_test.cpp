@@ -9,6 +9,7 @@
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/irq.h"
+#include "kernel/log.h"
 #include "kernel/message.h"
 #include "kernel/object_syscalls.h"
 #include "tests/host/fake_platform.h"
@@ -227,6 +228,75 @@ TEST_CASE("map quota: pages and page tables come out of it; unmap gives pages ba
   CHECK(w.call(0, Syscall::kMap, kMapBase + 2 * kPageSize, 1) == Status::kOk);
   CHECK(w.call(0, Syscall::kMap, kMapBase + 9 * kPageSize, 1, tessera::map_flags::kExec) == Status::kOk);
   CHECK(c.map_pool.available() == 0);
+}
+
+TEST_CASE("map quota: the decode refuses what the quota cannot back, before anything changes") {
+  SUBCASE("kMap: pages and the tables they lack") {
+    World w(7);
+    Component& c = w.comps[0];
+    CHECK(w.call(0, Syscall::kMap, kMapBase, 5) == Status::kOutOfMemory);  // 5 pages and 3 tables
+    CHECK(c.map_pool.available() == 7);
+    CHECK(platform::missing_tables(c.space, kMapBase, 5) == 3);  // no table was made either
+    for (uint64_t i = 0; i < 5; ++i) CHECK(platform::translate(c.space, kMapBase + i * kPageSize, platform::MapFlags{}) == 0);
+    CHECK(w.call(0, Syscall::kMap, kMapBase, 4) == Status::kOk);
+    CHECK(c.map_pool.available() == 0);
+  }
+  SUBCASE("kRegionMap: a range that lacks more tables than the quota has left") {
+    World w(5);
+    Component& c = w.comps[0];
+    Region region{platform::alloc_frames(2), 2};
+    REQUIRE(c.caps.install(1, CapValue{CapType::kMemory, rights::kRead, &region, 0}) == Status::kOk);
+    CHECK(w.call(0, Syscall::kMap, kMapBase, 1) == Status::kOk);  // a page and 3 tables: 1 frame left
+    // The last page under 4 MiB and the first above need two more lowest-level tables.
+    const uint64_t straddle = kMapBase + (4ull << 20) - kPageSize;
+    CHECK(w.call(0, Syscall::kRegionMap, 1, straddle) == Status::kOutOfMemory);
+    CHECK(c.map_pool.available() == 1);
+    CHECK(w.slots[0][1].mapped_at == 0);
+    CHECK(platform::translate(c.space, straddle, platform::MapFlags{}) == 0);
+    CHECK(w.call(0, Syscall::kRegionMap, 1, kMapBase + (2ull << 20)) == Status::kOk);  // one table
+    CHECK(c.map_pool.available() == 0);
+  }
+}
+
+namespace {
+
+/// Makes the fake's missing_tables count `n` tables too few while it lives.
+struct TablesShortfall {
+  explicit TablesShortfall(uint64_t n) { fake::platform().missing_tables_shortfall = n; }
+  ~TablesShortfall() { fake::platform().missing_tables_shortfall = 0; }
+};
+
+/// The status the system powered off with while `call` ran, or 0 when it returned.
+template <class F>
+uint32_t shutdown_status(F call) {
+  try {
+    call();
+  } catch (const fake::Shutdown& s) {
+    return s.status;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("map quota: a mapping that fails after its decode accepted it is a kernel panic, never a hole") {
+  SUBCASE("kMap: the pool runs dry (the last page would get frame 0)") {
+    World w(8);
+    TablesShortfall shortfall(1);  // the decode sees 6 pages and 2 tables: 8 fit
+    const size_t logged = fake::platform().console.size();
+    CHECK(shutdown_status([&] { w.call(0, Syscall::kMap, kMapBase, 6, tessera::map_flags::kWrite); }) ==
+          kernel::kStatusPanic);
+    CHECK(fake::platform().console.find("PANIC: map of 6 pages", logged) != std::string::npos);
+  }
+  SUBCASE("kRegionMap: no frame for a page table") {
+    World w(2);
+    TablesShortfall shortfall(1);  // the decode sees 2 tables: 2 fit
+    Region region{platform::alloc_frames(1), 1};
+    REQUIRE(w.comps[0].caps.install(1, CapValue{CapType::kMemory, rights::kRead, &region, 0}) == Status::kOk);
+    const size_t logged = fake::platform().console.size();
+    CHECK(shutdown_status([&] { w.call(0, Syscall::kRegionMap, 1, kMapBase); }) == kernel::kStatusPanic);
+    CHECK(fake::platform().console.find("PANIC: region_map of 1 pages", logged) != std::string::npos);
+  }
 }
 
 TEST_CASE("regions: a memory cap maps with its rights, once, and revoking it unmaps") {

@@ -135,20 +135,69 @@ TEST_CASE("stopping a component gives its threads' places back to the CPUs they 
   c.thread_count = c.thread_quota = 3;
   c.live_threads = 3;
   w.thread(0, 0, 10);
-  w.thread(1, 1, 10);
-  w.thread(2, 1, 10);
-  for (int i = 0; i < 3; ++i) w.threads[i].component = &c;
-  w.cpus[0].threads = 1 + 4;  // and four threads of other components
-  w.cpus[1].threads = 2;
+  w.thread(1, 1, 30);
+  w.thread(2, 1, 30);
+  for (int i = 0; i < 3; ++i) {
+    w.threads[i].component = &c;
+    w.threads[i].cpu->placed.add(w.threads[i].priority);
+  }
+  for (int i = 0; i < 4; ++i) w.cpus[0].placed.add(20);  // and four threads of other components
   w.cpus[1].ready.enqueue(&w.threads[1]);
   w.cpus[1].ready.enqueue(&w.threads[2]);
   w.cpus[0].current = &w.threads[0];
   stop_component(w.cpus[0], &c, 0);
-  CHECK(w.cpus[0].threads == 4);
-  CHECK(w.cpus[1].threads == 0);
+  CHECK(w.cpus[0].placed.total() == 4);
+  CHECK(w.cpus[0].placed.highest() == 20);
+  CHECK(w.cpus[1].placed.total() == 0);
+  CHECK(w.cpus[1].placed.highest() == -1);
   CHECK(w.cpus[1].ready.empty());
   for (int i = 0; i < 3; ++i) CHECK(w.threads[i].state == ThreadState::kDead);
   // A thread that had exited before was no longer counted: stopping again changes nothing.
   stop_component(w.cpus[0], &c, 0);
-  CHECK(w.cpus[0].threads == 4);
+  CHECK(w.cpus[0].placed.total() == 4);
+}
+
+namespace {
+
+/// Makes the kernel's CPUs those of `w` while it lives (place_new_thread reads state()).
+struct CpusOf {
+  explicit CpusOf(World& w) {
+    state().cpus = w.cpus;
+    state().cpu_count = 2;
+  }
+  ~CpusOf() {
+    state().cpus = nullptr;
+    state().cpu_count = 0;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("new threads go where they can run, not behind a higher priority, until it stops") {
+  World w;
+  CpusOf cpus(w);
+  // A spinner of priority 200 pinned to CPU 0 (it never blocks), and then a component of
+  // priority 100 that may run on either CPU and starts three threads.
+  Component spinner;
+  spinner.threads = &w.threads[0];
+  spinner.thread_count = spinner.thread_quota = spinner.live_threads = 1;
+  w.threads[0].component = &spinner;
+  w.threads[0].priority = 200;
+  w.threads[0].cpu = &place_new_thread(0b01, 200);
+  CHECK(w.threads[0].cpu == &w.cpus[0]);
+  for (int i = 1; i < 4; ++i) {
+    Cpu& home = place_new_thread(0b11, 100);
+    CHECK(home.index == 1);  // CPU 1 is the busier one from the second on, but CPU 0 never runs them
+  }
+  CHECK(w.cpus[1].placed.total() == 3);
+
+  // A thread of a priority above the spinner's may go to the less loaded CPU.
+  Cpu& high = place_new_thread(0b11, 250);
+  CHECK(high.index == 0);
+  high.placed.remove(250);
+
+  // Once the spinner's component stops, CPU 0 runs priority 100 again: it is the less loaded.
+  stop_component(w.cpus[0], &spinner, 0);
+  CHECK(w.cpus[0].placed.highest() == -1);
+  CHECK(place_new_thread(0b11, 100).index == 0);
 }

@@ -1,5 +1,5 @@
 // Binary layouts of the boot image (system.img) and the boot spec (system.spec) inside it.
-// Written by codegen/ and build-tools/pack_image.py, read by kernel/spec.cpp.
+// Written by codegen/ and build-tools/pack_image.py, read by kernel/boot_image.cpp.
 // All integers little-endian; all records naturally aligned. docs/boot-spec.md explains each field.
 #pragma once
 
@@ -51,8 +51,17 @@ struct Header {
 };
 static_assert(sizeof(Header) == 80);
 
+// Limits of one description. The generator (codegen/tessera_codegen/system.py: MAX_*) refuses
+// what exceeds them with the same numbers; keep both sides equal (tests/codegen/test_limits.py
+// compares them).
+
 /// The most threads one component may have (its `threads` in system.yaml).
 inline constexpr uint32_t kMaxThreadsPerComponent = 64;
+/// The largest user stack (1 MiB: `stack`) and heap (64 MiB: `memory`), in 4 KiB pages.
+inline constexpr uint32_t kMaxStackPages = 256;
+inline constexpr uint32_t kMaxHeapPages = 16384;
+/// The largest cap table: the granted caps and up to 4096 `free_slots`.
+inline constexpr uint32_t kMaxCapSlots = 8192;
 /// The largest map quota (256 MiB) and shared region (64 MiB), in 4 KiB pages.
 inline constexpr uint32_t kMaxMapPages = 65536;
 inline constexpr uint32_t kMaxRegionPages = 16384;
@@ -66,9 +75,9 @@ struct Component {
   char name[32];          ///< NUL-padded; also its ELF's entry name in system.img
   uint32_t priority;      ///< 0..255, higher runs first
   int32_t cpu;            ///< pinned CPU, or -1 for any
-  uint32_t stack_pages;   ///< 4 KiB pages of user stack
-  uint32_t heap_pages;    ///< 4 KiB pages of memory quota, mapped at layout::kHeapBase
-  uint32_t cap_slots;     ///< size of its cap table (slots 0..cap_slots-1)
+  uint32_t stack_pages;   ///< 4 KiB pages of user stack (1..kMaxStackPages)
+  uint32_t heap_pages;    ///< 4 KiB pages of memory quota, mapped at layout::kHeapBase (0..kMaxHeapPages)
+  uint32_t cap_slots;     ///< size of its cap table, slots 0..cap_slots-1 (1..kMaxCapSlots)
   uint32_t cap_first;     ///< its caps are Cap[cap_first .. cap_first+cap_count)
   uint32_t cap_count;
   uint32_t ioport_first;  ///< its I/O port grants are IoPortRange[ioport_first ..)
