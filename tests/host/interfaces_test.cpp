@@ -44,7 +44,7 @@ Message dispatch_raw(Impl& impl, uint32_t label, uint32_t count, std::initialize
   for (uint64_t& w : msg.mr) w = 0;
   unsigned i = 0;
   for (uint64_t w : mrs) msg.mr[i++] = w;
-  Server::dispatch(impl, msg);
+  (void)Server::dispatch(impl, msg);  // no caps: nothing to give back
   return msg;
 }
 
@@ -394,8 +394,10 @@ struct Types {
   void set_caller(uint64_t badge) { caller = badge; }
   tessera::EndpointCap last_reply_to;
   tessera::NotificationCap last_bell;
+  int swap_calls = 0;
   Outcome<types::SwapCapsResult, types::Error> swap_caps(tessera::EndpointCap reply_to, uint32_t tag,
                                                            tessera::NotificationCap bell) {
+    ++swap_calls;
     last_reply_to = reply_to;
     last_bell = bell;
     return types::SwapCapsResult{tessera::MemoryCap{40 + tag}, tag * 2};
@@ -673,10 +675,10 @@ TEST_CASE("types: structs travel field by field and are validated like parameter
   // A colour out of range inside the struct makes the request a bad message.
   Message bad = t.request;
   bad.mr[6] = 3;
-  TS::dispatch(impl, bad);
+  CHECK_FALSE(TS::dispatch(impl, bad));
   CHECK(tessera::info_label(bad.info) == protocol_error(Status::kBadMessage));
   Message good = t.request;
-  TS::dispatch(impl, good);
+  CHECK(TS::dispatch(impl, good));  // handed to the Impl, even though it answers with an error
   CHECK(tessera::info_label(good.info) == static_cast<uint32_t>(types::Error::kRejected));  // item.visible is false
 }
 
@@ -711,9 +713,79 @@ TEST_CASE("types: caps travel beside the words, in order, and the client names w
   // So is a request with too few caps.
   Message few;
   few.info = tessera::make_info(types::kLabelSwapCaps, 1, 1);
-  TS::dispatch(impl, few);
+  CHECK_FALSE(TS::dispatch(impl, few));
   CHECK(tessera::info_label(few.info) == protocol_error(Status::kBadMessage));
   CHECK(types::kMaxRequestCaps == 2);
+}
+
+TEST_CASE("types: caps of a request refused before the Impl sees it are deleted; an honest request's are the Impl's") {
+  Types impl;
+  tessera::LoopbackSlots slots(/*first=*/20, /*count=*/8);
+  TypesLoopback transport(impl, slots);
+  const uint32_t bad = protocol_error(Status::kBadMessage);
+  const uint32_t unknown = protocol_error(Status::kUnknownMethod);
+  struct Attack {
+    uint32_t label, words, caps;
+    uint64_t word0;
+    uint32_t reply;
+    const char* what;
+  };
+  const Attack attacks[] = {
+      {(uint32_t{types::kInterfaceId} << 16) | (types::kMethodCount + 1), 1, 2, 1, unknown, "a method past the last"},
+      {kv::kLabelGet, 1, 2, 1, unknown, "another interface's label"},
+      {types::kLabelSwapCaps, 2, 2, 1, bad, "a word too many"},
+      {types::kLabelSwapCaps, 0, 2, 0, bad, "a word too few"},
+      {types::kLabelSwapCaps, 1, 1, 1, bad, "a cap too few"},
+      {types::kLabelSwapCaps, 1, 4, 1, bad, "caps too many"},
+      {types::kLabelSwapCaps, 1, 2, uint64_t{1} << 32, bad, "a tag wider than its u32"},
+      {types::kLabelNothing, 0, 1, 0, bad, "a cap for a method that takes none"},
+  };
+  // 400 requests, 8 free slots: each refused request that kept its caps would keep slots.
+  uint32_t arrived = 0;
+  for (int i = 0; i < 400; ++i) {
+    const Attack& a = attacks[static_cast<size_t>(i) % (sizeof(attacks) / sizeof(attacks[0]))];
+    INFO("attack: " << doctest::String(a.what));
+    Message msg;
+    msg.info = tessera::make_info(a.label, a.words, a.caps);
+    msg.mr[0] = a.word0;
+    for (uint32_t c = 0; c < a.caps; ++c) msg.caps[c] = 5 + c;  // the client's slots
+    REQUIRE(transport.call(1, msg) == Status::kOk);
+    CHECK(tessera::info_label(msg.info) == a.reply);
+    CHECK(tessera::info_caps(msg.info) == 0);
+    arrived += a.caps;
+  }
+  CHECK(slots.held() == 0);
+  CHECK(slots.deletes() == arrived);
+  CHECK(impl.swap_calls == 0);
+
+  // An honest request still finds room for its caps, and the Impl keeps them until it deletes them.
+  types::Client client(transport, 1);
+  auto r = client.swap_caps(tessera::EndpointCap{5}, 7, tessera::NotificationCap{6}, 12);
+  REQUIRE(r.status() == Status::kOk);
+  CHECK(r.value().tag == 14);
+  CHECK(impl.swap_calls == 1);
+  CHECK(impl.last_reply_to.slot == 20);
+  CHECK(impl.last_bell.slot == 21);
+  CHECK(slots.held() == 2);
+  CHECK(slots.cap_delete(impl.last_reply_to.slot) == Status::kOk);
+  CHECK(slots.cap_delete(impl.last_bell.slot) == Status::kOk);
+  CHECK(slots.held() == 0);
+}
+
+TEST_CASE("loopback slots: a request finds only as many slots as are empty, like the kernel's transfer") {
+  Types impl;
+  tessera::LoopbackSlots slots(/*first=*/20, /*count=*/3);
+  TypesLoopback transport(impl, slots);
+  types::Client client(transport, 1);
+  REQUIRE(client.swap_caps(tessera::EndpointCap{5}, 1, tessera::NotificationCap{6}, 12).ok());
+  CHECK(slots.held() == 2);
+  // One slot left: the second cap does not arrive, the request is refused, the first is deleted.
+  CHECK(client.swap_caps(tessera::EndpointCap{5}, 2, tessera::NotificationCap{6}, 12).status() == Status::kBadMessage);
+  CHECK(slots.held() == 2);
+  CHECK(slots.deletes() == 1);
+  CHECK(impl.swap_calls == 1);
+  CHECK(slots.cap_delete(19) == Status::kInvalidSlot);
+  CHECK(slots.cap_delete(22) == Status::kEmptySlot);
 }
 
 TEST_CASE("kv: counters come back as one struct; a missing stats cap is an interface error") {
@@ -734,12 +806,12 @@ TEST_CASE("types: an Impl with set_caller learns each request's badge first") {
   Message msg;
   msg.info = tessera::make_info(types::kLabelNothing, 0);
   msg.badge = 42;
-  TS::dispatch(impl, msg);
+  CHECK(TS::dispatch(impl, msg));
   CHECK(impl.caller == 42);
   CHECK(impl.nothing_calls == 1);
   msg.info = tessera::make_info(types::kLabelNothing, 0);
   msg.badge = 7;
-  TS::dispatch(impl, msg);
+  CHECK(TS::dispatch(impl, msg));
   CHECK(impl.caller == 7);
 }
 

@@ -37,6 +37,8 @@ struct Message {
 /// A capability as an interface parameter or result: the slot it is in. Sending, a slot of
 /// the sender's table (the kernel copies the cap to the receiver); received, the slot of the
 /// receiver's table it arrived in, which the receiver now owns (sys::cap_delete when done).
+/// A server's Impl owns the caps of the requests it is handed; those of a request refused
+/// before that (unknown label, wrong counts, undecodable words) the generated serve() deletes.
 template <CapType kType>
 struct CapRef {
   uint32_t slot = 0;
@@ -110,6 +112,21 @@ inline void clear(Message& msg) {
 inline void reply_failure(Message& msg, Status status) {
   clear(msg);
   msg.info = make_info(kReplyProtocolError + static_cast<uint32_t>(status), 0);
+}
+
+/// reply_failure for a request refused before the implementation saw it; false, the value a
+/// Server's dispatch returns for such a request (its caller then deletes the request's caps).
+inline bool refuse(Message& msg, Status status) {
+  reply_failure(msg, status);
+  return false;
+}
+
+/// Copies the slots the caps of the received `msg` arrived in to `out`, before the reply
+/// overwrites Message::caps; returns how many there are.
+inline uint32_t arrived_caps(const Message& msg, uint32_t (&out)[kMaxMessageCaps]) {
+  const uint32_t n = info_caps(msg.info) < kMaxMessageCaps ? info_caps(msg.info) : kMaxMessageCaps;
+  for (uint32_t i = 0; i < n; ++i) out[i] = msg.caps[i];
+  return n;
 }
 
 /// The reply to a call that did not succeed: a transport-level `status`, or else interface

@@ -89,42 +89,50 @@ struct Server {
     return (label >> 16) == kInterfaceId && (label & 0xffffu) >= 1 && (label & 0xffffu) <= kMethodCount;
   }
 
-  /// Decodes the request in `msg`, calls `impl`, and leaves the reply in `msg`.
-  static void dispatch(Impl& impl, Message& msg) {
+  /// Decodes the request in `msg`, calls `impl`, and leaves the reply in `msg`. True if a
+  /// method of `impl` was called: it owns the caps the request brought. False if the request
+  /// was refused first (unknown label, wrong counts, undecodable words): its caps are still
+  /// the caller's to delete (serve() does), or each such request would keep a free slot.
+  [[nodiscard]] static bool dispatch(Impl& impl, Message& msg) {
     switch (::tessera::info_label(msg.info)) {
       case kLabelWrite:
-        write_(impl, msg);
-        return;
+        return write_(impl, msg);
       case kLabelLastInput:
-        last_input_(impl, msg);
-        return;
+        return last_input_(impl, msg);
       default:
-        ::tessera::wire::reply_failure(msg, Status::kUnknownMethod);
-        return;
+        return ::tessera::wire::refuse(msg, Status::kUnknownMethod);
     }
   }
 
  private:
-  static void write_(Impl& impl, Message& msg) {
+  static bool write_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 16 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     Bytes<120> in_text{};
-    if (!::tessera::wire::decode_bytes(msg, 0, in_text)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode_bytes(msg, 0, in_text)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<void, Error> outcome = impl.write(in_text);
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.info = ::tessera::make_info(kReplyOk, 0, 0);
+    return true;
   }
-  static void last_input_(Impl& impl, Message& msg) {
+  static bool last_input_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<Bytes<40>, Error> outcome = impl.last_input();
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     ::tessera::wire::encode_bytes(msg, 0, outcome.value());
     msg.info = ::tessera::make_info(kReplyOk, 6, 0);
+    return true;
   }
 };
 

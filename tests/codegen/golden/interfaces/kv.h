@@ -248,129 +248,155 @@ struct Server {
     return (label >> 16) == kInterfaceId && (label & 0xffffu) >= 1 && (label & 0xffffu) <= kMethodCount;
   }
 
-  /// Decodes the request in `msg`, calls `impl`, and leaves the reply in `msg`.
-  static void dispatch(Impl& impl, Message& msg) {
+  /// Decodes the request in `msg`, calls `impl`, and leaves the reply in `msg`. True if a
+  /// method of `impl` was called: it owns the caps the request brought. False if the request
+  /// was refused first (unknown label, wrong counts, undecodable words): its caps are still
+  /// the caller's to delete (serve() does), or each such request would keep a free slot.
+  [[nodiscard]] static bool dispatch(Impl& impl, Message& msg) {
     switch (::tessera::info_label(msg.info)) {
       case kLabelPut:
-        put_(impl, msg);
-        return;
+        return put_(impl, msg);
       case kLabelGet:
-        get_(impl, msg);
-        return;
+        return get_(impl, msg);
       case kLabelRemove:
-        remove_(impl, msg);
-        return;
+        return remove_(impl, msg);
       case kLabelContains:
-        contains_(impl, msg);
-        return;
+        return contains_(impl, msg);
       case kLabelCount:
-        count_(impl, msg);
-        return;
+        return count_(impl, msg);
       case kLabelStat:
-        stat_(impl, msg);
-        return;
+        return stat_(impl, msg);
       case kLabelCounters:
-        counters_(impl, msg);
-        return;
+        return counters_(impl, msg);
       case kLabelStatsRegion:
-        stats_region_(impl, msg);
-        return;
+        return stats_region_(impl, msg);
       default:
-        ::tessera::wire::reply_failure(msg, Status::kUnknownMethod);
-        return;
+        return ::tessera::wire::refuse(msg, Status::kUnknownMethod);
     }
   }
 
  private:
-  static void put_(Impl& impl, Message& msg) {
+  static bool put_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 2 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     uint64_t in_key{};
-    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     uint64_t in_value{};
-    if (!::tessera::wire::decode(msg.mr[1], in_value)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode(msg.mr[1], in_value)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<void, Error> outcome = impl.put(in_key, in_value);
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.info = ::tessera::make_info(kReplyOk, 0, 0);
+    return true;
   }
-  static void get_(Impl& impl, Message& msg) {
+  static bool get_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 1 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     uint64_t in_key{};
-    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<uint64_t, Error> outcome = impl.get(in_key);
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.mr[0] = ::tessera::wire::encode(outcome.value());
     msg.info = ::tessera::make_info(kReplyOk, 1, 0);
+    return true;
   }
-  static void remove_(Impl& impl, Message& msg) {
+  static bool remove_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 1 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     uint64_t in_key{};
-    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<void, Error> outcome = impl.remove(in_key);
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.info = ::tessera::make_info(kReplyOk, 0, 0);
+    return true;
   }
-  static void contains_(Impl& impl, Message& msg) {
+  static bool contains_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 1 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     uint64_t in_key{};
-    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode(msg.mr[0], in_key)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<bool, Error> outcome = impl.contains(in_key);
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.mr[0] = ::tessera::wire::encode(outcome.value());
     msg.info = ::tessera::make_info(kReplyOk, 1, 0);
+    return true;
   }
-  static void count_(Impl& impl, Message& msg) {
+  static bool count_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<uint32_t, Error> outcome = impl.count();
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.mr[0] = ::tessera::wire::encode(outcome.value());
     msg.info = ::tessera::make_info(kReplyOk, 1, 0);
+    return true;
   }
-  static void stat_(Impl& impl, Message& msg) {
+  static bool stat_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 1 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     Stat in_which{};
-    if (!::tessera::wire::decode_enum(msg.mr[0], 3u, in_which)) return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+    if (!::tessera::wire::decode_enum(msg.mr[0], 3u, in_which)) return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<uint64_t, Error> outcome = impl.stat(in_which);
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.mr[0] = ::tessera::wire::encode(outcome.value());
     msg.info = ::tessera::make_info(kReplyOk, 1, 0);
+    return true;
   }
-  static void counters_(Impl& impl, Message& msg) {
+  static bool counters_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<Counters, Error> outcome = impl.counters();
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     encode_counters(msg, 0, outcome.value());
     msg.info = ::tessera::make_info(kReplyOk, 4, 0);
+    return true;
   }
-  static void stats_region_(Impl& impl, Message& msg) {
+  static bool stats_region_(Impl& impl, Message& msg) {
     if (::tessera::info_count(msg.info) != 0 || ::tessera::info_caps(msg.info) != 0)
-      return ::tessera::wire::reply_failure(msg, Status::kBadMessage);
+      return ::tessera::wire::refuse(msg, Status::kBadMessage);
     if constexpr (requires { impl.set_caller(uint64_t{}); }) impl.set_caller(msg.badge);
     Outcome<::tessera::MemoryCap, Error> outcome = impl.stats_region();
-    if (!outcome.ok()) return ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+    if (!outcome.ok()) {
+      ::tessera::wire::reply_not_ok(msg, outcome.status(), static_cast<uint32_t>(outcome.error()));
+      return true;
+    }
     ::tessera::wire::clear(msg);
     msg.caps[0] = outcome.value().slot;
     msg.info = ::tessera::make_info(kReplyOk, 0, 1);
+    return true;
   }
 };
 

@@ -65,12 +65,21 @@ template <class Impl>
       continue;
     }
     const uint32_t label = ::tessera::info_label(msg.info);
+    // Kept aside: the reply overwrites msg.caps.
+    uint32_t arrived[::tessera::kMaxMessageCaps];
+    const uint32_t arrived_count = ::tessera::wire::arrived_caps(msg, arrived);
+    bool handed = false;  // a method of `impl` was called, and owns the caps
     if (::tessera::interfaces::kv::Server<Impl>::handles(label)) {
-      ::tessera::interfaces::kv::Server<Impl>::dispatch(impl, msg);
+      handed = ::tessera::interfaces::kv::Server<Impl>::dispatch(impl, msg);
     } else {
       msg.info = ::tessera::make_info(
           ::tessera::kReplyProtocolError + static_cast<uint32_t>(::tessera::Status::kUnknownMethod), 0);
     }
+    // Invariant: a request no method was called with leaves the free slots as it found them.
+    // Otherwise a client sending caps with bad requests fills them, and every honest request's
+    // caps then find no slot to land in.
+    if (!handed)
+      for (uint32_t i = 0; i < arrived_count; ++i) ::tessera::sys::cap_delete(arrived[i]);
     s = ::tessera::sys::reply_recv(caps::kEndpoint, msg);
   }
 }

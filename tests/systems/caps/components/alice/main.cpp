@@ -47,6 +47,38 @@ void long_messages() {
   expect(sys::call(alice::caps::kVault, msg) == Status::kInvalidArgument, "more words than a message holds are refused");
 }
 
+/// Requests the vault must refuse before its Impl sees them, each carrying the board cap: the
+/// vault has 8 free slots, so if a refused request's cap stayed in one, the honest store in
+/// transfer_and_revoke would find no slot for its cap (and be answered kBadMessage).
+void refused_requests_give_their_caps_back() {
+  struct Attack {
+    uint32_t label, words;
+    Status reply;
+  };
+  const Attack attacks[] = {
+      {(uint32_t{ifc::kInterfaceId} << 16) | (ifc::kMethodCount + 1), 0, Status::kUnknownMethod},  // past the last method
+      {0x12345678, 0, Status::kUnknownMethod},                                                     // another interface
+      {ifc::kLabelStore, 1, Status::kBadMessage},                                                  // a word too many
+      {ifc::kLabelWho, 0, Status::kBadMessage},                                                    // a cap it does not take
+      {ifc::kLabelLongEcho, 101, Status::kBadMessage},                                             // the same, 101 words long
+  };
+  constexpr uint32_t kAttacks = sizeof(attacks) / sizeof(attacks[0]);
+  constexpr uint32_t kRequests = 400;
+  uint32_t refused = 0;
+  for (uint32_t i = 0; i < kRequests; ++i) {
+    const Attack& a = attacks[i % kAttacks];
+    Message msg;
+    msg.info = tessera::make_info(a.label, a.words, 1);
+    for (uint32_t w = 0; w < a.words; ++w) msg.mr[w] = 0;
+    msg.caps[0] = alice::caps::kBoard;
+    const Status s = sys::call(alice::caps::kVault, msg);
+    if (s == Status::kOk && tessera::info_label(msg.info) == tessera::kReplyProtocolError + static_cast<uint32_t>(a.reply))
+      ++refused;
+  }
+  tessera::log("alice: the vault refused %u of %u requests carrying a cap\n", refused, kRequests);
+  expect(refused == kRequests, "every refused request was answered with its status");
+}
+
 void transfer_and_revoke() {
   auto vault = alice::vault_client();
   auto* board = reinterpret_cast<volatile uint64_t*>(alice::memory::kBoardBase);
@@ -62,7 +94,7 @@ void transfer_and_revoke() {
   expect(before.ok() && before.value().status == static_cast<uint32_t>(Status::kOk), "the vault holds the cap before the revoke");
   uint64_t revoked = 0;
   const Status s = sys::cap_revoke(alice::caps::kBoard, &revoked);
-  // The vault's copy, and alice's own minted copy.
+  // The vault's copy, and alice's own minted copy (none left over from the refused requests).
   expect(s == Status::kOk && revoked == 2, "revoke reached the vault's cap and the minted copy");
   auto after = vault.check();
   expect(after.ok() && after.value().status == static_cast<uint32_t>(Status::kRevoked) &&
@@ -111,6 +143,7 @@ int main() {
   shared_memory_and_notifications();
   badges();
   long_messages();
+  refused_requests_give_their_caps_back();
   transfer_and_revoke();
   misuse();
   map_quota();
