@@ -62,7 +62,7 @@ void attack() {
   if (named("jump_noncanonical")) hide(reinterpret_cast<void (*)()>(0x0000800000000000ull))();
   // The FPU and vector registers are trapped for everyone (CR0.EM and TS, no OSFXSR or
   // OSXSAVE): a value pushed here could otherwise be popped by the next component.
-  if (named("x87")) asm volatile("fninit; fild (%0)" : : "r"(&g_data_code) : "memory");
+  if (named("x87")) asm volatile("fninit; fildll (%0)" : : "r"(&g_data_code) : "memory");
   if (named("x87_error")) {
     // An unmasked x87 error on an application processor: the legacy FERR# path once took
     // the whole emulator down.
