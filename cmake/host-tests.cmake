@@ -46,6 +46,7 @@ tessera_qemu_test(qemu_capabilities caps ${CMAKE_SOURCE_DIR}/tests/qemu/caps.exp
 tessera_qemu_test(qemu_tlb_shootdown tlb ${CMAKE_SOURCE_DIR}/tests/qemu/tlb.expect --smp 2)
 tessera_qemu_test(qemu_hostile hostile ${CMAKE_SOURCE_DIR}/tests/qemu/hostile.expect --smp 3)
 tessera_qemu_test(qemu_fuzz fuzz ${CMAKE_SOURCE_DIR}/tests/qemu/fuzz.expect --smp 4)
+tessera_qemu_test(qemu_races races ${CMAKE_SOURCE_DIR}/tests/qemu/races.expect --smp 4)
 foreach(n 1 2 4 8)
   tessera_qemu_test(qemu_smp_${n} smp${n} ${CMAKE_SOURCE_DIR}/tests/qemu/smp${n}.expect --smp ${n})
 endforeach()
