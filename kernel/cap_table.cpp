@@ -34,6 +34,30 @@ void clear_fields(Cap& cap, bool revoked) {
   }
 }
 
+/// Takes `cap` out of the tree as far as `work` allows, a unit a step: marks it revoked, so
+/// that nothing uses it from the first step on; releases it (a unit a page); hands its
+/// children one by one to its parent (or makes them roots); unlinks it. True when that is
+/// done; the caller clears the fields. Repeating it on a cap left half done goes on where it
+/// stopped: every step is recorded in the cap and the tree.
+bool take_apart(Cap& cap, WorkBudget& work) {
+  if (!cap.revoked) {
+    if (work.spent()) return false;
+    cap.revoked = true;
+    work.spend();
+  }
+  if (!cap_release(cap, work)) return false;
+  while (Cap* child = cap.first_child) {
+    if (work.spent()) return false;
+    unlink(*child);
+    if (cap.parent != nullptr) link_child(*cap.parent, *child);
+    work.spend();
+  }
+  if (work.spent()) return false;
+  unlink(cap);
+  work.spend();
+  return true;
+}
+
 }  // namespace
 
 void CapTable::place(Cap& dst, const CapValue& value, Cap* parent) {
@@ -60,31 +84,41 @@ void CapTable::move(Cap& src, Cap& dst) {
   src.holder = owner_;
 }
 
-void cap_delete(Cap& cap) {
-  if (!cap.revoked) cap_released(cap);
-  // Hand the children to the parent (or make them roots).
-  while (Cap* child = cap.first_child) {
-    cap.first_child = child->next_sibling;
-    if (cap.first_child != nullptr) cap.first_child->prev_sibling = nullptr;
-    child->parent = child->next_sibling = child->prev_sibling = nullptr;
-    if (cap.parent != nullptr) link_child(*cap.parent, *child);
-  }
-  unlink(cap);
+bool cap_delete(Cap& cap, WorkBudget& work) {
+  if (!take_apart(cap, work)) return false;
   clear_fields(cap, false);
+  return true;
+}
+
+Progress cap_revoke(Cap& cap, WorkBudget& work) {
+  // Top down: each child is taken apart and its children handed up to `cap`, where a later
+  // step reaches them. Finding the next cap to work on costs nothing (it is the first child),
+  // unlike a walk down to a leaf, which would cost the depth of the tree on every step.
+  Progress progress;
+  while (Cap* child = cap.first_child) {
+    if (!take_apart(*child, work)) break;
+    clear_fields(*child, true);
+    ++progress.done;
+  }
+  progress.finished = cap.first_child == nullptr;
+  return progress;
+}
+
+void cap_delete(Cap& cap) {
+  for (;;) {
+    WorkBudget work;
+    if (cap_delete(cap, work)) return;
+  }
 }
 
 uint32_t cap_revoke(Cap& cap) {
-  // Post-order without recursion: descend to a leaf of the subtree, revoke it, repeat.
   uint32_t count = 0;
-  while (cap.first_child != nullptr) {
-    Cap* leaf = cap.first_child;
-    while (leaf->first_child != nullptr) leaf = leaf->first_child;
-    cap_released(*leaf);
-    unlink(*leaf);
-    clear_fields(*leaf, true);
-    ++count;
+  for (;;) {
+    WorkBudget work;
+    const Progress p = cap_revoke(cap, work);
+    count += static_cast<uint32_t>(p.done);
+    if (p.finished) return count;
   }
-  return count;
 }
 
 }  // namespace kernel

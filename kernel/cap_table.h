@@ -5,17 +5,20 @@
 #include <stdint.h>
 
 #include "kernel/result.h"
+#include "kernel/work_budget.h"
 
 namespace kernel {
 
 struct Component;
 
 /// One slot. An empty slot has type kNull. A revoked slot keeps its type with `revoked` set
-/// until it is deleted: using it gives kRevoked, and it is not empty.
+/// until it is deleted: using it gives kRevoked, and it is not empty. A cap being taken apart
+/// by a revoke or delete that needs more than one call is revoked too, from the first call.
 ///
 /// Invariant: the parent/child/sibling links of all caps of all tables form a forest; a cap
 /// that was installed at boot is a root. Revoking a cap turns its whole subtree into revoked
-/// slots; deleting a cap hands its children to its parent.
+/// slots; deleting a cap hands its children to its parent. A revoked cap has no children and
+/// no mapped pages, except while it is still being taken apart.
 struct Cap {
   tessera::CapType type = tessera::CapType::kNull;
   uint16_t rights = 0;
@@ -24,6 +27,10 @@ struct Cap {
   uint64_t badge = 0;
   Component* holder = nullptr;  ///< the component whose table holds this slot
   uint64_t mapped_at = 0;       ///< memory caps: where this cap's region is mapped (0: not)
+  /// Memory caps: the region's first mapped_pages pages are mapped from mapped_at on; fewer
+  /// than the region's while a region_map or an unmapping is under way.
+  /// Invariant: mapped_pages > 0 exactly when mapped_at != 0.
+  uint32_t mapped_pages = 0;
 
   Cap* parent = nullptr;
   Cap* first_child = nullptr;
@@ -42,9 +49,10 @@ struct CapValue {
 };
 
 /// Called for every cap that leaves its slot (deleted or revoked) before its fields are
-/// cleared: undoes what the cap holds on its own (a memory cap's mapping). Defined with
-/// the memory system calls (kernel/memory.cpp).
-void cap_released(Cap& cap);
+/// cleared: undoes what the cap holds on its own (a memory cap's mapping), as far as `work`
+/// allows. True when nothing is left to undo. Defined with the memory system calls
+/// (kernel/memory.cpp).
+bool cap_release(Cap& cap, WorkBudget& work);
 
 /// The slots of one component, sized by the boot spec; storage is owned by the caller.
 /// Lookups are the decode step of a system call; the mutating operations below it are the
@@ -114,12 +122,21 @@ class CapTable {
   Component* owner_ = nullptr;
 };
 
-/// Empties `cap`'s slot (a revoked one too); its children become children of its parent,
-/// so revoking an ancestor still reaches them.
-void cap_delete(Cap& cap);
+/// kCapDelete: empties `cap`'s slot (a revoked one too); its children become children of its
+/// parent, so revoking an ancestor still reaches them. Does what `work` allows: false when
+/// more is left, and `cap` is then a revoked slot that a repeated delete (or a revoke of an
+/// ancestor) goes on taking apart.
+bool cap_delete(Cap& cap, WorkBudget& work);
 
-/// Revokes every cap derived from `cap` (not `cap` itself), in every table: each becomes a
-/// revoked slot, released and unlinked. Returns how many were revoked.
+/// kCapRevoke: revokes caps derived from `cap` (not `cap` itself), in every table, as far as
+/// `work` allows: each becomes a revoked slot, released and unlinked. `finished` once `cap`
+/// has no children left; otherwise the rest are still below it, and repeating the call goes
+/// on with them. `done` counts the caps revoked by this call.
+Progress cap_revoke(Cap& cap, WorkBudget& work);
+
+/// The whole delete or revoke, however long it takes: for host tests, never for a system
+/// call (it would hold the lock without bound).
+void cap_delete(Cap& cap);
 uint32_t cap_revoke(Cap& cap);
 
 }  // namespace kernel

@@ -27,15 +27,16 @@ bool any_mapped(const Component& c, uint64_t vaddr, uint64_t pages) {
   return false;
 }
 
-/// True if a region mapping of one of c's caps overlaps [vaddr, vaddr + pages).
+/// True if a region mapping of one of c's caps overlaps [vaddr, vaddr + pages). Revoked caps
+/// count too: one that is still being taken apart keeps some pages mapped until it is done.
 bool overlaps_region_mapping(const Component& c, uint64_t vaddr, uint64_t pages) {
+  if (c.region_mappings == 0) return false;
   const uint64_t end = vaddr + pages * kPageSize;
   for (uint32_t slot = 0; slot < c.caps.size(); ++slot) {
-    auto cap = c.caps.lookup(slot, tessera::CapType::kMemory, 0);
-    if (!cap.ok() || cap.value()->mapped_at == 0) continue;
-    const auto* region = static_cast<const Region*>(cap.value()->object);
+    auto cap = c.caps.occupied(slot);
+    if (!cap.ok() || cap.value()->type != tessera::CapType::kMemory || cap.value()->mapped_at == 0) continue;
     const uint64_t at = cap.value()->mapped_at;
-    if (at < end && vaddr < at + uint64_t{region->pages} * kPageSize) return true;
+    if (at < end && vaddr < at + uint64_t{cap.value()->mapped_pages} * kPageSize) return true;
   }
   return false;
 }
@@ -45,11 +46,25 @@ platform::MapFlags flags_of(const Cap& cap) {
   return platform::MapFlags{true, write, !write && (cap.rights & tessera::rights::kExec) != 0};
 }
 
-void unmap_region(Component& c, Cap& cap) {
-  const auto* region = static_cast<const Region*>(cap.object);
-  for (uint32_t i = 0; i < region->pages; ++i) platform::unmap_page(c.space, cap.mapped_at + i * kPageSize);
+uint64_t at_most(uint64_t n, const WorkBudget& work) { return n < work.left() ? n : work.left(); }
+
+/// Unmaps the last pages of cap's region mapping in c, as many as `work` allows, then flushes
+/// the TLBs (the call's one flush). True when no page is left mapped.
+bool unmap_region(Component& c, Cap& cap, WorkBudget& work) {
+  if (cap.mapped_pages == 0) return true;
+  if (!work.may_flush() || work.spent()) return false;
+  const auto now = static_cast<uint32_t>(at_most(cap.mapped_pages, work));
+  for (uint32_t i = 0; i < now; ++i) {
+    --cap.mapped_pages;
+    platform::unmap_page(c.space, cap.mapped_at + uint64_t{cap.mapped_pages} * kPageSize);
+  }
+  work.spend(now);
   platform::flush_tlb(c.space);
+  work.flushed();
+  if (cap.mapped_pages != 0) return false;
   cap.mapped_at = 0;
+  --c.region_mappings;
+  return true;
 }
 
 }  // namespace
@@ -61,47 +76,60 @@ uint64_t FramePool::pop() {
   return frame;
 }
 
-Status map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags) {
-  // Decode.
+Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags, WorkBudget& work) {
+  // Decode: the whole range's arguments, then the pages this call maps, then the quota for
+  // the whole range (missing_tables takes one step per 2 MiB), so that a map the quota
+  // cannot hold fails before its first page.
   if ((flags & ~(tessera::map_flags::kWrite | tessera::map_flags::kExec)) != 0) return Status::kInvalidArgument;
   const bool write = (flags & tessera::map_flags::kWrite) != 0;
   const bool exec = (flags & tessera::map_flags::kExec) != 0;
   if (write && exec) return Status::kInvalidArgument;
   if (Status s = check_window(vaddr, pages); s != Status::kOk) return s;
   if (pages > c.map_pool.capacity()) return Status::kOutOfMemory;
-  if (any_mapped(c, vaddr, pages)) return Status::kAlreadyMapped;
+  const uint64_t now = at_most(pages, work);
+  if (any_mapped(c, vaddr, now)) return Status::kAlreadyMapped;
   if (pages + platform::missing_tables(c.space, vaddr, pages) > c.map_pool.available()) return Status::kOutOfMemory;
   // Invoke. Invariant: the pool holds a frame for every page and for every page table
   // missing_tables counted, and the range is user memory that nothing maps: neither pop nor
   // map_page can fail. If one does, decode and platform disagree (a kernel bug): stop before
   // a page is left unbacked, or backed by frame 0, rather than report success.
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
+<<<<<<< HEAD
   for (uint64_t i = 0; i < pages; ++i) {
     const uint64_t at = vaddr + i * kPageSize;
+=======
+  for (uint64_t i = 0; i < now; ++i) {
+>>>>>>> wt-bound
     const uint64_t frame = c.map_pool.pop();
     if (frame == 0 || !platform::map_page(c.space, at, frame, platform::MapFlags{true, write, exec}, tables))
       panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", pages, vaddr,
             c.name, at);
   }
-  return Status::kOk;
+  work.spend(static_cast<uint32_t>(now));
+  return Progress{now, now == pages};
 }
 
-Status unmap_pages(Component& c, uint64_t vaddr, uint64_t pages) {
+Result<Progress> unmap_pages(Component& c, uint64_t vaddr, uint64_t pages, WorkBudget& work) {
   if (Status s = check_window(vaddr, pages); s != Status::kOk) return s;
-  // More pages than the quota holds cannot all be map()'s; this also bounds the work.
+  // More pages than the quota holds cannot all be map()'s.
   if (pages > c.map_pool.capacity() || overlaps_region_mapping(c, vaddr, pages)) return Status::kNotMapped;
-  for (uint64_t i = 0; i < pages; ++i)
+  const uint64_t now = at_most(pages, work);
+  for (uint64_t i = 0; i < now; ++i)
     if (platform::translate(c.space, vaddr + i * kPageSize, platform::MapFlags{}) == 0) return Status::kNotMapped;
-  for (uint64_t i = 0; i < pages; ++i) c.map_pool.push(platform::unmap_page(c.space, vaddr + i * kPageSize));
+  for (uint64_t i = 0; i < now; ++i) c.map_pool.push(platform::unmap_page(c.space, vaddr + i * kPageSize));
+  work.spend(static_cast<uint32_t>(now));
   platform::flush_tlb(c.space);
-  return Status::kOk;
+  work.flushed();
+  return Progress{now, now == pages};
 }
 
-Status region_map(Component& c, Cap& cap, uint64_t vaddr) {
+Status region_map(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work) {
   if ((cap.rights & tessera::rights::kRead) == 0) return Status::kNoRights;
-  if (cap.mapped_at != 0) return Status::kAlreadyMapped;
   const auto* region = static_cast<const Region*>(cap.object);
+  // A mapping under way goes on at its own address; a whole one, or another address, is refused.
+  if (cap.mapped_at != 0 && (vaddr != cap.mapped_at || cap.mapped_pages == region->pages)) return Status::kAlreadyMapped;
   if (Status s = check_window(vaddr, region->pages); s != Status::kOk) return s;
+<<<<<<< HEAD
   if (any_mapped(c, vaddr, region->pages)) return Status::kAlreadyMapped;
   if (platform::missing_tables(c.space, vaddr, region->pages) > c.map_pool.available()) return Status::kOutOfMemory;
   // Invoke. Invariant: as in map_pages, the pool holds every page table the range lacks.
@@ -112,14 +140,27 @@ Status region_map(Component& c, Cap& cap, uint64_t vaddr) {
       panic("region_map of %u pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", region->pages,
             vaddr, c.name, at);
   }
+=======
+  const uint32_t first = cap.mapped_pages;
+  const uint64_t from = vaddr + uint64_t{first} * kPageSize;
+  const uint32_t left = region->pages - first;
+  const auto now = static_cast<uint32_t>(at_most(left, work));
+  if (any_mapped(c, from, now)) return Status::kAlreadyMapped;
+  if (platform::missing_tables(c.space, from, left) > c.map_pool.available()) return Status::kOutOfMemory;
+  const platform::FrameSource tables{pool_alloc, &c.map_pool};
+  for (uint32_t i = first; i < first + now; ++i)
+    platform::map_page(c.space, vaddr + i * kPageSize, region->phys + i * kPageSize, flags_of(cap), tables);
+  work.spend(now);
+  if (cap.mapped_at == 0) ++c.region_mappings;
+>>>>>>> wt-bound
   cap.mapped_at = vaddr;
-  return Status::kOk;
+  cap.mapped_pages = first + now;
+  return cap.mapped_pages == region->pages ? Status::kOk : Status::kIncomplete;
 }
 
-Status region_unmap(Component& c, Cap& cap) {
+Status region_unmap(Component& c, Cap& cap, WorkBudget& work) {
   if (cap.mapped_at == 0) return Status::kNotMapped;
-  unmap_region(c, cap);
-  return Status::kOk;
+  return unmap_region(c, cap, work) ? Status::kOk : Status::kIncomplete;
 }
 
 bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr) {
@@ -127,12 +168,14 @@ bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr) {
   for (uint32_t i = 0; i < region->pages; ++i)
     if (!platform::map_page(c.space, vaddr + i * kPageSize, region->phys + i * kPageSize, flags_of(cap))) return false;
   cap.mapped_at = vaddr;
+  cap.mapped_pages = region->pages;
+  ++c.region_mappings;
   return true;
 }
 
-void cap_released(Cap& cap) {
-  if (cap.type == tessera::CapType::kMemory && cap.mapped_at != 0 && cap.holder != nullptr)
-    unmap_region(*cap.holder, cap);
+bool cap_release(Cap& cap, WorkBudget& work) {
+  if (cap.type != tessera::CapType::kMemory || cap.mapped_at == 0 || cap.holder == nullptr) return true;
+  return unmap_region(*cap.holder, cap, work);
 }
 
 }  // namespace kernel

@@ -43,17 +43,22 @@ Status move(CapTable& caps, uint64_t src_slot, uint64_t dst_slot) {
   return Status::kOk;
 }
 
-/// kCapDelete: a revoked slot is deleted too (that is how it becomes empty again).
-Status remove(CapTable& caps, uint64_t slot) {
+/// kCapDelete: a revoked slot is deleted too (that is how it becomes empty again, and how a
+/// delete left unfinished goes on).
+Status remove(CapTable& caps, uint64_t slot, WorkBudget& work) {
   Cap* cap = TRY(caps.occupied(slot));
-  cap_delete(*cap);
-  return Status::kOk;
+  return cap_delete(*cap, work) ? Status::kOk : Status::kIncomplete;
 }
 
-Status revoke(CapTable& caps, uint64_t slot, uint64_t* count) {
+Result<Progress> revoke(CapTable& caps, uint64_t slot, WorkBudget& work) {
   Cap* cap = TRY(caps.lookup_any(slot));
-  *count = cap_revoke(*cap);
-  return Status::kOk;
+  return cap_revoke(*cap, work);
+}
+
+/// A bounded call's status, and in rdi how much of its job it did (0 when it failed).
+void set_progress(SyscallFrame* f, const Result<Progress>& r) {
+  f->rax = static_cast<uint64_t>(r.ok() ? r.value().status() : r.status());
+  f->rdi = r.ok() ? r.value().done : 0;
 }
 
 Status info(CapTable& caps, SyscallFrame* f) {
@@ -74,6 +79,8 @@ Result<Notification*> notification(CapTable& caps, uint64_t slot, uint16_t neede
 void object_syscall(Cpu& cpu, Thread* self, SyscallFrame* f) {
   Component& c = *self->component;
   CapTable& caps = c.caps;
+  // What a long operation may do in this call; the caller repeats it for the rest.
+  WorkBudget work;
   switch (static_cast<Syscall>(f->rax)) {
     case Syscall::kCapCopy:
       return set_status(f, copy(caps, f->rdi, f->rsi));
@@ -82,13 +89,9 @@ void object_syscall(Cpu& cpu, Thread* self, SyscallFrame* f) {
     case Syscall::kCapMove:
       return set_status(f, move(caps, f->rdi, f->rsi));
     case Syscall::kCapDelete:
-      return set_status(f, remove(caps, f->rdi));
-    case Syscall::kCapRevoke: {
-      uint64_t count = 0;
-      set_status(f, revoke(caps, f->rdi, &count));
-      f->rdi = count;
-      return;
-    }
+      return set_status(f, remove(caps, f->rdi, work));
+    case Syscall::kCapRevoke:
+      return set_progress(f, revoke(caps, f->rdi, work));
     case Syscall::kCapInfo:
       return set_status(f, info(caps, f));
     case Syscall::kSignal: {
@@ -118,18 +121,18 @@ void object_syscall(Cpu& cpu, Thread* self, SyscallFrame* f) {
       return set_status(f, irq_ack(*static_cast<Irq*>(cap.value()->object)));
     }
     case Syscall::kMap:
-      return set_status(f, map_pages(c, f->rdi, f->rsi, f->mr[0]));
+      return set_progress(f, map_pages(c, f->rdi, f->rsi, f->mr[0], work));
     case Syscall::kUnmap:
-      return set_status(f, unmap_pages(c, f->rdi, f->rsi));
+      return set_progress(f, unmap_pages(c, f->rdi, f->rsi, work));
     case Syscall::kRegionMap: {
       auto cap = caps.lookup(f->rdi, CapType::kMemory, 0);
       if (!cap.ok()) return set_status(f, cap.status());
-      return set_status(f, region_map(c, *cap.value(), f->rsi));
+      return set_status(f, region_map(c, *cap.value(), f->rsi, work));
     }
     case Syscall::kRegionUnmap: {
       auto cap = caps.lookup(f->rdi, CapType::kMemory, 0);
       if (!cap.ok()) return set_status(f, cap.status());
-      return set_status(f, region_unmap(c, *cap.value()));
+      return set_status(f, region_unmap(c, *cap.value(), work));
     }
     default:
       return set_status(f, Status::kInvalidSyscall);

@@ -30,7 +30,15 @@ enum class Status : uint32_t {
   kAlreadyMapped = 18,   ///< a page of the range is mapped already (or the cap's region is)
   kNotMapped = 19,       ///< a page of the range is not mapped (or the cap's region is not)
   kCallDropped = 20,     ///< the server received another message without answering this call
+  kIncomplete = 21,      ///< the call did its share of a long operation (kWorkPerCall); repeat
+                         ///< it to go on (the runtime's wrappers do)
 };
+
+/// The most units of work one system call does under the kernel lock: a unit is a page
+/// mapped or unmapped, or a step in the derivation tree (a cap marked revoked, a child handed
+/// to another parent, a cap unlinked). A call with more to do does this much, and one TLB
+/// flush at most, and returns kIncomplete (see docs/abi.md).
+inline constexpr uint32_t kWorkPerCall = 64;
 
 /// System call numbers, passed in rax.
 enum class Syscall : uint64_t {
@@ -52,17 +60,22 @@ enum class Syscall : uint64_t {
   kCapCopy = 15,       ///< rdi = source slot, rsi = empty destination slot: a derived copy
   kCapMint = 16,       ///< rdi = source, rsi = destination, rdx = rights, r10 = badge (0: keep)
   kCapMove = 17,       ///< rdi = source slot, rsi = empty destination slot
-  kCapDelete = 18,     ///< rdi = slot: empties it (a revoked slot too)
-  kCapRevoke = 19,     ///< rdi = slot: every cap derived from it, in every component, is revoked
+  kCapDelete = 18,     ///< rdi = slot: empties it (a revoked slot too); may be kIncomplete
+  kCapRevoke = 19,     ///< rdi = slot: revokes every cap derived from it, in every component;
+                       ///< out rdi = how many this call did; kIncomplete: call again
   kCapInfo = 20,       ///< rdi = slot; out rdi = type, rsi = rights, rdx = badge
   kSignal = 21,        ///< rdi = notification slot, rsi = bits to set (or'ed with the badge)
   kWait = 22,          ///< rdi = notification slot; blocks until a bit is set; out rdi = bits
   kPoll = 23,          ///< rdi = notification slot; out rdi = bits, or kWouldBlock when none
   kIrqAck = 24,        ///< rdi = IRQ slot: the driver handled the interrupt; unmask the line
-  kMap = 25,           ///< rdi = address, rsi = pages, rdx = map flags: back pages from the quota
-  kUnmap = 26,         ///< rdi = address, rsi = pages: give pages mapped with kMap back
+  kMap = 25,           ///< rdi = address, rsi = pages, rdx = map flags: back pages from the quota;
+                       ///< out rdi = pages this call mapped (kIncomplete: map the rest)
+  kUnmap = 26,         ///< rdi = address, rsi = pages: give pages mapped with kMap back; out
+                       ///< rdi = pages this call unmapped (kIncomplete: unmap the rest)
   kRegionMap = 27,     ///< rdi = memory region slot, rsi = address: map the region there
+                       ///< (kIncomplete: repeat the same call to go on)
   kRegionUnmap = 28,   ///< rdi = memory region slot: remove the mapping that cap made
+                       ///< (kIncomplete: repeat it)
   kCount,
 };
 

@@ -213,15 +213,29 @@ inline Status cap_mint(uint32_t src, uint32_t dst, uint16_t rights, uint64_t bad
 /// Moves the cap in `src` to the empty slot `dst`.
 inline Status cap_move(uint32_t src, uint32_t dst) { return detail::call4(Syscall::kCapMove, src, dst); }
 
+// The kernel does at most kWorkPerCall units of a long operation per system call (it holds
+// the kernel lock meanwhile) and answers kIncomplete when more is left; the wrappers below
+// repeat the call until it is done, so callers see one operation.
+
 /// Empties `slot` (a revoked one too).
-inline Status cap_delete(uint32_t slot) { return detail::call4(Syscall::kCapDelete, slot, 0); }
+inline Status cap_delete(uint32_t slot) {
+  Status s;
+  do s = detail::call4(Syscall::kCapDelete, slot, 0);
+  while (s == Status::kIncomplete);
+  return s;
+}
 
 /// Revokes every cap derived from the one in `slot`, in every component; `count` (if given)
 /// receives how many were revoked.
 inline Status cap_revoke(uint32_t slot, uint64_t* count = nullptr) {
-  uint64_t out[3] = {};
-  const Status s = detail::call4(Syscall::kCapRevoke, slot, 0, 0, 0, out);
-  if (count != nullptr) *count = out[0];
+  uint64_t total = 0;
+  Status s;
+  do {
+    uint64_t out[3] = {};
+    s = detail::call4(Syscall::kCapRevoke, slot, 0, 0, 0, out);
+    total += out[0];
+  } while (s == Status::kIncomplete);
+  if (count != nullptr) *count = total;
   return s;
 }
 
@@ -264,20 +278,56 @@ inline Status irq_ack(uint32_t slot) { return detail::call4(Syscall::kIrqAck, sl
 
 // ---- memory --------------------------------------------------------------------------------
 
-/// Backs `pages` pages at `addr` (in the map window, layout::kMapBase) with zeroed memory
-/// from the component's map_quota; `flags` are map_flags. kOutOfMemory beyond the quota.
-inline Status map(uint64_t addr, uint64_t pages, uint64_t flags = map_flags::kWrite) {
-  return detail::call4(Syscall::kMap, addr, pages, flags);
+/// Gives pages backed by map() back to the quota. A range with a page map() did not back
+/// gives kNotMapped; the pages before the kWorkPerCall-page step that found it are given back.
+inline Status unmap(uint64_t addr, uint64_t pages) {
+  for (;;) {
+    uint64_t out[3] = {};
+    const Status s = detail::call4(Syscall::kUnmap, addr, pages, 0, 0, out);
+    if (s != Status::kIncomplete) return s;
+    addr += out[0] * layout::kPageSize;
+    pages -= out[0];
+  }
 }
 
-/// Gives pages backed by map() back to the quota.
-inline Status unmap(uint64_t addr, uint64_t pages) { return detail::call4(Syscall::kUnmap, addr, pages); }
-
-/// Maps the shared region of the memory cap in `slot` at `addr` (in the map window), with
-/// the cap's rights.
-inline Status region_map(uint32_t slot, uint64_t addr) { return detail::call4(Syscall::kRegionMap, slot, addr); }
+/// Backs `pages` pages at `addr` (in the map window, layout::kMapBase) with zeroed memory
+/// from the component's map_quota; `flags` are map_flags. kOutOfMemory beyond the quota.
+/// All or nothing: when a later step fails, the pages the earlier ones mapped are given back.
+inline Status map(uint64_t addr, uint64_t pages, uint64_t flags = map_flags::kWrite) {
+  uint64_t done = 0;
+  for (;;) {
+    uint64_t out[3] = {};
+    const Status s = detail::call4(Syscall::kMap, addr + done * layout::kPageSize, pages - done, flags, 0, out);
+    if (s == Status::kIncomplete) {
+      done += out[0];
+      continue;
+    }
+    if (s != Status::kOk && done > 0) unmap(addr, done);
+    return s;
+  }
+}
 
 /// Removes the mapping region_map made through the cap in `slot`.
-inline Status region_unmap(uint32_t slot) { return detail::call4(Syscall::kRegionUnmap, slot, 0); }
+inline Status region_unmap(uint32_t slot) {
+  Status s;
+  do s = detail::call4(Syscall::kRegionUnmap, slot, 0);
+  while (s == Status::kIncomplete);
+  return s;
+}
+
+/// Maps the shared region of the memory cap in `slot` at `addr` (in the map window), with
+/// the cap's rights. All or nothing, like map().
+inline Status region_map(uint32_t slot, uint64_t addr) {
+  bool started = false;
+  for (;;) {
+    const Status s = detail::call4(Syscall::kRegionMap, slot, addr);
+    if (s == Status::kIncomplete) {
+      started = true;
+      continue;
+    }
+    if (s != Status::kOk && started) region_unmap(slot);
+    return s;
+  }
+}
 
 }  // namespace tessera::sys

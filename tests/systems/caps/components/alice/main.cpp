@@ -137,6 +137,14 @@ void map_quota() {
   expect(sys::unmap(base + 0x3000, 5) == Status::kOk, "and unmapped");
 }
 
+/// carol (CPU 1) checks long operations in bounded steps; her signal carries bit 1 if any
+/// check failed.
+void long_operations() {
+  uint64_t bits = 0;
+  const Status s = sys::wait(alice::caps::kFinished, &bits);
+  expect(s == Status::kOk && bits == alice::signals::kFinishedFromCarol, "carol's long operations in bounded steps passed");
+}
+
 }  // namespace
 
 int main() {
@@ -147,6 +155,7 @@ int main() {
   transfer_and_revoke();
   misuse();
   map_quota();
+  long_operations();
   tessera::log(failures == 0 ? "alice: PASS\n" : "alice: FAIL\n");
   return failures == 0 ? 0 : 1;
 }
