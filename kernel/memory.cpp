@@ -94,12 +94,8 @@ Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_
   // map_page can fail. If one does, decode and platform disagree (a kernel bug): stop before
   // a page is left unbacked, or backed by frame 0, rather than report success.
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
-<<<<<<< HEAD
-  for (uint64_t i = 0; i < pages; ++i) {
-    const uint64_t at = vaddr + i * kPageSize;
-=======
   for (uint64_t i = 0; i < now; ++i) {
->>>>>>> wt-bound
+    const uint64_t at = vaddr + i * kPageSize;
     const uint64_t frame = c.map_pool.pop();
     if (frame == 0 || !platform::map_page(c.space, at, frame, platform::MapFlags{true, write, exec}, tables))
       panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", pages, vaddr,
@@ -129,30 +125,23 @@ Status region_map(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work) {
   // A mapping under way goes on at its own address; a whole one, or another address, is refused.
   if (cap.mapped_at != 0 && (vaddr != cap.mapped_at || cap.mapped_pages == region->pages)) return Status::kAlreadyMapped;
   if (Status s = check_window(vaddr, region->pages); s != Status::kOk) return s;
-<<<<<<< HEAD
-  if (any_mapped(c, vaddr, region->pages)) return Status::kAlreadyMapped;
-  if (platform::missing_tables(c.space, vaddr, region->pages) > c.map_pool.available()) return Status::kOutOfMemory;
-  // Invoke. Invariant: as in map_pages, the pool holds every page table the range lacks.
-  const platform::FrameSource tables{pool_alloc, &c.map_pool};
-  for (uint32_t i = 0; i < region->pages; ++i) {
-    const uint64_t at = vaddr + i * kPageSize;
-    if (!platform::map_page(c.space, at, region->phys + i * kPageSize, flags_of(cap), tables))
-      panic("region_map of %u pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", region->pages,
-            vaddr, c.name, at);
-  }
-=======
   const uint32_t first = cap.mapped_pages;
   const uint64_t from = vaddr + uint64_t{first} * kPageSize;
   const uint32_t left = region->pages - first;
   const auto now = static_cast<uint32_t>(at_most(left, work));
   if (any_mapped(c, from, now)) return Status::kAlreadyMapped;
   if (platform::missing_tables(c.space, from, left) > c.map_pool.available()) return Status::kOutOfMemory;
+  // Invoke. Invariant: as in map_pages, the pool holds every page table the range lacks, so
+  // map_page cannot fail; if it does, decode and platform disagree (a kernel bug).
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
-  for (uint32_t i = first; i < first + now; ++i)
-    platform::map_page(c.space, vaddr + i * kPageSize, region->phys + i * kPageSize, flags_of(cap), tables);
+  for (uint32_t i = first; i < first + now; ++i) {
+    const uint64_t at = vaddr + uint64_t{i} * kPageSize;
+    if (!platform::map_page(c.space, at, region->phys + uint64_t{i} * kPageSize, flags_of(cap), tables))
+      panic("region_map of %u pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", region->pages,
+            vaddr, c.name, at);
+  }
   work.spend(now);
   if (cap.mapped_at == 0) ++c.region_mappings;
->>>>>>> wt-bound
   cap.mapped_at = vaddr;
   cap.mapped_pages = first + now;
   return cap.mapped_pages == region->pages ? Status::kOk : Status::kIncomplete;

@@ -40,18 +40,12 @@ class FramePool {
 
 /// kMap: backs [vaddr, vaddr + pages) of c's map window with zeroed frames of its quota,
 /// writable and/or executable as `flags` say (tessera::map_flags). Page tables come out of
-<<<<<<< HEAD
-/// the quota too. Errors: kInvalidArgument (unaligned, no pages, unknown flags, write+exec),
-/// kBadAddress (outside the window), kAlreadyMapped, kOutOfMemory (beyond the quota); an
-/// error changes nothing, and once decoded the mapping cannot fail (else: panic).
-Status map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags);
-=======
 /// the quota too. Maps at most work.left() pages, from vaddr on: `done` says how many, and
 /// an unfinished map is continued by a call for the rest of the range. Errors:
 /// kInvalidArgument (unaligned, no pages, unknown flags, write+exec), kBadAddress (outside
-/// the window), kAlreadyMapped, kOutOfMemory (the range and its tables beyond the quota).
+/// the window), kAlreadyMapped, kOutOfMemory (the range and its tables beyond the quota);
+/// an error changes nothing, and once decoded the mapping cannot fail (else: panic).
 Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags, WorkBudget& work);
->>>>>>> wt-bound
 
 /// kUnmap: releases pages kMap backed; their frames return to the quota. At most
 /// work.left() pages from vaddr on, like map_pages. Errors: kInvalidArgument, kBadAddress,
@@ -59,18 +53,12 @@ Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_
 Result<Progress> unmap_pages(Component& c, uint64_t vaddr, uint64_t pages, WorkBudget& work);
 
 /// kRegionMap: maps the region of memory cap `cap` (held by c) at vaddr in c's map window,
-<<<<<<< HEAD
-/// with the cap's rights. Errors: kNoRights (no kRead), kAlreadyMapped (this cap is mapped,
-/// or a page of the range is), kInvalidArgument, kBadAddress, kOutOfMemory (page tables);
-/// as with map_pages, an error changes nothing and a decoded mapping cannot fail.
-Status region_map(Component& c, Cap& cap, uint64_t vaddr);
-=======
 /// with the cap's rights, as far as `work` allows: kIncomplete when pages are left, which the
 /// same call at the same address goes on mapping. Errors: kNoRights (no kRead),
 /// kAlreadyMapped (this cap is mapped, elsewhere or wholly, or a page of the range is),
-/// kInvalidArgument, kBadAddress, kOutOfMemory (page tables).
+/// kInvalidArgument, kBadAddress, kOutOfMemory (page tables); as with map_pages, an error
+/// changes nothing and a decoded mapping cannot fail.
 Status region_map(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work);
->>>>>>> wt-bound
 
 /// kRegionUnmap: removes the mapping `cap` made, as far as `work` allows (kIncomplete: the
 /// same call goes on). Error: kNotMapped.

@@ -305,7 +305,7 @@ const char* status_name(unsigned s) {
       "ok", "invalid_syscall", "invalid_slot", "empty_slot", "wrong_type", "no_rights", "no_reply_target",
       "invalid_argument", "bad_address", "out_of_memory", "peer_died", "unknown_method", "bad_message",
       "revoked", "slot_occupied", "timeout", "would_block", "quota_exceeded", "already_mapped",
-      "not_mapped", "call_dropped"};
+      "not_mapped", "call_dropped", "incomplete"};
   return s < sizeof kNames / sizeof kNames[0] ? kNames[s] : "other";
 }
 
