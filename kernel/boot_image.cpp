@@ -93,7 +93,7 @@ bool BootSpec::check_component(uint32_t index) const {
   if (c.ioport_first > h.ioport_count || h.ioport_count - c.ioport_first < c.ioport_count) return false;
   for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
     const Cap& cap = caps_[k];
-    if (cap.slot >= c.cap_slots) return false;
+    if (cap.slot == 0 || cap.slot >= c.cap_slots) return false;  // slot 0 never holds a cap
     if (cap.object >= object_count(h, cap.type)) return false;
     if ((cap.rights & ~tessera::rights::kAll) != 0) return false;
   }

@@ -89,15 +89,19 @@ class CapTable {
     return cap;
   }
 
-  /// `slot` as a destination: kInvalidSlot, or kSlotOccupied unless it is empty.
+  /// `slot` as a destination: kInvalidSlot for slot 0 or beyond the table, kSlotOccupied
+  /// unless it is empty.
+  ///
+  /// Invariant: slot 0 never holds a cap. It is the ABI's "no slot" (a receive slot of 0
+  /// takes no cap), so a cap there could be used but never received into or named as absent.
   Result<Cap*> empty_slot(uint64_t slot) const {
-    if (slot >= count_) return Status::kInvalidSlot;
+    if (slot == 0 || slot >= count_) return Status::kInvalidSlot;
     Cap* cap = &slots_[slot];
     if (!cap->empty()) return Status::kSlotOccupied;
     return cap;
   }
 
-  /// Places a root cap (boot); fails on an out-of-range or occupied slot.
+  /// Places a root cap (boot); fails on slot 0, an out-of-range or an occupied slot.
   Status install(uint32_t slot, const CapValue& value) {
     Cap* dst = TRY(empty_slot(slot));
     place(*dst, value, nullptr);

@@ -125,6 +125,12 @@ TEST_CASE("malformed specs are refused") {
     auto words = b.build();
     CHECK(parse(words) == Status::kInvalidArgument);
   }
+  SUBCASE("cap in slot 0, which never holds one") {
+    SpecBuilder b = demo();
+    b.caps[1].slot = 0;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
   SUBCASE("cap range beyond the caps") {
     SpecBuilder b = demo();
     b.components[1].cap_count = 5;

@@ -108,6 +108,18 @@ TEST_CASE("every misuse of a cap operation has its own error") {
   CHECK(t.call(t.a, static_cast<Syscall>(200), 0) == Status::kInvalidSyscall);
 }
 
+TEST_CASE("slot 0 never holds a cap: copy, mint and move into it are refused") {
+  Tables t;
+  CHECK(t.call(t.a, Syscall::kCapCopy, 1, 0) == Status::kInvalidSlot);
+  CHECK(t.call(t.a, Syscall::kCapMint, 1, 0, rights::kSend, 0) == Status::kInvalidSlot);
+  CHECK(t.call(t.a, Syscall::kCapMove, 1, 0) == Status::kInvalidSlot);
+  CHECK(t.a_slots[0].empty());
+  CHECK(t.a_slots[1].first_child == nullptr);  // nothing was derived
+  CHECK(t.call(t.a, Syscall::kCapInfo, 0) == Status::kEmptySlot);
+  CHECK(t.call(t.a, Syscall::kCapInfo, 1) == Status::kOk);  // the refused move left it in place
+  CHECK(t.a.caps.install(0, CapValue{CapType::kEndpoint, rights::kSend, &t.ep, 0}) == Status::kInvalidSlot);
+}
+
 TEST_CASE("revoke removes every cap derived from a cap, in every component") {
   Tables t;
   REQUIRE(t.call(t.a, Syscall::kCapMint, 1, 2, rights::kSend | rights::kGrant, 5) == Status::kOk);

@@ -11,7 +11,7 @@ namespace tessera {
 enum class Status : uint32_t {
   kOk = 0,
   kInvalidSyscall = 1,   ///< unknown system call number
-  kInvalidSlot = 2,      ///< cap slot number beyond the component's cap table
+  kInvalidSlot = 2,      ///< cap slot beyond the component's cap table (or 0 as a destination)
   kEmptySlot = 3,        ///< the slot holds no capability
   kWrongType = 4,        ///< the slot holds a capability of another object type
   kNoRights = 5,         ///< the capability lacks a right the operation needs

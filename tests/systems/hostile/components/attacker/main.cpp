@@ -31,6 +31,23 @@ bool named(const char* name) {
   return *name == 0 && *mine == 0;
 }
 
+alignas(16) uint8_t g_thread_stack[4096];
+
+/// A second thread whose first instruction is at an address nothing is mapped at (the map
+/// window of a component without map_quota): the kernel must take the address, and the new
+/// thread fault there. The first thread waits, giving it the CPU.
+void start_unmapped_thread() {
+  register uint64_t rax asm("rax") = static_cast<uint64_t>(tessera::Syscall::kThreadCreate);
+  register uint64_t rdi asm("rdi") = tessera::layout::kMapBase;
+  register uint64_t rsi asm("rsi") = reinterpret_cast<uint64_t>(g_thread_stack) + sizeof g_thread_stack;
+  asm volatile("syscall" : "+r"(rax), "+r"(rdi), "+r"(rsi) : : "rcx", "r11", "rdx", "r10", "memory");
+  if (static_cast<tessera::Status>(rax) != tessera::Status::kOk) {
+    tessera::log("%s: FAILED, thread_create gave status %lu\n", self::kName, rax);
+    return;
+  }
+  tessera::sys::sleep_ms(100);  // the new thread runs now, and faults
+}
+
 void attack() {
   if (named("null_read")) (void)*hide(reinterpret_cast<volatile uint64_t*>(0));
   if (named("text_write")) *hide(reinterpret_cast<volatile uint8_t*>(&code_marker)) = 0xcc;
@@ -74,6 +91,7 @@ void attack() {
   if (named("xgetbv")) asm volatile("xgetbv" : : "c"(0) : "rax", "rdx");
   if (named("wrfsbase")) asm volatile("wrfsbase %0" : : "r"(uint64_t{0x1234000}));
   if (named("wrgsbase")) asm volatile("wrgsbase %0" : : "r"(uint64_t{0x1234000}));
+  if (named("thread_unmapped")) start_unmapped_thread();
 }
 
 }  // namespace
