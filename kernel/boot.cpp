@@ -247,11 +247,11 @@ void main(const BootModule& module) {
   if (!parsed.ok()) panic("system.spec is missing or malformed");
   const BootSpec& bs = parsed.value();
 
-  // Held until the first thread runs; the other CPUs wait for it in secondary_main.
-  kernel_lock().acquire();
   KernelState& k = state();
   make_cpus();
   Cpu& cpu = k.cpus[0];
+  // Held until the first thread runs; the other CPUs wait for it in secondary_main.
+  kernel_lock().acquire(&cpu);
   platform::set_cpu_data(&cpu);
   k.endpoint_count = bs.header().endpoint_count;
   k.endpoints = boot_new<Endpoint>(k.endpoint_count);

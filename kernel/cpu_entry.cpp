@@ -13,6 +13,10 @@ TicketLock& kernel_lock() {
   return lock;
 }
 
+void assert_locked(const Cpu& cpu) {
+  if (!kernel_lock().held_by(&cpu)) panic("cpu %u runs kernel code that needs the kernel lock without it", cpu.index);
+}
+
 void leave_kernel(Cpu& cpu, Exit how) {
   kernel_lock().release();
   if (cpu.debug_length != 0) {
@@ -47,32 +51,27 @@ void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top) {
 extern "C" void thread_first_run() { leave_kernel(this_cpu()); }
 
 void timer_interrupt() {
-  kernel_lock().acquire();
-  Cpu& cpu = this_cpu();
-  switch_to(cpu, scheduler_tick(cpu, platform::now_ns()));
-  leave_kernel(cpu);
+  KernelEntry entry(this_cpu());
+  switch_to(entry.cpu(), scheduler_tick(entry.cpu(), platform::now_ns()));
 }
 
 void reschedule_interrupt() {
-  kernel_lock().acquire();
-  Cpu& cpu = this_cpu();
-  switch_to(cpu, preempt_check(cpu));
-  leave_kernel(cpu);
+  KernelEntry entry(this_cpu());
+  switch_to(entry.cpu(), preempt_check(entry.cpu()));
 }
 
 void irq_interrupt(unsigned index) {
-  kernel_lock().acquire();
-  Cpu& cpu = this_cpu();
+  KernelEntry entry(this_cpu());
   KernelState& k = state();
-  if (index < k.irq_count) irq_raised(cpu, k.irqs[index]);
-  switch_to(cpu, preempt_check(cpu));
-  leave_kernel(cpu);
+  if (index < k.irq_count) irq_raised(entry.cpu(), k.irqs[index]);
+  switch_to(entry.cpu(), preempt_check(entry.cpu()));
 }
 
 void secondary_main() {
-  kernel_lock().acquire();
+  // The boot CPU wrote state().cpus before it let this CPU in (release_secondary_cpus).
   Cpu& cpu = state().cpus[platform::cpu_index()];
   platform::set_cpu_data(&cpu);
+  kernel_lock().acquire(&cpu);  // handed to the first thread, which lets go of it
   Thread* first = cpu.ready.pop_highest();
   if (first == nullptr) first = cpu.idle;
   start_on(cpu, first);

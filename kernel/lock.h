@@ -15,7 +15,8 @@ namespace kernel {
 
 class TicketLock {
  public:
-  void acquire() {
+  /// Takes the lock for `owner`, the taking CPU's scheduling state (any non-null tag).
+  void acquire(const void* owner) {
     const uint32_t ticket = __atomic_fetch_add(&next_, 1, __ATOMIC_RELAXED);
     while (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) {
       // Interrupts are off while waiting, so requests that must not wait for the lock
@@ -23,19 +24,27 @@ class TicketLock {
       platform::poll_remote_requests();
       __builtin_ia32_pause();
     }
+    __atomic_store_n(&owner_, owner, __ATOMIC_RELAXED);
   }
 
   void release() {
+    __atomic_store_n(&owner_, nullptr, __ATOMIC_RELAXED);
     __atomic_store_n(&serving_, __atomic_load_n(&serving_, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
   }
 
   bool held() const {
     return __atomic_load_n(&serving_, __ATOMIC_RELAXED) != __atomic_load_n(&next_, __ATOMIC_RELAXED);
   }
+  /// Whether `owner` holds it. True answers are exact (only the holder writes owner_);
+  /// use it to assert that the caller holds the lock.
+  bool held_by(const void* owner) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == owner; }
 
  private:
   uint32_t next_ = 0;
   uint32_t serving_ = 0;
+  /// Invariant: the CPU that holds the lock (a switch between threads keeps it on that CPU,
+  /// so the owner is the CPU, not a thread), nullptr while it is free.
+  const void* owner_ = nullptr;
 };
 
 /// The one kernel lock.
@@ -49,5 +58,29 @@ struct Cpu;
 /// which keeps the IPC path free of console work.
 enum class Exit : uint8_t { kInterrupt, kSyscall };
 void leave_kernel(Cpu& cpu, Exit how = Exit::kInterrupt);
+
+/// Panics unless this CPU (`cpu`) holds the kernel lock: for code that touches other CPUs'
+/// queues or relies on nobody else running kernel code.
+void assert_locked(const Cpu& cpu);
+
+/// One entry into the kernel (a system call, an interrupt, a fault): takes the lock for this
+/// CPU when made and leaves the kernel (leave_kernel) at the end of its scope. A thread switch
+/// inside hands the lock over with the CPU: the thread switched to ends its own entry (or, if
+/// new, thread_first_run does), and this entry ends when something switches back. The only
+/// other ways to take the lock are boot and an application processor's start, which hand it
+/// to their first thread.
+class KernelEntry {
+ public:
+  explicit KernelEntry(Cpu& cpu, Exit how = Exit::kInterrupt) : cpu_(cpu), how_(how) { kernel_lock().acquire(&cpu); }
+  ~KernelEntry() { leave_kernel(cpu_, how_); }
+  KernelEntry(const KernelEntry&) = delete;
+  KernelEntry& operator=(const KernelEntry&) = delete;
+
+  Cpu& cpu() const { return cpu_; }
+
+ private:
+  Cpu& cpu_;
+  Exit how_;
+};
 
 }  // namespace kernel

@@ -1,6 +1,7 @@
 // Switching between threads, placing them on CPUs, and stopping components.
 #include "kernel/kernel_state.h"
 #include "kernel/ipc.h"
+#include "kernel/lock.h"
 #include "kernel/log.h"
 #include "kernel/scheduler.h"
 
@@ -76,6 +77,7 @@ Cpu& place_new_thread(uint64_t affinity, uint8_t priority) {
 void unplace(Thread& t) { t.cpu->placed.remove(t.priority); }
 
 void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status) {
+  assert_locked(cpu);  // it takes threads off other CPUs' queues
   if (c->stopped) return;
   c->stopped = true;
   for (uint32_t i = 0; i < c->thread_count; ++i) {

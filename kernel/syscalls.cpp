@@ -208,18 +208,18 @@ void dispatch(Cpu& cpu, Thread* self, SyscallFrame* f) {
 extern "C" void syscall_dispatch(SyscallFrame* f) {
   // The floor of a system call's cost touches nothing shared: no lock.
   if (f->rax == static_cast<uint64_t>(Syscall::kNull)) return set_status(f, Status::kOk);
-  kernel_lock().acquire();
-  Cpu& cpu = this_cpu();
+  KernelEntry entry(this_cpu(), Exit::kSyscall);
+  Cpu& cpu = entry.cpu();
   Thread* self = cpu.current;
   // Its component was stopped from another CPU while this call waited for the lock.
   if (self->state == ThreadState::kDead) leave_dead(cpu);
   dispatch(cpu, self, f);
-  leave_kernel(cpu, Exit::kSyscall);
 }
 
 void user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2) {
-  kernel_lock().acquire();
-  Cpu& cpu = this_cpu();
+  // Never returns: the entry ends in the thread that runs next, like every switch.
+  KernelEntry entry(this_cpu());
+  Cpu& cpu = entry.cpu();
   log("kernel: component %s faulted (vector %lu, error 0x%lx, rip 0x%lx, cr2 0x%lx) and was stopped\n",
       cpu.current->component->name, vector, error_code, rip, cr2);
   exit_current(cpu, kStatusFault);

@@ -4,6 +4,7 @@
 
 #include "kernel/ipc.h"
 #include "kernel/kernel_state.h"
+#include "kernel/lock.h"
 #include "kernel/scheduler.h"
 #include "tests/host/fake_platform.h"
 
@@ -36,6 +37,13 @@ struct World {
   }
   const std::vector<unsigned>& ipis() const { return fake::platform().reschedules; }
 };
+
+/// What a kernel entry does around its work: this CPU holds the kernel lock.
+void stop_locked(Cpu& cpu, Component* c) {
+  kernel_lock().acquire(&cpu);
+  stop_component(cpu, c, 0);
+  kernel_lock().release();
+}
 
 }  // namespace
 
@@ -145,7 +153,7 @@ TEST_CASE("stopping a component gives its threads' places back to the CPUs they 
   w.cpus[1].ready.enqueue(&w.threads[1]);
   w.cpus[1].ready.enqueue(&w.threads[2]);
   w.cpus[0].current = &w.threads[0];
-  stop_component(w.cpus[0], &c, 0);
+  stop_locked(w.cpus[0], &c);
   CHECK(w.cpus[0].placed.total() == 4);
   CHECK(w.cpus[0].placed.highest() == 20);
   CHECK(w.cpus[1].placed.total() == 0);
@@ -153,7 +161,7 @@ TEST_CASE("stopping a component gives its threads' places back to the CPUs they 
   CHECK(w.cpus[1].ready.empty());
   for (int i = 0; i < 3; ++i) CHECK(w.threads[i].state == ThreadState::kDead);
   // A thread that had exited before was no longer counted: stopping again changes nothing.
-  stop_component(w.cpus[0], &c, 0);
+  stop_locked(w.cpus[0], &c);
   CHECK(w.cpus[0].placed.total() == 4);
 }
 
@@ -197,7 +205,22 @@ TEST_CASE("new threads go where they can run, not behind a higher priority, unti
   high.placed.remove(250);
 
   // Once the spinner's component stops, CPU 0 runs priority 100 again: it is the less loaded.
-  stop_component(w.cpus[0], &spinner, 0);
+  stop_locked(w.cpus[0], &spinner);
   CHECK(w.cpus[0].placed.highest() == -1);
   CHECK(place_new_thread(0b11, 100).index == 0);
+}
+
+TEST_CASE("stopping a component without the kernel lock is a kernel bug, caught at once") {
+  World w;
+  Component c;
+  c.threads = w.threads;
+  c.thread_count = c.thread_quota = 1;
+  w.thread(0, 1, 10)->component = &c;
+  kernel_lock().acquire(&w.cpus[1]);  // held, but by the other CPU
+  CHECK_THROWS(stop_component(w.cpus[0], &c, 0));
+  kernel_lock().release();
+  CHECK_THROWS(stop_component(w.cpus[0], &c, 0));  // held by nobody
+  CHECK_FALSE(c.stopped);
+  stop_locked(w.cpus[0], &c);
+  CHECK(c.stopped);
 }

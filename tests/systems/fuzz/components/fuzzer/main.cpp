@@ -172,8 +172,15 @@ uint64_t fuzz_call(Random& r, bool may_exit_thread, uint64_t* doing = nullptr) {
       if (!may_exit_thread) number = static_cast<uint64_t>(Syscall::kNull);
       break;
     case Syscall::kDebugWrite:
-      // Valid text is dots; the pointer and length are still fuzzed around it.
-      if (r.chance(60)) a[0] = reinterpret_cast<uint64_t>(&g_dots) + r.below(sizeof g_dots);
+      // What it may print is dots (the log stays text, and no line of the fuzzer's own
+      // strings can turn up in it); every other pointer is one the kernel must refuse.
+      if (r.chance(60)) {
+        a[0] = reinterpret_cast<uint64_t>(&g_dots) + r.below(sizeof g_dots);
+      } else {
+        const uint64_t refused[] = {0, 0xffffffff80000000ull, 0xffff800000001000ull, 0x0000800000000000ull,
+                                    tessera::layout::kUserTop - tessera::layout::kPageSize, ~uint64_t{0}};
+        a[0] = refused[r.below(sizeof refused / sizeof refused[0])] + (r.chance(50) ? r.below(4096) : 0);
+      }
       a[1] = r.chance(80) ? r.below(16) : length_value(r);
       break;
     case Syscall::kSend:
