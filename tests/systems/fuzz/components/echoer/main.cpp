@@ -1,4 +1,5 @@
-// echoer: a server the fuzzer calls with whatever it likes; it must survive every message.
+// echoer: answers echo(v) with v. The fuzzer calls it with whatever it likes (it must survive
+// every message); the races test calls it through a slot that others copy, move and revoke.
 #include "component.h"
 
 namespace ifc = tessera::interfaces::echo;
