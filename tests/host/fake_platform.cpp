@@ -17,9 +17,13 @@ Platform& platform() {
 
 namespace platform {
 
-void console_write(const char* text, size_t length) { fake::platform().console.append(text, length); }
+void console_write(const char* text, size_t length) {
+  fake::platform().console.append(text, length);
+  fake::platform().console_writes_locked.push_back(kernel::kernel_lock().held());
+}
 void console_write_lines(const char* text, size_t length) {
   fake::platform().console.append(text, length);
+  fake::platform().console_writes_locked.push_back(kernel::kernel_lock().held());
   if (length > 0 && text[length - 1] != '\n') fake::platform().console.append("\n");
 }
 void console_flush() {}

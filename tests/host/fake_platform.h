@@ -27,6 +27,8 @@ struct Page {
 
 struct Platform {
   std::string console;
+  /// For each console write (kernel log or component text), whether the kernel lock was held.
+  std::vector<bool> console_writes_locked;
   std::vector<platform::Context*> switches;
   std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page
   /// Page tables that exist: (space root, level 1..3, vaddr >> (12 + 9 * level)).
