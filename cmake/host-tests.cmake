@@ -45,6 +45,8 @@ tessera_qemu_test(qemu_fault_isolation faults ${CMAKE_SOURCE_DIR}/tests/qemu/fau
 tessera_qemu_test(qemu_capabilities caps ${CMAKE_SOURCE_DIR}/tests/qemu/caps.expect --smp 2)
 tessera_qemu_test(qemu_tlb_shootdown tlb ${CMAKE_SOURCE_DIR}/tests/qemu/tlb.expect --smp 2)
 tessera_qemu_test(qemu_hostile hostile ${CMAKE_SOURCE_DIR}/tests/qemu/hostile.expect --smp 3)
+# The same attacks on a CPU without SMEP, SMAP or UMIP: the paths those features decide.
+tessera_qemu_test(qemu_hostile_plain_cpu hostile ${CMAKE_SOURCE_DIR}/tests/qemu/hostile.expect --smp 3 -- -cpu qemu64)
 tessera_qemu_test(qemu_fuzz fuzz ${CMAKE_SOURCE_DIR}/tests/qemu/fuzz.expect --smp 4)
 tessera_qemu_test(qemu_races races ${CMAKE_SOURCE_DIR}/tests/qemu/races.expect --smp 4)
 foreach(n 1 2 4 8)
