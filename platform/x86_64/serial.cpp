@@ -43,21 +43,25 @@ bool g_asynchronous = false;                // set once other CPUs and threads r
 
 void put_raw(char c) {
   while ((inb(kCom1 + kLineStatus) & kTransmitEmpty) == 0) {
-    // A CPU waiting here still answers TLB shootdowns, so no other CPU waits on it.
-    platform::poll_remote_requests();
+    // A CPU waiting here still answers TLB shootdowns, so no other CPU waits on it (once it
+    // has its per-CPU block: the first boot lines come before it).
+    if (cpu_local_ready()) platform::poll_remote_requests();
     __builtin_ia32_pause();
   }
   outb(kCom1 + kData, static_cast<uint8_t>(c));
 }
 
-/// Writes out everything buffered. Precondition: g_uart_lock held.
-void drain() {
+/// Writes out at most `budget` buffered bytes (what was there when the caller looked, so a
+/// component appending all the time on another CPU cannot keep this CPU here, interrupts off,
+/// for ever). Precondition: g_uart_lock held.
+void drain(size_t budget = kernel::ConsoleBuffer::kCapacity) {
   char chunk[64];
-  for (;;) {
+  while (budget > 0) {
     g_buffer_lock.lock();
-    const size_t n = g_buffer.take(chunk, sizeof chunk);
+    const size_t n = g_buffer.take(chunk, budget < sizeof chunk ? budget : sizeof chunk);
     g_buffer_lock.unlock();
     if (n == 0) return;
+    budget -= n;
     for (size_t i = 0; i < n; ++i) {
       if (chunk[i] == '\n') put_raw('\r');  // terminals want CR LF
       put_raw(chunk[i]);
@@ -130,9 +134,10 @@ void console_write_lines(const char* text, size_t length) {
     const bool done = x86::g_buffer.append(text, length, ConsoleBuffer::Writer::kComponent);
     x86::g_buffer_lock.unlock();
     if (done) break;
-    // Full: make room by writing out, or wait for the CPU that is doing so.
+    // Full: make room for this text by writing out as much (so the wait is bounded by the
+    // text's own size, on this CPU only), or wait for the CPU that is writing out.
     if (x86::g_uart_lock.try_lock()) {
-      x86::drain();
+      x86::drain(ConsoleBuffer::line_size(text, length));
       x86::g_uart_lock.unlock();
     } else {
       platform::poll_remote_requests();
@@ -144,14 +149,15 @@ void console_write_lines(const char* text, size_t length) {
 
 void console_flush() {
   // A lock-free look first: this runs on every way out of the kernel.
-  while (!x86::g_buffer.empty()) {
-    if (!x86::g_uart_lock.try_lock()) return;  // that CPU writes our lines too
-    x86::drain();
-    x86::g_uart_lock.unlock();
-    // A line appended while we let go would be left to nobody if its writer saw the UART
-    // still taken: look again, after our release is visible to that writer.
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  }
+  if (x86::g_buffer.empty() || !x86::g_uart_lock.try_lock()) return;  // that CPU writes ours too
+  // At most what is buffered now: what others append meanwhile goes out at their own exit or
+  // at the next tick of any CPU (every millisecond), so nothing waits long and no CPU drains
+  // for another's flood.
+  x86::g_buffer_lock.lock();
+  const size_t now = x86::g_buffer.used();
+  x86::g_buffer_lock.unlock();
+  x86::drain(now);
+  x86::g_uart_lock.unlock();
 }
 
 }  // namespace platform

@@ -147,7 +147,7 @@ void stray_interrupt() {
   if (vector < 0) return;
   lapic_eoi();
   static bool reported = false;
-  if (!__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED) && vector != kStrayTestVector) {
+  if (vector != kStrayTestVector && !__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED)) {
     log("apic: stray interrupt on vector ");
     log_hex(static_cast<uint64_t>(vector));
     log(" acknowledged (reported once)\n");
