@@ -4,9 +4,12 @@
 
 namespace {
 
+bool g_calling = false;
+
 void caller(void*) {
   auto slow = quitter::slow_client();
-  (void)slow.work(50);
+  __atomic_store_n(&g_calling, true, __ATOMIC_RELEASE);
+  (void)slow.work(200);
   tessera::log("quitter: FAILED, the call came back although the component exited\n");
 }
 
@@ -16,7 +19,11 @@ alignas(16) char g_stack[8192];
 
 int main() {
   tessera::sys::thread_create(caller, nullptr, g_stack, sizeof g_stack);
-  tessera::sys::sleep_ms(10);
+  // Exit once the call is surely under way: the caller is about to make it, and even if its
+  // CPU gives its equals their slices first it is in the server well within 40 ms, while the
+  // server takes 200 ms to answer.
+  while (!__atomic_load_n(&g_calling, __ATOMIC_ACQUIRE)) tessera::sys::sleep_ms(1);
+  tessera::sys::sleep_ms(40);
   tessera::log("quitter: exiting while my other thread waits for slowpoke\n");
   return 0;
 }
