@@ -25,11 +25,6 @@ class ConsoleBuffer {
     return length + (length == 0 || text[length - 1] != '\n' ? 1 : 0);
   }
 
-  /// Whether text of `length` bytes could ever be appended by `who` (into an empty buffer).
-  static constexpr bool fits_ever(size_t bytes, Writer who) {
-    return bytes <= (who == Writer::kKernel ? kCapacity : kCapacity - kKernelReserve);
-  }
-
   /// Appends `text` as whole lines, adding a final '\n' if it lacks one; false (and nothing
   /// appended) when there is no room for all of it.
   bool append(const char* text, size_t length, Writer who) {

@@ -72,13 +72,10 @@ TEST_CASE("console buffer: wraps around its end without losing or tearing") {
   CHECK(got == expected);
 }
 
-TEST_CASE("console buffer: limits known before appending") {
+TEST_CASE("console buffer: the size of text once made whole lines") {
   CHECK(ConsoleBuffer::line_size("ab", 2) == 3);
   CHECK(ConsoleBuffer::line_size("ab\n", 3) == 3);
   CHECK(ConsoleBuffer::line_size("", 0) == 1);
-  CHECK(ConsoleBuffer::fits_ever(4097, Writer::kComponent));
-  CHECK_FALSE(ConsoleBuffer::fits_ever(ConsoleBuffer::kCapacity, Writer::kComponent));
-  CHECK(ConsoleBuffer::fits_ever(ConsoleBuffer::kCapacity, Writer::kKernel));
 }
 
 TEST_CASE("line assembler: pieces become one line; long lines are broken, not lost") {
