@@ -19,19 +19,6 @@ constexpr uint64_t kQuotaPages = self::kMapQuota / kPageSize;
 constexpr uint64_t kTables = 3;  // a first mapping in the window: a PDPT, a PD and a PT
 constexpr uint64_t kWindowPages = kMapWindow / kPageSize;
 
-Status map(uint64_t addr, uint64_t pages, uint64_t f = flags::kWrite) {
-  return call(Syscall::kMap, addr, pages, f);
-}
-Status unmap(uint64_t addr, uint64_t pages) {
-  return call(Syscall::kUnmap, addr, pages);
-}
-
-uint64_t page(uint64_t n) {
-  return kMapBase + n * kPageSize;
-}
-volatile uint64_t* at(uint64_t addr) {
-  return reinterpret_cast<volatile uint64_t*>(hide(addr));
-}
 
 /// Every word of `pages` pages at addr is `value`.
 bool holds(uint64_t addr, uint64_t pages, uint64_t value) {

@@ -68,6 +68,16 @@ T hide(T value) {
   return value;
 }
 
+/// map and unmap in the map window, through raw calls (flags: tessera::map_flags).
+inline Status map(uint64_t addr, uint64_t pages, uint64_t flags = tessera::map_flags::kWrite) {
+  return call(Syscall::kMap, addr, pages, flags);
+}
+inline Status unmap(uint64_t addr, uint64_t pages) { return call(Syscall::kUnmap, addr, pages); }
+
+/// Page `n` of the map window, and a word at an address the optimiser cannot see through.
+inline uint64_t page(uint64_t n) { return tessera::layout::kMapBase + n * tessera::layout::kPageSize; }
+inline volatile uint64_t* at(uint64_t addr) { return reinterpret_cast<volatile uint64_t*>(hide(addr)); }
+
 inline constexpr uint64_t kKernelImage = 0xffff'ffff'8000'0000;   ///< where the kernel is linked
 inline constexpr uint64_t kDirectMap = 0xffff'8000'0000'0000;     ///< the kernel's map of all RAM
 inline constexpr uint64_t kNonCanonical = 0x0000'8000'0000'0000;  ///< the first non-user address

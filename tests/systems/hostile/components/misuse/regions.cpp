@@ -22,19 +22,6 @@ Status region_map(uint64_t slot, uint64_t addr) {
 Status region_unmap(uint64_t slot) {
   return call(Syscall::kRegionUnmap, slot);
 }
-Status map(uint64_t addr, uint64_t pages) {
-  return call(Syscall::kMap, addr, pages, tessera::map_flags::kWrite);
-}
-Status unmap(uint64_t addr, uint64_t pages) {
-  return call(Syscall::kUnmap, addr, pages);
-}
-
-uint64_t page(uint64_t n) {
-  return kMapBase + n * kPageSize;
-}
-volatile uint64_t* at(uint64_t addr) {
-  return reinterpret_cast<volatile uint64_t*>(hide(addr));
-}
 
 /// The region's words as written through its boot mapping, seen at addr.
 bool shows_region(uint64_t addr) {
