@@ -23,7 +23,7 @@ file(GLOB KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernel/*.cpp)
 add_executable(host_tests ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${TESSERA_HOST_COMPONENT_SOURCES})
 add_dependencies(host_tests host_gen)
 target_include_directories(host_tests PRIVATE
-  ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include ${CMAKE_SOURCE_DIR}/components/runtime/include
+  ${CMAKE_SOURCE_DIR}/tests/host/include ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include ${CMAKE_SOURCE_DIR}/components/runtime/include
   ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
 target_compile_options(host_tests PRIVATE -Wall -Wextra -Wshadow)
 add_test(NAME host_doctest COMMAND host_tests)

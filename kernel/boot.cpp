@@ -4,6 +4,7 @@
 #include "kernel/boot_image.h"
 #include "kernel/elf.h"
 #include "kernel/kernel_state.h"
+#include "kernel/scheduler.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
 #include "kernel/placement.h"
@@ -163,7 +164,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
 void place_first_thread(Component& c, const spec::Component& sc) {
   KernelState& k = state();
   Thread* t = &c.threads[0];
-  Cpu& home = place_new_thread(c.affinity, t->priority);
+  Cpu& home = place_new_thread(k.cpu_pool(), c.affinity, t->priority);
   if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
     log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu,
         k.cpu_count, home.index);
@@ -208,7 +209,7 @@ void map_boot_regions(const BootSpec& bs) {
     auto cap = c.caps.lookup(m.slot, tessera::CapType::kMemory, 0);
     if (!cap.ok() || !region_map_at_boot(c, *cap.value(), m.vaddr)) {
       log("kernel: %s: shared region at 0x%lx could not be mapped\n", c.name, m.vaddr);
-      stop_component(k.cpus[0], &c, kStatusFault);
+      stop_component(k.cpus[0], &c, kStatusFault, k.endpoint_pool());
     }
   }
 }
@@ -273,7 +274,7 @@ void main(const BootModule& module) {
           c.caps.size(), c.threads[0].cpu->index);
     } else {
       log("kernel: component %s was not started\n", bs.component(i).name);
-      stop_component(cpu, &c, kStatusFault);
+      stop_component(cpu, &c, kStatusFault, k.endpoint_pool());
     }
   }
   map_boot_regions(bs);

@@ -7,6 +7,7 @@
 #include "kernel/cap_table.h"
 #include "kernel/memory.h"
 #include "kernel/platform.h"
+#include "kernel/pool.h"
 #include "kernel/thread.h"
 #include "tessera/spec_format.h"
 
@@ -32,5 +33,19 @@ struct Component {
   uint32_t ioport_count = 0;
   bool stopped = false;
 };
+
+struct Cpu;
+struct Endpoint;
+
+/// Stops every thread of c, fails IPC partners with kPeerDied, kills the endpoints of
+/// `endpoints` that c owns, and powers the system off if c is the description's shutdown
+/// component. Does not switch away; a thread of c that another CPU runs is switched away
+/// from there (reschedule interrupt). Precondition: this CPU holds the kernel lock.
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Pool<Endpoint> endpoints);
+
+/// Starts thread `id` of c (a fresh slot or an exited thread's, which the decode of
+/// kThreadCreate picked) at `entry` with `priority`, placed on one of `cpus` that c's
+/// affinity allows; it is ready, not yet queued. Cannot fail.
+Thread* thread_create(Component& c, uint8_t priority, uint32_t id, const platform::UserEntry& entry, Pool<Cpu> cpus);
 
 }  // namespace kernel

@@ -1,32 +1,11 @@
 // How each CPU enters the kernel's scheduling: the idle threads, the timer and reschedule
-// interrupts, the application processors' start, and the kernel lock's hand-offs.
-#include "kernel/ipc.h"
+// interrupts, device interrupts, and the start of each CPU's first thread.
 #include "kernel/kernel_state.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
 #include "kernel/scheduler.h"
 
 namespace kernel {
-
-TicketLock& kernel_lock() {
-  static TicketLock lock;
-  return lock;
-}
-
-void assert_locked(const Cpu& cpu) {
-  if (!kernel_lock().held_by(&cpu)) panic("cpu %u runs kernel code that needs the kernel lock without it", cpu.index);
-}
-
-void leave_kernel(Cpu& cpu, Exit how) {
-  kernel_lock().release();
-  if (cpu.debug_length != 0) {
-    platform::console_write_lines(cpu.debug_text, cpu.debug_length);
-    cpu.debug_length = 0;
-  } else if (how == Exit::kSyscall) {
-    return;
-  }
-  platform::console_flush();
-}
 
 namespace {
 

@@ -2,20 +2,17 @@
 #include "kernel/ipc.h"
 
 #include "kernel/message.h"
+#include "kernel/scheduler.h"
+#include "kernel/syscall_args.h"
 
 namespace kernel {
 namespace {
 
-/// Copies the message; the receiver's status becomes kOk and its rdi the badge. Words
-/// beyond the registers and caps take the slow path (transfer_extra).
+/// Copies the message; the receiver's status becomes kOk and its first result the badge.
+/// Words beyond the registers and caps take the slow path (transfer_extra).
 inline void transfer(const Thread* from, Thread* to, uint64_t badge) {
-  const SyscallFrame* s = from->frame;
-  SyscallFrame* d = to->frame;
-  d->rax = static_cast<uint64_t>(Status::kOk);
-  d->rdi = badge;
-  d->rsi = s->rsi;
-  for (unsigned i = 0; i < tessera::kMessageRegisters; ++i) d->mr[i] = s->mr[i];
-  if ((s->rsi >> 32) > tessera::kMessageRegisters) transfer_extra(from, to);
+  deliver_message(*from->frame, *to->frame, badge);
+  if (message_beyond_registers(message_info(*from->frame))) transfer_extra(from, to);
 }
 
 inline void block_for_reply(Thread* caller, Thread* server) {
@@ -48,56 +45,7 @@ inline Thread* deliver_reply(Thread* server) {
   return caller;
 }
 
-inline Thread* next_from_queue(Cpu& cpu) { return cpu.ready.pop_highest(); }
-
-inline bool is_remote(const Cpu& cpu, const Thread* t) { return t->cpu != &cpu; }
-
 }  // namespace
-
-void make_ready(Cpu& cpu, Thread* t) {
-  if (!is_remote(cpu, t)) {
-    cpu.ready.enqueue(t);
-    return;
-  }
-  Cpu& home = *t->cpu;
-  home.ready.enqueue(t);
-  // Only a thread that should preempt what its CPU runs is worth an interrupt; an equal
-  // waits for the slice to end there. The interrupt is taken once that CPU has interrupts
-  // on again, after this CPU lets go of the lock, so the wake-up cannot be lost.
-  if (static_cast<int>(t->priority) > run_priority(home, home.current)) platform::send_reschedule(home.index);
-}
-
-Thread* hand_over(Cpu& cpu, Thread* candidate) {
-  if (candidate != nullptr) {
-    // Strictly higher: a thread made ready goes behind the equals already queued, so a caller
-    // woken by a reply does not keep its peers of one priority from the CPU.
-    if (!is_remote(cpu, candidate) && static_cast<int>(candidate->priority) > cpu.ready.highest())
-      return candidate;
-    make_ready(cpu, candidate);
-  }
-  return next_from_queue(cpu);
-}
-
-Thread* wake(Cpu& cpu, Thread* self, Thread* t) {
-  if (!is_remote(cpu, t) && t->priority > self->priority) {
-    cpu.ready.enqueue(self);
-    return t;
-  }
-  make_ready(cpu, t);
-  return self;
-}
-
-Thread* preempt_check(Cpu& cpu) {
-  Thread* self = cpu.current;
-  if (self == nullptr) return nullptr;
-  if (self->state == ThreadState::kDead) return next_from_queue(cpu);
-  if (self != cpu.idle && self->state != ThreadState::kReady) return self;
-  if (cpu.ready.highest() > run_priority(cpu, self)) {
-    if (self != cpu.idle) cpu.ready.enqueue(self);
-    return next_from_queue(cpu);
-  }
-  return self;
-}
 
 Thread* ipc_call(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge) {
   if (!ep->receivers.empty()) {
@@ -118,7 +66,7 @@ Thread* ipc_send(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t badge) {
     Thread* receiver = dequeue(ep->receivers);
     transfer(self, receiver, badge);
     receiver->state = ThreadState::kReady;
-    self->frame->rax = static_cast<uint64_t>(Status::kOk);
+    write_status(*self->frame, Status::kOk);
     return wake(cpu, self, receiver);
   }
   self->sending_call = false;
@@ -143,33 +91,12 @@ Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t deadline) {
       return self;
     }
     sender->state = ThreadState::kReady;
-    sender->frame->rax = static_cast<uint64_t>(Status::kOk);
+    write_status(*sender->frame, Status::kOk);
     return wake(cpu, self, sender);
   }
   enqueue_blocked(self, ep->receivers, ep, ThreadState::kBlockedRecv);
   if (deadline != TimerQueue::kNever) cpu.timers.insert(self, deadline);
   return hand_over(cpu, nullptr);
-}
-
-Thread* sleep_until(Cpu& cpu, Thread* self, uint64_t deadline) {
-  self->state = ThreadState::kSleeping;
-  cpu.timers.insert(self, deadline);
-  return hand_over(cpu, nullptr);
-}
-
-Thread* expire_timers(Cpu& cpu, uint64_t now) {
-  while (Thread* t = cpu.timers.pop_expired(now)) {
-    Status status = Status::kOk;
-    if (t->state == ThreadState::kBlockedRecv) {
-      t->queue->remove(t);
-      t->blocked_on = nullptr;
-      status = Status::kTimeout;
-    }
-    t->frame->rax = static_cast<uint64_t>(status);
-    t->state = ThreadState::kReady;
-    make_ready(cpu, t);
-  }
-  return preempt_check(cpu);
 }
 
 Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
@@ -188,12 +115,10 @@ Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep) {
   return wake(cpu, self, caller);
 }
 
-Status ipc_reply(Cpu& cpu, Thread* self, Thread** next) {
-  if (self->reply_to == nullptr) return Status::kNoReplyTarget;
+Thread* ipc_reply(Cpu& cpu, Thread* self) {
   Thread* caller = deliver_reply(self);
-  self->frame->rax = static_cast<uint64_t>(Status::kOk);
-  *next = wake(cpu, self, caller);
-  return Status::kOk;
+  write_status(*self->frame, Status::kOk);
+  return wake(cpu, self, caller);
 }
 
 void ipc_abort(Cpu& cpu, Thread* t, Status status) {
@@ -201,7 +126,7 @@ void ipc_abort(Cpu& cpu, Thread* t, Status status) {
   if (t->timer_queue != nullptr) t->timer_queue->remove(t);
   t->blocked_on = nullptr;
   t->callee = nullptr;
-  t->frame->rax = static_cast<uint64_t>(status);
+  write_status(*t->frame, status);
   t->state = ThreadState::kReady;
   make_ready(cpu, t);
 }

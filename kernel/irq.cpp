@@ -13,11 +13,9 @@ void irq_raised(Cpu& cpu, Irq& irq) {
   notification_signal_async(cpu, irq.notification, irq.bits);
 }
 
-Status irq_ack(Irq& irq) {
-  if (!irq.masked) return Status::kInvalidArgument;
+void irq_unmask(Irq& irq) {
   irq.masked = false;
   platform::mask_irq(irq.line, false);
-  return Status::kOk;
 }
 
 }  // namespace kernel

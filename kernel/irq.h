@@ -25,7 +25,8 @@ struct Irq {
 /// signal the driver. A stopped driver's line stays masked.
 void irq_raised(Cpu& cpu, Irq& irq);
 
-/// kIrqAck: unmasks the line. kInvalidArgument when it was not raised since the last ack.
-Status irq_ack(Irq& irq);
+/// kIrqAck, once decoded: unmasks the line. Precondition: it is masked (it was raised since
+/// the last acknowledgement; the decode refuses otherwise with kInvalidArgument).
+void irq_unmask(Irq& irq);
 
 }  // namespace kernel

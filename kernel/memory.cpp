@@ -76,10 +76,10 @@ uint64_t FramePool::pop() {
   return frame;
 }
 
-Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags, WorkBudget& work) {
-  // Decode: the whole range's arguments, then the pages this call maps, then the quota for
-  // the whole range (missing_tables takes one step per 2 MiB), so that a map the quota
-  // cannot hold fails before its first page.
+Result<MapOp> decode_map(const Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags, const WorkBudget& work) {
+  // The whole range's arguments, then the pages this call maps, then the quota for the whole
+  // range (missing_tables takes one step per 2 MiB), so that a map the quota cannot hold
+  // fails before its first page.
   if ((flags & ~(tessera::map_flags::kWrite | tessera::map_flags::kExec)) != 0) return Status::kInvalidArgument;
   const bool write = (flags & tessera::map_flags::kWrite) != 0;
   const bool exec = (flags & tessera::map_flags::kExec) != 0;
@@ -89,37 +89,47 @@ Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_
   const uint64_t now = at_most(pages, work);
   if (any_mapped(c, vaddr, now)) return Status::kAlreadyMapped;
   if (pages + platform::missing_tables(c.space, vaddr, pages) > c.map_pool.available()) return Status::kOutOfMemory;
-  // Invoke. Invariant: the pool holds a frame for every page and for every page table
+  return MapOp{vaddr, pages, now, platform::MapFlags{true, write, exec}};
+}
+
+Progress invoke_map(Component& c, const MapOp& op, WorkBudget& work) {
+  // Invariant: the pool holds a frame for every page and for every page table
   // missing_tables counted, and the range is user memory that nothing maps: neither pop nor
   // map_page can fail. If one does, decode and platform disagree (a kernel bug): stop before
   // a page is left unbacked, or backed by frame 0, rather than report success.
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
-  for (uint64_t i = 0; i < now; ++i) {
-    const uint64_t at = vaddr + i * kPageSize;
+  const MapOp m = op;  // a copy the page-table writes below cannot alias
+  for (uint64_t i = 0; i < m.now; ++i) {
+    const uint64_t at = m.vaddr + i * kPageSize;
     const uint64_t frame = c.map_pool.pop();
-    if (frame == 0 || !platform::map_page(c.space, at, frame, platform::MapFlags{true, write, exec}, tables))
-      panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", pages, vaddr,
+    if (frame == 0 || !platform::map_page(c.space, at, frame, m.flags, tables))
+      panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", m.pages, m.vaddr,
             c.name, at);
   }
-  work.spend(static_cast<uint32_t>(now));
-  return Progress{now, now == pages};
+  work.spend(static_cast<uint32_t>(m.now));
+  return Progress{m.now, m.now == m.pages};
 }
 
-Result<Progress> unmap_pages(Component& c, uint64_t vaddr, uint64_t pages, WorkBudget& work) {
+Result<UnmapOp> decode_unmap(const Component& c, uint64_t vaddr, uint64_t pages, const WorkBudget& work) {
   if (Status s = check_window(vaddr, pages); s != Status::kOk) return s;
   // More pages than the quota holds cannot all be map()'s.
   if (pages > c.map_pool.capacity() || overlaps_region_mapping(c, vaddr, pages)) return Status::kNotMapped;
   const uint64_t now = at_most(pages, work);
   for (uint64_t i = 0; i < now; ++i)
     if (platform::translate(c.space, vaddr + i * kPageSize, platform::MapFlags{}) == 0) return Status::kNotMapped;
-  for (uint64_t i = 0; i < now; ++i) c.map_pool.push(platform::unmap_page(c.space, vaddr + i * kPageSize));
-  work.spend(static_cast<uint32_t>(now));
-  platform::flush_tlb(c.space);
-  work.flushed();
-  return Progress{now, now == pages};
+  return UnmapOp{vaddr, pages, now};
 }
 
-Status region_map(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work) {
+Progress invoke_unmap(Component& c, const UnmapOp& op, WorkBudget& work) {
+  const UnmapOp u = op;  // a copy the pool writes below cannot alias
+  for (uint64_t i = 0; i < u.now; ++i) c.map_pool.push(platform::unmap_page(c.space, u.vaddr + i * kPageSize));
+  work.spend(static_cast<uint32_t>(u.now));
+  platform::flush_tlb(c.space);
+  work.flushed();
+  return Progress{u.now, u.now == u.pages};
+}
+
+Result<RegionMapOp> decode_region_map(const Component& c, const Cap& cap, uint64_t vaddr, const WorkBudget& work) {
   if ((cap.rights & tessera::rights::kRead) == 0) return Status::kNoRights;
   const auto* region = static_cast<const Region*>(cap.object);
   // A mapping under way goes on at its own address; a whole one, or another address, is refused.
@@ -131,24 +141,29 @@ Status region_map(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work) {
   const auto now = static_cast<uint32_t>(at_most(left, work));
   if (any_mapped(c, from, now)) return Status::kAlreadyMapped;
   if (platform::missing_tables(c.space, from, left) > c.map_pool.available()) return Status::kOutOfMemory;
-  // Invoke. Invariant: as in map_pages, the pool holds every page table the range lacks, so
+  return RegionMapOp{vaddr, first, now};
+}
+
+Status invoke_region_map(Component& c, Cap& cap, const RegionMapOp& op, WorkBudget& work) {
+  // Invariant: as in invoke_map, the pool holds every page table the range lacks, so
   // map_page cannot fail; if it does, decode and platform disagree (a kernel bug).
+  const auto* region = static_cast<const Region*>(cap.object);
   const platform::FrameSource tables{pool_alloc, &c.map_pool};
-  for (uint32_t i = first; i < first + now; ++i) {
-    const uint64_t at = vaddr + uint64_t{i} * kPageSize;
+  const RegionMapOp r = op;  // a copy the page-table writes below cannot alias
+  for (uint32_t i = r.first; i < r.first + r.now; ++i) {
+    const uint64_t at = r.vaddr + uint64_t{i} * kPageSize;
     if (!platform::map_page(c.space, at, region->phys + uint64_t{i} * kPageSize, flags_of(cap), tables))
       panic("region_map of %u pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", region->pages,
-            vaddr, c.name, at);
+            r.vaddr, c.name, at);
   }
-  work.spend(now);
+  work.spend(r.now);
   if (cap.mapped_at == 0) ++c.region_mappings;
-  cap.mapped_at = vaddr;
-  cap.mapped_pages = first + now;
+  cap.mapped_at = r.vaddr;
+  cap.mapped_pages = r.first + r.now;
   return cap.mapped_pages == region->pages ? Status::kOk : Status::kIncomplete;
 }
 
-Status region_unmap(Component& c, Cap& cap, WorkBudget& work) {
-  if (cap.mapped_at == 0) return Status::kNotMapped;
+Status invoke_region_unmap(Component& c, Cap& cap, WorkBudget& work) {
   return unmap_region(c, cap, work) ? Status::kOk : Status::kIncomplete;
 }
 

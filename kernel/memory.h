@@ -38,31 +38,61 @@ class FramePool {
   uint32_t free_ = 0;
 };
 
-/// kMap: backs [vaddr, vaddr + pages) of c's map window with zeroed frames of its quota,
-/// writable and/or executable as `flags` say (tessera::map_flags). Page tables come out of
-/// the quota too. Maps at most work.left() pages, from vaddr on: `done` says how many, and
-/// an unfinished map is continued by a call for the rest of the range. Errors:
-/// kInvalidArgument (unaligned, no pages, unknown flags, write+exec), kBadAddress (outside
-/// the window), kAlreadyMapped, kOutOfMemory (the range and its tables beyond the quota);
-/// an error changes nothing, and once decoded the mapping cannot fail (else: panic).
-Result<Progress> map_pages(Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags, WorkBudget& work);
+// Each system call of the map window is a decode, which checks everything and changes
+// nothing, and an invoke, which cannot fail (memory_syscalls.cpp pairs them). A call does at
+// most work.left() pages and reports kIncomplete when the caller must go on.
 
-/// kUnmap: releases pages kMap backed; their frames return to the quota. At most
-/// work.left() pages from vaddr on, like map_pages. Errors: kInvalidArgument, kBadAddress,
-/// kNotMapped (a page of the part this call looks at is not backed by kMap).
-Result<Progress> unmap_pages(Component& c, uint64_t vaddr, uint64_t pages, WorkBudget& work);
+/// A decoded kMap: the whole range, the pages this call maps from its start, the flags.
+struct MapOp {
+  uint64_t vaddr;
+  uint64_t pages;
+  uint64_t now;
+  platform::MapFlags flags;
+};
 
-/// kRegionMap: maps the region of memory cap `cap` (held by c) at vaddr in c's map window,
-/// with the cap's rights, as far as `work` allows: kIncomplete when pages are left, which the
-/// same call at the same address goes on mapping. Errors: kNoRights (no kRead),
-/// kAlreadyMapped (this cap is mapped, elsewhere or wholly, or a page of the range is),
-/// kInvalidArgument, kBadAddress, kOutOfMemory (page tables); as with map_pages, an error
-/// changes nothing and a decoded mapping cannot fail.
-Status region_map(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work);
+/// kMap backs [vaddr, vaddr + pages) of c's map window with zeroed frames of its quota,
+/// writable and/or executable as `flags` say (tessera::map_flags); page tables come out of
+/// the quota too. An unfinished map is continued by a call for the rest of the range.
+/// Errors: kInvalidArgument (unaligned, no pages, unknown flags, write+exec), kBadAddress
+/// (outside the window), kAlreadyMapped, kOutOfMemory (the range and its tables beyond the
+/// quota).
+Result<MapOp> decode_map(const Component& c, uint64_t vaddr, uint64_t pages, uint64_t flags, const WorkBudget& work);
+/// Maps op.now pages: `done` says how many. A failure here is a kernel bug: it panics.
+Progress invoke_map(Component& c, const MapOp& op, WorkBudget& work);
 
-/// kRegionUnmap: removes the mapping `cap` made, as far as `work` allows (kIncomplete: the
-/// same call goes on). Error: kNotMapped.
-Status region_unmap(Component& c, Cap& cap, WorkBudget& work);
+/// A decoded kUnmap: the whole range and the pages this call unmaps from its start.
+struct UnmapOp {
+  uint64_t vaddr;
+  uint64_t pages;
+  uint64_t now;
+};
+
+/// kUnmap releases pages kMap backed; their frames return to the quota. Errors:
+/// kInvalidArgument, kBadAddress, kNotMapped (a page of the part this call looks at is not
+/// backed by kMap).
+Result<UnmapOp> decode_unmap(const Component& c, uint64_t vaddr, uint64_t pages, const WorkBudget& work);
+/// Unmaps op.now pages and flushes the TLBs (the call's one flush).
+Progress invoke_unmap(Component& c, const UnmapOp& op, WorkBudget& work);
+
+/// A decoded kRegionMap: where, the first page still to map, and how many this call maps.
+struct RegionMapOp {
+  uint64_t vaddr;
+  uint32_t first;
+  uint32_t now;
+};
+
+/// kRegionMap maps the region of memory cap `cap` (held by c) at vaddr in c's map window,
+/// with the cap's rights; kIncomplete when pages are left, which the same call at the same
+/// address goes on mapping. Errors: kNoRights (no kRead), kAlreadyMapped (this cap is mapped,
+/// elsewhere or wholly, or a page of the range is), kInvalidArgument, kBadAddress,
+/// kOutOfMemory (page tables).
+Result<RegionMapOp> decode_region_map(const Component& c, const Cap& cap, uint64_t vaddr, const WorkBudget& work);
+/// Maps op.now pages of the region; kOk when the region is wholly mapped, else kIncomplete.
+Status invoke_region_map(Component& c, Cap& cap, const RegionMapOp& op, WorkBudget& work);
+
+/// kRegionUnmap (decoded: the cap's region is mapped) removes the mapping `cap` made, as far
+/// as `work` allows: kIncomplete when the same call must go on.
+Status invoke_region_unmap(Component& c, Cap& cap, WorkBudget& work);
 
 /// Maps region `r` at vaddr of c with `rights` at boot (tables from the boot allocator) and
 /// records the mapping in `cap`.

@@ -2,6 +2,7 @@
 #include "kernel/message.h"
 
 #include "kernel/component.h"
+#include "kernel/syscall_args.h"
 
 namespace kernel {
 
@@ -23,7 +24,7 @@ Status check_message(const Thread* self, uint64_t info, bool may_grant) {
 }
 
 void transfer_extra(const Thread* from, Thread* to) {
-  const uint64_t info = from->frame->rsi;
+  const uint64_t info = message_info(*from->frame);
   const tessera::IpcBuffer* src = from->ipc_buffer;
   tessera::IpcBuffer* dst = to->ipc_buffer;
   uint32_t words = tessera::info_count(info);
@@ -45,7 +46,7 @@ void transfer_extra(const Thread* from, Thread* to) {
     Cap* c = cap.value();
     to->component->caps.derive(*c, *place.value(), c->rights, c->badge);
   }
-  to->frame->rsi = tessera::make_info(tessera::info_label(info), words, delivered);
+  set_message_info(*to->frame, tessera::make_info(tessera::info_label(info), words, delivered));
 }
 
 }  // namespace kernel

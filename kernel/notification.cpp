@@ -1,7 +1,8 @@
 // Notification signal and wait: the word, the queue of waiters, and who runs next.
 #include "kernel/notification.h"
 
-#include "kernel/ipc.h"
+#include "kernel/scheduler.h"
+#include "kernel/syscall_args.h"
 
 namespace kernel {
 namespace {
@@ -9,8 +10,7 @@ namespace {
 /// Hands the word to the first waiter, which becomes ready (not yet queued).
 Thread* deliver(Notification* n) {
   Thread* t = n->waiters.pop_front();
-  t->frame->rax = static_cast<uint64_t>(Status::kOk);
-  t->frame->rdi = notification_poll(n);
+  write_results(*t->frame, Status::kOk, WordResult{notification_poll(n)});
   t->state = ThreadState::kReady;
   return t;
 }
@@ -30,8 +30,7 @@ void notification_signal_async(Cpu& cpu, Notification* n, uint64_t bits) {
 
 Thread* notification_wait(Cpu& cpu, Thread* self, Notification* n) {
   if (n->word != 0) {
-    self->frame->rax = static_cast<uint64_t>(Status::kOk);
-    self->frame->rdi = notification_poll(n);
+    write_results(*self->frame, Status::kOk, WordResult{notification_poll(n)});
     return self;
   }
   self->state = ThreadState::kBlockedWait;

@@ -20,7 +20,7 @@ struct Notification {
 Thread* notification_signal(Cpu& cpu, Thread* self, Notification* n, uint64_t bits);
 /// The same from an interrupt, where no thread made the call: a woken waiter is queued.
 void notification_signal_async(Cpu& cpu, Notification* n, uint64_t bits);
-/// Takes and clears the word into self's rdi, or blocks self until a signal comes.
+/// Takes and clears the word into self's result, or blocks self until a signal comes.
 Thread* notification_wait(Cpu& cpu, Thread* self, Notification* n);
 /// Takes and clears the word; 0 when no bit was set.
 inline uint64_t notification_poll(Notification* n) {

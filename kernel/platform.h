@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/context.h"  // the platform's, or the host tests' own
+
 namespace platform {
 
 /// Page mapping permissions (always present; user pages only below layout::kUserTop).
@@ -61,23 +63,17 @@ uint64_t unmap_page(AddressSpace& as, uint64_t vaddr);
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags);
 
 // ---- threads ------------------------------------------------------------------------------
-/// Saved state of a thread that is not running. Opaque to kernel/: the platform owns every
-/// piece of architectural state a thread can change, and switches it per thread.
-struct Context {
-  uint64_t kernel_rsp = 0;        ///< saved stack pointer while switched out
-  uint64_t kernel_stack_top = 0;  ///< the thread's SyscallFrame ends here
-  uint64_t user_fs_base = 0;      ///< its FS base in ring 3 as it left it
-  uint16_t user_selectors[4] = {};  ///< its DS, ES, FS, GS as ring 3 left them
-  uint64_t kernel_only = 0;       ///< 1: a kernel thread (idle), which never enters ring 3
-};
+/// Saved state of a thread that is not running (arch/context.h): opaque to kernel/ but for
+/// kernel_stack_top, where the thread's SyscallFrame ends.
 
 /// Where a new user thread starts: its first instruction, stack pointer, the three
-/// arguments it finds in rdi/rsi/rdx, and its FS base (the address of its IPC buffer).
+/// arguments it finds in its first three argument registers, and its thread-pointer base
+/// (the address of its IPC buffer).
 struct UserEntry {
   uint64_t ip = 0;
   uint64_t sp = 0;
   uint64_t arg0 = 0, arg1 = 0, arg2 = 0;
-  uint64_t fs_base = 0;
+  uint64_t thread_pointer = 0;
 };
 
 /// Contiguous zeroed frames (boot only), 0 when exhausted.
@@ -165,8 +161,19 @@ struct SyscallFrame;
 /// thread whose frame is on top of the kernel stack when it returns.
 extern "C" void syscall_dispatch(SyscallFrame* frame);
 
-/// A CPU exception in ring 3. The platform has already printed vector, error code, RIP,
-/// CR2 and registers; the kernel stops the current component and never returns.
-[[noreturn]] void user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2);
+/// A CPU exception in ring 3, in the platform's terms.
+struct UserFault {
+  uint64_t vector = 0;      ///< the platform's number for the exception
+  uint64_t error_code = 0;  ///< what the CPU said about it, 0 when nothing
+  uint64_t ip = 0;          ///< the instruction that faulted
+  uint64_t address = 0;     ///< the data address a page fault was about, else 0
+  /// The same in the platform's own words, for the kernel's one-line report (x86_64:
+  /// "vector 14, error 0x4, rip 0x400406, cr2 0x0").
+  char description[112] = {};
+};
+
+/// The platform has already printed the fault with the thread's registers; the kernel stops
+/// the current component and never returns.
+[[noreturn]] void user_fault(const UserFault& fault);
 
 }  // namespace kernel

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "kernel/platform.h"
-#include "kernel/syscall_frame.h"
+#include "arch/syscall_frame.h"  // the platform's, or the host tests' own
 
 namespace kernel {
 

@@ -1,7 +1,8 @@
 // What happens on a CPU exception: print it; a kernel bug panics, a user fault goes to the
 // kernel's user_fault, which stops the thread and never comes back here.
 #include "kernel/platform.h"
-#include "kernel/syscall_frame.h"
+#include "arch/syscall_frame.h"
+#include "tessera/format.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/exceptions.h"
 #include "platform/x86_64/log.h"
@@ -28,6 +29,13 @@ void field(const char* name, uint64_t value) {
 }
 
 }  // namespace
+
+[[noreturn]] void report_user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2) {
+  kernel::UserFault fault{vector, error_code, rip, vector == 14 ? cr2 : 0, {}};
+  tessera::format_to(fault.description, sizeof fault.description, "vector %lu, error 0x%lx, rip 0x%lx, cr2 0x%lx",
+                     vector, error_code, rip, cr2);
+  kernel::user_fault(fault);
+}
 
 void print_frame(const InterruptFrame& f, uint64_t cr2) {
   field("  rip=", f.rip);
@@ -76,7 +84,7 @@ extern "C" void exception_dispatch(InterruptFrame* frame) {
   if (!from_user) panic("exception in the kernel");
   // NMI and machine check report the machine, not the thread that happened to run.
   if (frame->vector == 2 || frame->vector == 18) panic("NMI or machine check");
-  kernel::user_fault(frame->vector, frame->error_code, frame->rip, cr2);
+  report_user_fault(frame->vector, frame->error_code, frame->rip, cr2);
 }
 
 // The syscall exit path found a return address that sysret would fault on in ring 0 (not a
@@ -84,7 +92,7 @@ extern "C" void exception_dispatch(InterruptFrame* frame) {
 extern "C" [[noreturn]] void syscall_bad_return(kernel::SyscallFrame* frame) {
   using namespace platform::x86;
   log("\nuser exception 13 (#GP general protection): sysret to non-user rip ");
-  log_hex(frame->rip);
+  log_hex(frame->user_ip);
   log("\n");
-  kernel::user_fault(13, 0, frame->rip, 0);
+  report_user_fault(13, 0, frame->user_ip, 0);
 }

@@ -20,5 +20,7 @@ void idt_load();
 
 /// Prints a register dump of `frame` with `cr2` on the console.
 void print_frame(const InterruptFrame& frame, uint64_t cr2);
+/// Hands a ring-3 fault to the kernel (kernel::user_fault), described in x86 terms.
+[[noreturn]] void report_user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2);
 
 }  // namespace platform::x86

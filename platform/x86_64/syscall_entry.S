@@ -1,5 +1,5 @@
 // System call entry and exit (syscall/sysret). The entry turns the user registers into a
-// kernel::SyscallFrame on top of the thread's kernel stack (see kernel/syscall_frame.h; the
+// kernel::SyscallFrame on top of the thread's kernel stack (see include/arch/syscall_frame.h; the
 // push order below is that layout read backwards) and calls syscall_dispatch(frame).
 // Per-CPU offsets: see PerCpu in cpu_local.h.
 
@@ -30,9 +30,9 @@ syscall_entry:
   pushq %r8                  // mr[2]
   pushq %r10                 // mr[1]
   pushq %rdx                 // mr[0]
-  pushq %rsi
-  pushq %rdi
-  pushq %rax
+  pushq %rsi                 // a1
+  pushq %rdi                 // a0
+  pushq %rax                 // op
   // 12 words below a 16-byte aligned top: rsp is 16-byte aligned for the call.
   movq %rsp, %rdi
   call syscall_dispatch

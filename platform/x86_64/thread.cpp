@@ -1,6 +1,6 @@
 // New user threads: the initial kernel stack that makes the first switch drop to ring 3.
 #include "kernel/platform.h"
-#include "kernel/syscall_frame.h"
+#include "arch/syscall_frame.h"
 
 extern "C" void thread_start_user();
 
@@ -18,7 +18,6 @@ static_assert(offsetof(Context, kernel_stack_top) == 8, "context.S reads it at 8
 static_assert(offsetof(Context, user_fs_base) == 16, "context.S reads it at 16");
 static_assert(offsetof(Context, user_selectors) == 24, "context.S reads them at 24");
 static_assert(offsetof(Context, kernel_only) == 32, "context.S reads it at 32");
-static_assert(sizeof(kernel::SyscallFrame) % 16 == 0, "keeps the frame 16-byte aligned");
 
 }  // namespace
 
@@ -28,12 +27,12 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
   // restores this frame and sysrets. Registers not in either frame are zero because the frames are zeroed.
   auto* frame = reinterpret_cast<kernel::SyscallFrame*>(kernel_stack_top) - 1;
   *frame = kernel::SyscallFrame{};
-  frame->rdi = entry.arg0;
-  frame->rsi = entry.arg1;
+  frame->a0 = entry.arg0;     // rdi
+  frame->a1 = entry.arg1;     // rsi
   frame->mr[0] = entry.arg2;  // rdx
-  frame->rip = entry.ip;
-  frame->rflags = 0x202;  // IF set: user mode is interruptible
-  frame->rsp = entry.sp;
+  frame->user_ip = entry.ip;
+  frame->user_flags = 0x202;  // IF set: user mode is interruptible
+  frame->user_sp = entry.sp;
 
   auto* switch_frame = reinterpret_cast<SwitchFrame*>(frame) - 1;
   *switch_frame = SwitchFrame{};
@@ -41,7 +40,7 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
 
   ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
   ctx.kernel_stack_top = kernel_stack_top;
-  ctx.user_fs_base = entry.fs_base;
+  ctx.user_fs_base = entry.thread_pointer;
   for (uint16_t& selector : ctx.user_selectors) selector = 0;
 }
 

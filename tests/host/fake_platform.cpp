@@ -82,7 +82,7 @@ uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
 
 void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
   ctx.kernel_stack_top = kernel_stack_top;
-  ctx.user_fs_base = entry.fs_base;
+  ctx.thread_pointer = entry.thread_pointer;
 }
 void switch_context(Context&, Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kernel/component.h"
-#include "kernel/object_syscalls.h"
+#include "kernel/syscalls.h"
 #include "tests/host/fake_platform.h"
 
 using namespace kernel;
@@ -48,12 +48,12 @@ struct System {
   Status call(int i, Syscall number, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
     thread.component = &comps[i];
     frame = SyscallFrame{};
-    frame.rax = static_cast<uint64_t>(number);
-    frame.rdi = a0;
-    frame.rsi = a1;
+    frame.op = static_cast<uint64_t>(number);
+    frame.a0 = a0;
+    frame.a1 = a1;
     frame.mr[0] = a2;
-    object_syscall(cpu, &thread, &frame);
-    return static_cast<Status>(frame.rax);
+    dispatch(cpu, &thread);
+    return static_cast<Status>(frame.op);
   }
 
   /// Caps of both tables whose tree place or state differs from `before`: a unit of work
@@ -95,9 +95,9 @@ TEST_CASE("a 4000-deep chain of copies is revoked in steps of at most kWorkPerCa
     const std::vector<Cap> before[2] = {s.slots[0], s.slots[1]};
     status = s.call(0, Syscall::kCapRevoke, 1);
     ++calls;
-    CHECK(s.frame.rdi <= kWorkPerCall);
+    CHECK(s.frame.a0 <= kWorkPerCall);
     CHECK(s.changed(before) <= kWorkPerCall);
-    revoked += s.frame.rdi;
+    revoked += s.frame.a0;
     REQUIRE(calls <= kDepth);  // each call gets somewhere
   }
   CHECK(status == Status::kOk);
@@ -114,7 +114,7 @@ TEST_CASE("a 4000-deep chain of copies is revoked in steps of at most kWorkPerCa
            cap.prev_sibling == nullptr));
   }
   CHECK(s.call(0, Syscall::kCapRevoke, 1) == Status::kOk);
-  CHECK(s.frame.rdi == 0);
+  CHECK(s.frame.a0 == 0);
 }
 
 TEST_CASE("caps changed between the steps of a revoke: the steps decode again, and the end is whole") {
@@ -182,7 +182,7 @@ TEST_CASE("deleting a cap with many children hands them on in bounded steps") {
     uint64_t revoked = 0;
     do {
       status = s.call(0, Syscall::kCapRevoke, 1);
-      revoked += s.frame.rdi;
+      revoked += s.frame.a0;
     } while (status == Status::kIncomplete);
     CHECK(status == Status::kOk);
     CHECK(revoked == 301);
@@ -204,9 +204,9 @@ TEST_CASE("a large map is done kWorkPerCall pages per call, and unmapped the sam
   while (status == Status::kIncomplete) {
     status = s.call(0, Syscall::kMap, kMapBase + done * kPageSize, kPages - done, tessera::map_flags::kWrite);
     ++calls;
-    CHECK(s.frame.rdi <= kWorkPerCall);
-    CHECK(s.frame.rdi > 0);
-    done += s.frame.rdi;
+    CHECK(s.frame.a0 <= kWorkPerCall);
+    CHECK(s.frame.a0 > 0);
+    done += s.frame.a0;
     CHECK(s.mapped(0, kMapBase, kPages) == done);  // exactly the pages reported, from the start
     REQUIRE(calls <= kPages);
   }
@@ -225,9 +225,9 @@ TEST_CASE("a large map is done kWorkPerCall pages per call, and unmapped the sam
     const unsigned before = fake::platform().tlb_flushes;
     status = s.call(0, Syscall::kUnmap, kMapBase + done * kPageSize, kPages - done);
     ++calls;
-    CHECK(s.frame.rdi <= kWorkPerCall);
+    CHECK(s.frame.a0 <= kWorkPerCall);
     CHECK(fake::platform().tlb_flushes == before + 1);  // each step flushes what it unmapped
-    done += s.frame.rdi;
+    done += s.frame.a0;
     CHECK(s.mapped(0, kMapBase, kPages) == kPages - done);
     REQUIRE(calls <= kPages);
   }
@@ -244,12 +244,12 @@ TEST_CASE("a map the quota cannot hold fails before its first page; later steps 
   CHECK(c.map_pool.available() == 100);
 
   REQUIRE(s.call(0, Syscall::kMap, kMapBase, 90, tessera::map_flags::kWrite) == Status::kIncomplete);
-  REQUIRE(s.frame.rdi == kWorkPerCall);
+  REQUIRE(s.frame.a0 == kWorkPerCall);
   // Another thread maps a page of the rest meanwhile: the next step sees it.
   const uint64_t rest = kMapBase + kWorkPerCall * kPageSize;
   REQUIRE(s.call(0, Syscall::kMap, rest + 10 * kPageSize, 1) == Status::kOk);
   CHECK(s.call(0, Syscall::kMap, rest, 90 - kWorkPerCall) == Status::kAlreadyMapped);
-  CHECK(s.frame.rdi == 0);
+  CHECK(s.frame.a0 == 0);
   CHECK(s.mapped(0, rest, 90 - kWorkPerCall) == 1);
 }
 
@@ -296,7 +296,7 @@ TEST_CASE("a large region is mapped, unmapped and revoked in bounded steps") {
   }
   SUBCASE("revoking the owner's cap unmaps the other's mapping step by step, one flush a step") {
     REQUIRE(s.call(0, Syscall::kCapRevoke, 1) == Status::kIncomplete);
-    CHECK(s.frame.rdi == 0);
+    CHECK(s.frame.a0 == 0);
     CHECK(s.mapped(1, at, kRegionPages) == kRegionPages - (kWorkPerCall - 1));  // a unit to mark it revoked
     // Already unusable, and what is still mapped cannot be handed to the quota as map()'s.
     CHECK(s.call(1, Syscall::kRegionUnmap, 2) == Status::kRevoked);
@@ -309,7 +309,7 @@ TEST_CASE("a large region is mapped, unmapped and revoked in bounded steps") {
       ++calls;
     } while (status == Status::kIncomplete);
     CHECK(status == Status::kOk);
-    CHECK(s.frame.rdi == 1);
+    CHECK(s.frame.a0 == 1);
     CHECK(calls == 5);
     CHECK(s.mapped(1, at, kRegionPages) == 0);
     CHECK(s.slots[1][2].revoked);
@@ -343,7 +343,7 @@ TEST_CASE("a revoke makes one TLB flush per call however many mapped caps it rea
     const unsigned flushes = fake::platform().tlb_flushes;
     status = s.call(0, Syscall::kCapRevoke, 1);
     CHECK(fake::platform().tlb_flushes == flushes + 1);
-    revoked += s.frame.rdi;
+    revoked += s.frame.a0;
     ++calls;
   } while (status == Status::kIncomplete);
   CHECK(calls == 3);

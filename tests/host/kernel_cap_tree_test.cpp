@@ -6,7 +6,7 @@
 
 #include "kernel/component.h"
 #include "kernel/endpoint.h"
-#include "kernel/object_syscalls.h"
+#include "kernel/syscalls.h"
 
 using namespace kernel;
 using tessera::CapType;
@@ -40,13 +40,13 @@ struct Tables {
   Status call(Component& c, Syscall number, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
     thread.component = &c;
     frame = SyscallFrame{};
-    frame.rax = static_cast<uint64_t>(number);
-    frame.rdi = a0;
-    frame.rsi = a1;
+    frame.op = static_cast<uint64_t>(number);
+    frame.a0 = a0;
+    frame.a1 = a1;
     frame.mr[0] = a2;
     frame.mr[1] = a3;
-    object_syscall(cpu, &thread, &frame);
-    return static_cast<Status>(frame.rax);
+    dispatch(cpu, &thread);
+    return static_cast<Status>(frame.op);
   }
 
   /// Gives b a cap derived from a's slot `from` (what a transfer in a message does).
@@ -73,8 +73,8 @@ TEST_CASE("copy and mint derive children with the same or fewer rights") {
 
   SUBCASE("cap_info reports type, rights and badge") {
     REQUIRE(t.call(t.a, Syscall::kCapInfo, 3) == Status::kOk);
-    CHECK(t.frame.rdi == static_cast<uint64_t>(CapType::kEndpoint));
-    CHECK(t.frame.rsi == rights::kSend);
+    CHECK(t.frame.a0 == static_cast<uint64_t>(CapType::kEndpoint));
+    CHECK(t.frame.a1 == rights::kSend);
     CHECK(t.frame.mr[0] == 77);
   }
   SUBCASE("a minted cap cannot gain rights") {
@@ -129,7 +129,7 @@ TEST_CASE("revoke removes every cap derived from a cap, in every component") {
 
   SUBCASE("revoking the child cuts off what was derived from it, and only that") {
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 2) == Status::kOk);
-    CHECK(t.frame.rdi == 2);  // b's two caps
+    CHECK(t.frame.a0 == 2);  // b's two caps
     CHECK(t.b.caps.lookup(3, CapType::kEndpoint, 0).status() == Status::kRevoked);
     CHECK(t.b.caps.lookup(4, CapType::kEndpoint, 0).status() == Status::kRevoked);
     CHECK(t.call(t.b, Syscall::kCapCopy, 3, 5) == Status::kRevoked);
@@ -146,19 +146,19 @@ TEST_CASE("revoke removes every cap derived from a cap, in every component") {
   }
   SUBCASE("revoking the root reaches every generation") {
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 1) == Status::kOk);
-    CHECK(t.frame.rdi == 4);
+    CHECK(t.frame.a0 == 4);
     for (uint32_t slot : {2u, 5u}) CHECK(t.a.caps.lookup_any(slot).status() == Status::kRevoked);
     for (uint32_t slot : {3u, 4u}) CHECK(t.b.caps.lookup_any(slot).status() == Status::kRevoked);
     CHECK(t.a_slots[1].first_child == nullptr);
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 1) == Status::kOk);
-    CHECK(t.frame.rdi == 0);
+    CHECK(t.frame.a0 == 0);
   }
   SUBCASE("deleting a middle cap hands its children to its parent") {
     REQUIRE(t.call(t.a, Syscall::kCapDelete, 2) == Status::kOk);
     CHECK(t.a_slots[2].empty());
     CHECK(t.b_slots[3].parent == &t.a_slots[1]);
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 1) == Status::kOk);
-    CHECK(t.frame.rdi == 3);
+    CHECK(t.frame.a0 == 3);
     CHECK(t.b.caps.lookup_any(3).status() == Status::kRevoked);
   }
   SUBCASE("a moved cap keeps its place in the tree, parent and children") {
@@ -167,14 +167,14 @@ TEST_CASE("revoke removes every cap derived from a cap, in every component") {
     CHECK(t.a_slots[7].parent == &t.a_slots[1]);
     CHECK(t.b_slots[3].parent == &t.a_slots[7]);
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 7) == Status::kOk);
-    CHECK(t.frame.rdi == 2);
+    CHECK(t.frame.a0 == 2);
     REQUIRE(t.call(t.b, Syscall::kCapMove, 3, 7) == Status::kRevoked);
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 1) == Status::kOk);
-    CHECK(t.frame.rdi == 2);  // slots 7 and 5 of a
+    CHECK(t.frame.a0 == 2);  // slots 7 and 5 of a
   }
   SUBCASE("moving a root moves what revoking it reaches") {
     REQUIRE(t.call(t.a, Syscall::kCapMove, 1, 6) == Status::kOk);
     REQUIRE(t.call(t.a, Syscall::kCapRevoke, 6) == Status::kOk);
-    CHECK(t.frame.rdi == 4);
+    CHECK(t.frame.a0 == 4);
   }
 }

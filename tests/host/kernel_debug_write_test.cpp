@@ -32,11 +32,11 @@ TEST_CASE("debug_write: the text is written out after the kernel lock is let go,
   fake::platform().console.clear();
   fake::platform().console_writes_locked.clear();
 
-  f.rax = static_cast<uint64_t>(tessera::Syscall::kDebugWrite);
-  f.rdi = text_page;
-  f.rsi = 18;
+  f.op = static_cast<uint64_t>(tessera::Syscall::kDebugWrite);
+  f.a0 = text_page;
+  f.a1 = 18;
   syscall_dispatch(&f);
-  CHECK(f.rax == static_cast<uint64_t>(Status::kOk));
+  CHECK(f.op == static_cast<uint64_t>(Status::kOk));
   CHECK(fake::platform().console == "hello from ring 3\n");
   REQUIRE(!fake::platform().console_writes_locked.empty());
   for (bool locked : fake::platform().console_writes_locked) CHECK_FALSE(locked);
@@ -45,11 +45,11 @@ TEST_CASE("debug_write: the text is written out after the kernel lock is let go,
 
   // A refused write leaves nothing behind for the next call to print.
   fake::platform().console.clear();
-  f.rax = static_cast<uint64_t>(tessera::Syscall::kDebugWrite);
-  f.rdi = text_page + 4096 - 4;  // straddles into the unmapped page after it
-  f.rsi = 18;
+  f.op = static_cast<uint64_t>(tessera::Syscall::kDebugWrite);
+  f.a0 = text_page + 4096 - 4;  // straddles into the unmapped page after it
+  f.a1 = 18;
   syscall_dispatch(&f);
-  CHECK(f.rax == static_cast<uint64_t>(Status::kBadAddress));
+  CHECK(f.op == static_cast<uint64_t>(Status::kBadAddress));
   CHECK(fake::platform().console.empty());
   CHECK(cpu.debug_length == 0);
   platform::set_cpu_data(before);

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include "kernel/ipc.h"
+#include "kernel/scheduler.h"
+#include "kernel/syscalls.h"
 
 using namespace kernel;
 using tessera::Status;
@@ -25,7 +27,7 @@ struct World {
 };
 
 void put_message(Thread* t, uint64_t info, uint64_t first) {
-  t->frame->rsi = info;
+  t->frame->a1 = info;
   for (unsigned i = 0; i < tessera::kMessageRegisters; ++i) t->frame->mr[i] = first + i;
 }
 
@@ -50,18 +52,18 @@ TEST_CASE("call before the server waits: caller queues, recv takes it, reply ret
   CHECK(client->state == ThreadState::kBlockedReply);
   CHECK(server->reply_to == client);
   CHECK(client->callee == server);
-  CHECK(server->frame->rdi == 0xbad9e);
-  CHECK(tessera::info_label(server->frame->rsi) == 42);
+  CHECK(server->frame->a0 == 0xbad9e);
+  CHECK(tessera::info_label(server->frame->a1) == 42);
   CHECK(server->frame->mr[0] == 10);
   CHECK(server->frame->mr[5] == 15);
-  CHECK(server->frame->rax == 0);
+  CHECK(server->frame->op == 0);
 
   put_message(server, tessera::make_info(0, 1), 500);
   next = ipc_reply_recv(w.cpu, server, &w.ep);
   CHECK(next == client);  // the fast path: straight back to the caller
   CHECK(client->state == ThreadState::kReady);
   CHECK(client->frame->mr[0] == 500);
-  CHECK(client->frame->rax == 0);
+  CHECK(client->frame->op == 0);
   CHECK(server->state == ThreadState::kBlockedRecv);
   CHECK(w.ep.receivers.front() == server);
   CHECK(server->reply_to == nullptr);
@@ -80,7 +82,7 @@ TEST_CASE("call to a waiting server switches to it directly") {
   put_message(client, tessera::make_info(7, 0), 1);
   CHECK(ipc_call(w.cpu, client, &w.ep, 3) == server);
   CHECK(server->state == ThreadState::kReady);
-  CHECK(server->frame->rdi == 3);
+  CHECK(server->frame->a0 == 3);
   CHECK(client->state == ThreadState::kBlockedReply);
 }
 
@@ -107,12 +109,12 @@ TEST_CASE("senders are served in arrival order with their own badges") {
   ipc_call(w.cpu, a, &w.ep, 1);
   ipc_call(w.cpu, b, &w.ep, 2);
   CHECK(ipc_recv(w.cpu, server, &w.ep) == server);
-  CHECK(server->frame->rdi == 1);
+  CHECK(server->frame->a0 == 1);
   CHECK(server->frame->mr[0] == 100);
   // Replying to a while b waits: the server picks up b's message without blocking.
   Thread* next = ipc_reply_recv(w.cpu, server, &w.ep);
   CHECK(next == server);
-  CHECK(server->frame->rdi == 2);
+  CHECK(server->frame->a0 == 2);
   CHECK(server->frame->mr[0] == 200);
   CHECK(a->state == ThreadState::kReady);
   CHECK(w.cpu.ready.contains(a));
@@ -122,8 +124,8 @@ TEST_CASE("senders are served in arrival order with their own badges") {
 TEST_CASE("reply without a caller is refused") {
   World w;
   Thread* server = w.thread(0, 10);
-  Thread* next = nullptr;
-  CHECK(ipc_reply(w.cpu, server, &next) == Status::kNoReplyTarget);
+  CHECK(sys_reply(w.cpu, server, ReplyArgs{0, 0}) == server);
+  CHECK(server->frame->op == static_cast<uint64_t>(Status::kNoReplyTarget));
 }
 
 TEST_CASE("send does not wait for a reply; a higher-priority receiver preempts") {
@@ -133,7 +135,7 @@ TEST_CASE("send does not wait for a reply; a higher-priority receiver preempts")
   ipc_recv(w.cpu, receiver, &w.ep);
   put_message(sender, 5, 50);
   CHECK(ipc_send(w.cpu, sender, &w.ep, 9) == receiver);
-  CHECK(sender->frame->rax == 0);
+  CHECK(sender->frame->op == 0);
   CHECK(w.cpu.ready.contains(sender));
   CHECK(receiver->reply_to == nullptr);
   CHECK(receiver->frame->mr[0] == 50);
@@ -151,8 +153,8 @@ TEST_CASE("a server that dies fails its caller and everyone queued with kPeerDie
   endpoint_kill(w.cpu, &w.ep);
   CHECK(server->state == ThreadState::kDead);
   CHECK(a->state == ThreadState::kReady);
-  CHECK(a->frame->rax == static_cast<uint64_t>(Status::kPeerDied));
-  CHECK(b->frame->rax == static_cast<uint64_t>(Status::kPeerDied));
+  CHECK(a->frame->op == static_cast<uint64_t>(Status::kPeerDied));
+  CHECK(b->frame->op == static_cast<uint64_t>(Status::kPeerDied));
   CHECK(w.ep.dead);
   CHECK(w.ep.senders.empty());
   CHECK(w.cpu.ready.pop_highest() == a);
@@ -167,8 +169,8 @@ TEST_CASE("a caller that dies is forgotten by its server") {
   ipc_call(w.cpu, client, &w.ep, 0);
   ipc_detach(w.cpu, client);
   CHECK(server->reply_to == nullptr);
-  Thread* next = nullptr;
-  CHECK(ipc_reply(w.cpu, server, &next) == Status::kNoReplyTarget);
+  CHECK(sys_reply(w.cpu, server, ReplyArgs{0, 0}) == server);
+  CHECK(server->frame->op == static_cast<uint64_t>(Status::kNoReplyTarget));
 }
 
 TEST_CASE("a receive with a deadline times out with kTimeout and leaves the endpoint") {
@@ -182,7 +184,7 @@ TEST_CASE("a receive with a deadline times out with kTimeout and leaves the endp
   CHECK(server->state == ThreadState::kBlockedRecv);
   expire_timers(w.cpu, 1000);
   CHECK(server->state == ThreadState::kReady);
-  CHECK(server->frame->rax == static_cast<uint64_t>(Status::kTimeout));
+  CHECK(server->frame->op == static_cast<uint64_t>(Status::kTimeout));
   CHECK(w.ep.receivers.empty());
   CHECK(w.cpu.ready.pop_highest() == server);
 }
@@ -195,7 +197,7 @@ TEST_CASE("a message before the deadline cancels the timeout") {
   w.cpu.current = client;
   CHECK(ipc_call(w.cpu, client, &w.ep, 4) == server);
   CHECK_FALSE(w.cpu.timers.contains(server));
-  CHECK(server->frame->rax == 0);
+  CHECK(server->frame->op == 0);
   CHECK(w.cpu.timers.empty());
 }
 
@@ -211,7 +213,7 @@ TEST_CASE("sleepers wake in deadline order; a higher-priority one preempts") {
   w.cpu.current = runner;
   CHECK(expire_timers(w.cpu, 250) == runner);  // low woke but does not outrank runner
   CHECK(low->state == ThreadState::kReady);
-  CHECK(low->frame->rax == 0);
+  CHECK(low->frame->op == 0);
   CHECK(expire_timers(w.cpu, 300) == high);  // high outranks runner: switch
   CHECK(w.cpu.ready.contains(runner));
   CHECK(w.cpu.ready.contains(low));
@@ -245,7 +247,7 @@ TEST_CASE("a server that receives again without replying drops the call it held"
   w.cpu.current = server;
   CHECK(ipc_recv(w.cpu, server, &w.ep) == server);
   CHECK(client->state == ThreadState::kReady);
-  CHECK(client->frame->rax == static_cast<uint64_t>(Status::kCallDropped));
+  CHECK(client->frame->op == static_cast<uint64_t>(Status::kCallDropped));
   CHECK(client->callee == nullptr);
   CHECK(server->reply_to == other);
   CHECK(other->callee == server);

@@ -11,7 +11,7 @@
 #include "kernel/irq.h"
 #include "kernel/log.h"
 #include "kernel/message.h"
-#include "kernel/object_syscalls.h"
+#include "kernel/syscalls.h"
 #include "tests/host/fake_platform.h"
 
 using namespace kernel;
@@ -58,13 +58,13 @@ struct World {
   Status call(int i, Syscall number, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
     Thread* t = &threads[i];
     *t->frame = SyscallFrame{};
-    t->frame->rax = static_cast<uint64_t>(number);
-    t->frame->rdi = a0;
-    t->frame->rsi = a1;
+    t->frame->op = static_cast<uint64_t>(number);
+    t->frame->a0 = a0;
+    t->frame->a1 = a1;
     t->frame->mr[0] = a2;
     cpu.current = t;
-    object_syscall(cpu, t, t->frame);
-    return static_cast<Status>(t->frame->rax);
+    dispatch(cpu, t);
+    return static_cast<Status>(t->frame->op);
   }
 };
 
@@ -80,7 +80,7 @@ TEST_CASE("notifications: bits accumulate, one waiter takes them all") {
     CHECK(notification_signal(w.cpu, a, &n, 0b01) == a);
     CHECK(notification_signal(w.cpu, a, &n, 0b10) == a);
     CHECK(notification_wait(w.cpu, b, &n) == b);
-    CHECK(b->frame->rdi == 0b11);
+    CHECK(b->frame->a0 == 0b11);
     CHECK(n.word == 0);
   }
   SUBCASE("a waiter blocks, and a signal hands it the word") {
@@ -89,8 +89,8 @@ TEST_CASE("notifications: bits accumulate, one waiter takes them all") {
     // b (priority 101) signals a (100): a is queued, b goes on.
     CHECK(notification_signal(w.cpu, b, &n, 0x40) == b);
     CHECK(a->state == ThreadState::kReady);
-    CHECK(a->frame->rdi == 0x40);
-    CHECK(a->frame->rax == 0);
+    CHECK(a->frame->a0 == 0x40);
+    CHECK(a->frame->op == 0);
     CHECK(n.word == 0);
     CHECK(w.cpu.ready.pop_highest() == a);
   }
@@ -102,7 +102,7 @@ TEST_CASE("notifications: bits accumulate, one waiter takes them all") {
     CHECK(notification_wait(w.cpu, a, &n) == nullptr);
     notification_signal_async(w.cpu, &n, 0x10);
     CHECK(w.cpu.ready.pop_highest() == a);
-    CHECK(a->frame->rdi == 0x10);
+    CHECK(a->frame->a0 == 0x10);
   }
   SUBCASE("poll takes the bits without blocking") {
     CHECK(notification_poll(&n) == 0);
@@ -123,7 +123,7 @@ TEST_CASE("notification system calls check rights and fold in the badge") {
   CHECK(w.call(0, Syscall::kWait, 1) == Status::kNoRights);
   CHECK(w.call(1, Syscall::kSignal, 1, 1) == Status::kNoRights);
   CHECK(w.call(1, Syscall::kPoll, 1) == Status::kOk);
-  CHECK(w.frames[1].rdi == 0x101);
+  CHECK(w.frames[1].a0 == 0x101);
   REQUIRE(w.comps[1].caps.install(2, CapValue{CapType::kNotification, rights::kSend, &n, 0}) == Status::kOk);
   CHECK(w.call(1, Syscall::kSignal, 2, 0) == Status::kInvalidArgument);  // no bits at all
 }
@@ -159,16 +159,16 @@ TEST_CASE("messages: words and caps travel to the receiver's buffer and slots") 
   for (uint32_t i = 6; i < 20; ++i) sender->ipc_buffer->words[i] = i * 11;
   sender->ipc_buffer->send_caps[0] = 3;
   sender->ipc_buffer->send_caps[1] = 4;
-  sender->frame->rsi = tessera::make_info(77, 20, 2);
+  sender->frame->a1 = tessera::make_info(77, 20, 2);
 
   SUBCASE("both caps land where the receiver asked; revoking the sender's cap reaches them") {
     receiver->ipc_buffer->recv_slots[0] = 5;
     receiver->ipc_buffer->recv_slots[1] = 6;
     CHECK(ipc_recv(w.cpu, receiver, &ep) == nullptr);
     ipc_send(w.cpu, sender, &ep, 0xb);
-    CHECK(tessera::info_caps(receiver->frame->rsi) == 2);
-    CHECK(tessera::info_count(receiver->frame->rsi) == 20);
-    CHECK(tessera::info_label(receiver->frame->rsi) == 77);
+    CHECK(tessera::info_caps(receiver->frame->a1) == 2);
+    CHECK(tessera::info_count(receiver->frame->a1) == 20);
+    CHECK(tessera::info_label(receiver->frame->a1) == 77);
     CHECK(receiver->ipc_buffer->words[19] == 19 * 11);
     CHECK(receiver->ipc_buffer->words[6] == 66);
     CHECK(w.slots[1][5].badge == 9);
@@ -182,7 +182,7 @@ TEST_CASE("messages: words and caps travel to the receiver's buffer and slots") 
     receiver->ipc_buffer->recv_slots[0] = 5;
     CHECK(ipc_recv(w.cpu, receiver, &ep) == nullptr);
     ipc_send(w.cpu, sender, &ep, 0xb);
-    CHECK(tessera::info_caps(receiver->frame->rsi) == 1);
+    CHECK(tessera::info_caps(receiver->frame->a1) == 1);
     CHECK(w.slots[1][6].empty());
   }
   SUBCASE("an occupied receive slot takes nothing") {
@@ -190,7 +190,7 @@ TEST_CASE("messages: words and caps travel to the receiver's buffer and slots") 
     REQUIRE(w.comps[1].caps.install(1, CapValue{CapType::kNotification, rights::kRecv, &n, 0}) == Status::kOk);
     CHECK(ipc_recv(w.cpu, receiver, &ep) == nullptr);
     ipc_send(w.cpu, sender, &ep, 0xb);
-    CHECK(tessera::info_caps(receiver->frame->rsi) == 0);
+    CHECK(tessera::info_caps(receiver->frame->a1) == 0);
     CHECK(w.slots[1][1].badge == 0);
   }
   SUBCASE("a sender's cap deleted while it waited is not sent") {
@@ -199,8 +199,8 @@ TEST_CASE("messages: words and caps travel to the receiver's buffer and slots") 
     cap_delete(w.slots[0][3]);
     w.cpu.current = receiver;
     CHECK(ipc_recv(w.cpu, receiver, &ep) == receiver);
-    CHECK(tessera::info_caps(receiver->frame->rsi) == 0);
-    CHECK(tessera::info_count(receiver->frame->rsi) == 20);
+    CHECK(tessera::info_caps(receiver->frame->a1) == 0);
+    CHECK(tessera::info_count(receiver->frame->a1) == 20);
   }
 }
 
@@ -321,7 +321,7 @@ TEST_CASE("regions: a memory cap maps with its rights, once, and revoking it unm
 
   const unsigned flushes = fake::platform().tlb_flushes;
   CHECK(w.call(0, Syscall::kCapRevoke, 1) == Status::kOk);
-  CHECK(w.frames[0].rdi == 1);
+  CHECK(w.frames[0].a0 == 1);
   CHECK(platform::translate(other.space, second, platform::MapFlags{}) == 0);
   CHECK(fake::platform().tlb_flushes == flushes + 1);
   CHECK(w.slots[1][2].mapped_at == 0);
@@ -362,7 +362,7 @@ TEST_CASE("interrupt lines: raised lines stay masked until the driver acknowledg
   CHECK(notification_wait(w.cpu, w.thread(0), &n) == nullptr);
   irq_raised(w.cpu, irq);
   CHECK(fake::platform().irq_masked[4]);
-  CHECK(w.thread(0)->frame->rdi == 1u << 4);
+  CHECK(w.thread(0)->frame->a0 == 1u << 4);
   CHECK(w.cpu.ready.pop_highest() == w.thread(0));
   CHECK(irq.count == 1);
 

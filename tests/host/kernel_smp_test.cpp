@@ -41,7 +41,7 @@ struct World {
 /// What a kernel entry does around its work: this CPU holds the kernel lock.
 void stop_locked(Cpu& cpu, Component* c) {
   kernel_lock().acquire(&cpu);
-  stop_component(cpu, c, 0);
+  stop_component(cpu, c, 0, Pool<Endpoint>{});
   kernel_lock().release();
 }
 
@@ -57,26 +57,26 @@ TEST_CASE("a call to a server on an idle CPU wakes it there; the reply wakes the
   w.cpus[1].current = &w.idle[1];
 
   w.cpus[0].current = client;
-  w.frames[0].rsi = 7;
+  w.frames[0].a1 = 7;
   Thread* next = ipc_call(w.cpus[0], client, &w.ep, 0x42);
   CHECK(next == nullptr);  // CPU 0 has nothing else: it idles
   CHECK(client->state == ThreadState::kBlockedReply);
   CHECK(w.cpus[1].ready.contains(server));
-  CHECK(server->frame->rdi == 0x42);
-  CHECK(server->frame->rsi == 7);
+  CHECK(server->frame->a0 == 0x42);
+  CHECK(server->frame->a1 == 7);
   REQUIRE(w.ipis() == std::vector<unsigned>{1});
 
   // CPU 1 takes the interrupt and runs the server.
   CHECK(preempt_check(w.cpus[1]) == server);
   w.cpus[1].current = server;
   w.cpus[0].current = &w.idle[0];
-  w.frames[1].rsi = 99;
+  w.frames[1].a1 = 99;
   next = ipc_reply_recv(w.cpus[1], server, &w.ep);
   CHECK(next == nullptr);  // the caller lives on CPU 0: CPU 1 idles again
   CHECK(server->state == ThreadState::kBlockedRecv);
   CHECK(client->state == ThreadState::kReady);
-  CHECK(client->frame->rsi == 99);
-  CHECK(client->frame->rax == static_cast<uint64_t>(Status::kOk));
+  CHECK(client->frame->a1 == 99);
+  CHECK(client->frame->op == static_cast<uint64_t>(Status::kOk));
   CHECK(w.cpus[0].ready.contains(client));
   CHECK(w.ipis() == std::vector<unsigned>{1, 0});
   CHECK(preempt_check(w.cpus[0]) == client);
@@ -165,25 +165,10 @@ TEST_CASE("stopping a component gives its threads' places back to the CPUs they 
   CHECK(w.cpus[0].placed.total() == 4);
 }
 
-namespace {
-
-/// Makes the kernel's CPUs those of `w` while it lives (place_new_thread reads state()).
-struct CpusOf {
-  explicit CpusOf(World& w) {
-    state().cpus = w.cpus;
-    state().cpu_count = 2;
-  }
-  ~CpusOf() {
-    state().cpus = nullptr;
-    state().cpu_count = 0;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("new threads go where they can run, not behind a higher priority, until it stops") {
   World w;
-  CpusOf cpus(w);
+  const Pool<Cpu> cpus{w.cpus, 2};
   // A spinner of priority 200 pinned to CPU 0 (it never blocks), and then a component of
   // priority 100 that may run on either CPU and starts three threads.
   Component spinner;
@@ -191,23 +176,23 @@ TEST_CASE("new threads go where they can run, not behind a higher priority, unti
   spinner.thread_count = spinner.thread_quota = spinner.live_threads = 1;
   w.threads[0].component = &spinner;
   w.threads[0].priority = 200;
-  w.threads[0].cpu = &place_new_thread(0b01, 200);
+  w.threads[0].cpu = &place_new_thread(cpus, 0b01, 200);
   CHECK(w.threads[0].cpu == &w.cpus[0]);
   for (int i = 1; i < 4; ++i) {
-    Cpu& home = place_new_thread(0b11, 100);
+    Cpu& home = place_new_thread(cpus, 0b11, 100);
     CHECK(home.index == 1);  // CPU 1 is the busier one from the second on, but CPU 0 never runs them
   }
   CHECK(w.cpus[1].placed.total() == 3);
 
   // A thread of a priority above the spinner's may go to the less loaded CPU.
-  Cpu& high = place_new_thread(0b11, 250);
+  Cpu& high = place_new_thread(cpus, 0b11, 250);
   CHECK(high.index == 0);
   high.placed.remove(250);
 
   // Once the spinner's component stops, CPU 0 runs priority 100 again: it is the less loaded.
   stop_locked(w.cpus[0], &spinner);
   CHECK(w.cpus[0].placed.highest() == -1);
-  CHECK(place_new_thread(0b11, 100).index == 0);
+  CHECK(place_new_thread(cpus, 0b11, 100).index == 0);
 }
 
 TEST_CASE("stopping a component without the kernel lock is a kernel bug, caught at once") {
@@ -217,9 +202,9 @@ TEST_CASE("stopping a component without the kernel lock is a kernel bug, caught 
   c.thread_count = c.thread_quota = 1;
   w.thread(0, 1, 10)->component = &c;
   kernel_lock().acquire(&w.cpus[1]);  // held, but by the other CPU
-  CHECK_THROWS(stop_component(w.cpus[0], &c, 0));
+  CHECK_THROWS(stop_component(w.cpus[0], &c, 0, Pool<Endpoint>{}));
   kernel_lock().release();
-  CHECK_THROWS(stop_component(w.cpus[0], &c, 0));  // held by nobody
+  CHECK_THROWS(stop_component(w.cpus[0], &c, 0, Pool<Endpoint>{}));  // held by nobody
   CHECK_FALSE(c.stopped);
   stop_locked(w.cpus[0], &c);
   CHECK(c.stopped);

@@ -120,4 +120,13 @@ inline size_t format(char* buf, size_t cap, const char* fmt, va_list args) {
   return stored;
 }
 
+/// format() with its arguments given directly.
+[[gnu::format(printf, 3, 4)]] inline size_t format_to(char* buf, size_t cap, const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  const size_t n = format(buf, cap, fmt, args);
+  va_end(args);
+  return n;
+}
+
 }  // namespace tessera

@@ -1,0 +1,29 @@
+// The kernel lock's one instance, and the way out of the kernel that lets go of it.
+#include "kernel/lock.h"
+
+#include "kernel/cpu.h"
+#include "kernel/log.h"
+
+namespace kernel {
+
+TicketLock& kernel_lock() {
+  static TicketLock lock;
+  return lock;
+}
+
+void assert_locked(const Cpu& cpu) {
+  if (!kernel_lock().held_by(&cpu)) panic("cpu %u runs kernel code that needs the kernel lock without it", cpu.index);
+}
+
+void leave_kernel(Cpu& cpu, Exit how) {
+  kernel_lock().release();
+  if (cpu.debug_length != 0) {
+    platform::console_write_lines(cpu.debug_text, cpu.debug_length);
+    cpu.debug_length = 0;
+  } else if (how == Exit::kSyscall) {
+    return;
+  }
+  platform::console_flush();
+}
+
+}  // namespace kernel
