@@ -907,3 +907,120 @@ TEST_CASE("refusals: the table has rows for every system call number, and for nu
   CHECK(numbers.count(kUnknown) == 1);
   CHECK(numbers.count(kOnes) == 1);
 }
+
+namespace {
+
+/// A call just inside a limit that a row of kRows is just outside of: accepted, so the
+/// refusals sit exactly where docs/abi.md puts them. A call that blocks has no status yet:
+/// `state` says how the caller waits, and `status` is looked at only when it did not.
+struct Accepted {
+  Number call;
+  uint64_t arg0;
+  uint64_t arg1;
+  std::array<uint64_t, 2> mr;
+  Setup setup;
+  ThreadState state;
+  Status status;
+};
+
+constexpr ThreadState kRuns = ThreadState::kReady;
+constexpr ThreadState kSends = ThreadState::kBlockedSend;
+constexpr ThreadState kReceives = ThreadState::kBlockedRecv;
+constexpr ThreadState kSleeps = ThreadState::kSleeping;
+
+// clang-format off
+const Accepted kAccepted[] = {
+  // call          arg0         arg1           mr0, mr1        setup              caller    status
+  {kDebugWrite,    kText,       4096,          {},             kNone,             kRuns,    kOk},  // kMaxDebugWrite
+  {kSend,          kEpAll,      msg(128),      {},             kNone,             kSends,   kOk},  // kMaxMessageWords
+  {kSend,          kEpAll,      msg(0, 4),     {},             kNone,             kSends,   kOk},  // kMaxMessageCaps
+  {kReply,         0,           msg(128, 4),   {},             kCallerGrant,      kRuns,    kOk},
+  {kReplyRecv,     kEpAll,      msg(0, 4),     {},             kCallerGrant,      kReceives, kOk},
+  {kSleep,         kMaxMs,      0,             {},             kNone,             kSleeps,  kOk},
+  {kRecvTimeout,   kEpAll,      kMaxMs,        {},             kNone,             kReceives, kOk},
+  {kThreadCreate,  kUserTop - 1, kUserTop,     {},             kNone,             kRuns,    kOk},
+  {kThreadCreate,  kText,       16,            {},             kNone,             kRuns,    kOk},
+  {kCapCopy,       kEpAll,      kSlots - 1,    {},             kNone,             kRuns,    kOk},  // the last slot
+  {kCapMint,       kEpAll,      kEmpty,        {rights::kSend | rights::kRecv | rights::kGrant, 9}, kNone, kRuns, kOk},
+  {kCapMint,       kBadgedNtf,  kEmpty,        {rights::kSend, 0x100}, kNone,     kRuns,    kOk},  // the same badge
+  {kSignal,        kBadgedNtf,  0,             {},             kNone,             kRuns,    kOk},  // the badge's bits
+  {kPoll,          kNtfRecv,    0,             {},             kIrqRaised,        kRuns,    kOk},
+  {kIrqAck,        kIrqCap,     0,             {},             kIrqRaised,        kRuns,    kOk},
+  {kMap,           kMapBase,    5,             {kX, 0},        kNone,             kRuns,    kOk},  // 5 + 3 tables
+  {kMap,           kMapBase + kMapWindow - kPageSize, 1, {kW, 0}, kNone,          kRuns,    kOk},
+  {kUnmap,         kMapBase,    1,             {},             kPageMapped,       kRuns,    kOk},
+  {kRegionMap,     kMem,        kMapBase + kMapWindow - 2 * kPageSize, {}, kNone, kRuns,    kOk},
+  {kRegionMap,     kMem2,       kRegionAt + 2 * kPageSize, {}, kRegionMapped,     kRuns,    kOk},  // just after
+  {kRegionUnmap,   kMem,        0,             {},             kRegionMapped,     kRuns,    kOk},
+};
+// clang-format on
+
+}  // namespace
+
+TEST_CASE("refusals: the limits sit where docs/abi.md puts them (just inside, the call is taken)") {
+  for (size_t i = 0; i < std::size(kAccepted); ++i) {
+    const Accepted& a = kAccepted[i];
+    const std::string what = describe(i, Row{a.call, a.arg0, a.arg1, a.mr, a.setup, a.status});
+    INFO(what);
+    auto w = std::make_unique<World>();
+    w->apply(a.setup);
+    try {
+      abi::enter(w->caller(), abi::Call{a.call.value, a.arg0, a.arg1, a.mr});
+    } catch (const fake::Shutdown& s) {
+      FAIL_CHECK("the system powered off with status " << s.status);
+      continue;
+    }
+    CHECK(w->caller().state == a.state);
+    if (a.state == kRuns || a.state == kSleeps) CHECK(abi::status(w->caller()) == a.status);
+    CHECK_FALSE(kernel_lock().held());
+  }
+}
+
+TEST_CASE("refusals: receive slots that cannot take a cap take none; the send still succeeds") {
+  struct Case {
+    std::array<uint32_t, 2> recv_slots;
+    uint32_t caps_sent;
+    uint32_t caps_arrived;
+  };
+  const Case cases[] = {
+      {{0, 0}, 1, 0},                      // 0: the receiver asked for none
+      {{kPeerSlots, 0}, 1, 0},             // beyond its table
+      {{~0u, 0}, 1, 0},
+      {{kPeerOccupied, 0}, 1, 0},          // occupied
+      {{kPeerRevoked, 0}, 1, 0},           // a revoked cap is not empty
+      {{0, kPeerEmpty}, 1, 0},             // the transfer ends at the first bad slot
+      {{kPeerEmpty, kPeerEmpty}, 2, 1},    // the second cap finds the slot the first took
+      {{kPeerEmpty, 0}, 2, 1},             // fewer slots than caps
+      {{kPeerEmpty, kPeerSlots}, 2, 1},
+      {{kPeerEmpty, 0}, 1, 1},             // control: an empty slot takes the cap
+  };
+  for (const Case& c : cases) {
+    INFO("receive slots " << c.recv_slots[0] << ", " << c.recv_slots[1] << "; caps sent " << c.caps_sent);
+    auto w = std::make_unique<World>();
+    Thread& peer = w->peer();
+    w->cpu.ready.remove(&peer);
+    peer.state = ThreadState::kBlockedRecv;
+    peer.blocked_on = &w->ep;
+    w->ep.receivers.push_back(&peer);
+    peer.ipc_buffer->recv_slots[0] = c.recv_slots[0];
+    peer.ipc_buffer->recv_slots[1] = c.recv_slots[1];
+    const std::vector<CapView> peer_before = caps_of(w->peer_slots, kPeerSlots);
+    const Cap* first_child_before = w->caller_slots[kNtfAll].first_child;
+
+    abi::enter(w->caller(), abi::Call{uint64_t(kSend), kEpAll, msg(2, c.caps_sent), {}});
+    REQUIRE(abi::status(w->caller()) == kOk);
+    CHECK(peer.state == ThreadState::kReady);
+    CHECK(tessera::info_caps(abi::result(peer, 1)) == c.caps_arrived);
+    const std::vector<CapView> peer_after = caps_of(w->peer_slots, kPeerSlots);
+    for (uint32_t slot = 0; slot < kPeerSlots; ++slot) {
+      INFO("peer slot " << slot);
+      if (c.caps_arrived == 1 && slot == kPeerEmpty) {
+        CHECK(w->peer_slots[slot].type == tessera::CapType::kNotification);
+        CHECK(w->peer_slots[slot].parent == &w->caller_slots[kNtfAll]);
+      } else {
+        CHECK(peer_after[slot] == peer_before[slot]);
+      }
+    }
+    if (c.caps_arrived == 0) CHECK(w->caller_slots[kNtfAll].first_child == first_child_before);
+  }
+}
