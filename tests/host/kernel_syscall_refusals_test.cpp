@@ -132,6 +132,7 @@ enum class Setup : uint32_t {
   kRegionMapped = 1u << 10,  ///< kMem is mapped at kRegionAt
   kPoolEmpty = 1u << 11,     ///< the map quota is used up
   kIrqRaised = 1u << 12,     ///< the interrupt line was raised and not acknowledged
+  kPeerStopped = 1u << 13,   ///< the peer component stopped (after kCaller: while calling)
 };
 constexpr Setup operator|(Setup a, Setup b) {
   return static_cast<Setup>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
@@ -153,8 +154,9 @@ struct World {
   tessera::IpcBuffer buffers[3] = {};
   uint64_t pool_storage[kQuota] = {};
   alignas(16) unsigned char spare_stack[4096] = {};
-  Endpoint ep;
-  Endpoint dead_ep;
+  Endpoint endpoints[2];  ///< the peer's: what stopping it kills
+  Endpoint& ep = endpoints[0];
+  Endpoint& dead_ep = endpoints[1];
   Notification ntf;
   Irq irq;
   Region region;
@@ -165,6 +167,8 @@ struct World {
     state() = KernelState{};
     state().cpus = &cpu;
     state().cpu_count = 1;
+    state().endpoints = endpoints;
+    state().endpoint_count = 2;
     platform::set_cpu_data(&cpu);
     make_idle_thread(cpu, idle, 0);
 
@@ -292,6 +296,11 @@ struct World {
       while (caller_c.map_pool.pop() != 0) {
       }
     if (has(s, Setup::kIrqRaised)) irq_raised(cpu, irq);
+    if (has(s, Setup::kPeerStopped)) {
+      kernel_lock().acquire(&cpu);
+      stop_component(cpu, &peer_c, 0);
+      kernel_lock().release();
+    }
   }
 };
 
@@ -525,6 +534,7 @@ const Row kRows[] = {
   {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapBeyond,    kInvalidSlot},
   {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapRevoked,   kRevoked},
   {kSend,          kEpAll,      msg(9, 2),     {},             kSecondCapBeyond,  kInvalidSlot},
+  {kSend,          kEpAll,      msg(1),        {},             kPeerStopped,      kPeerDied},  // its server stopped
   {kSend,          kEmpty,      msg(129),      {},             kNone,             kEmptySlot},  // slot first
   {kSend,          kEpRecv,     msg(129),      {},             kNone,             kNoRights},
   {kSend,          kDeadEp,     msg(129),      {},             kNone,             kPeerDied},
@@ -540,6 +550,7 @@ const Row kRows[] = {
   {kRecv,          kEpSend,     0,             {},             kNone,             kNoRights},
   {kRecv,          kEpNone,     0,             {},             kNone,             kNoRights},
   {kRecv,          kDeadEp,     0,             {},             kNone,             kPeerDied},
+  {kRecv,          kEpAll,      0,             {},             kPeerStopped,      kPeerDied},
   {kRecv,          kEmpty,      0,             {},             kCaller,           kEmptySlot},  // keeps its reply right
   // call(slot, info)
   {kCall,          0,           msg(1),        {},             kNone,             kEmptySlot},
@@ -553,6 +564,7 @@ const Row kRows[] = {
   {kCall,          kEpRecv,     msg(1),        {},             kNone,             kNoRights},
   {kCall,          kEpNone,     msg(1),        {},             kNone,             kNoRights},
   {kCall,          kDeadEp,     msg(1),        {},             kNone,             kPeerDied},
+  {kCall,          kEpAll,      msg(1),        {},             kPeerStopped,      kPeerDied},
   {kCall,          kEpAll,      msg(129),      {},             kNone,             kInvalidArgument},
   {kCall,          kEpAll,      msg(0, 5),     {},             kNone,             kInvalidArgument},
   {kCall,          kEpSend,     msg(0, 1),     {},             kNone,             kNoRights},
@@ -575,6 +587,7 @@ const Row kRows[] = {
   {kReplyRecv,     kEmpty,      msg(1),        {},             kCaller,           kEmptySlot},  // the reply waits
   {kReplyRecv,     kEpSend,     msg(1),        {},             kCaller,           kNoRights},
   {kReplyRecv,     kDeadEp,     msg(1),        {},             kCaller,           kPeerDied},
+  {kReplyRecv,     kEpAll,      msg(1),        {},             kCaller | kPeerStopped, kPeerDied},
   {kReplyRecv,     kEpAll,      msg(129),      {},             kCaller,           kInvalidArgument},
   {kReplyRecv,     kEpAll,      msg(0, 5),     {},             kCallerGrant,      kInvalidArgument},
   {kReplyRecv,     kEpAll,      msg(0, 1),     {},             kCaller,           kNoRights},  // caller lacked grant
@@ -587,6 +600,8 @@ const Row kRows[] = {
   {kReply,         0,           msg(1),        {},             kNone,             kNoReplyTarget},
   {kReply,         kEpAll,      msg(129),      {},             kNone,             kNoReplyTarget},  // no message looked at
   {kReply,         0,           msg(0, 1),     {},             kNone,             kNoReplyTarget},
+  {kReply,         0,           msg(1),        {},             kCaller | kPeerStopped, kNoReplyTarget},  // caller died
+  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kPeerStopped, kNoReplyTarget},
   {kReply,         0,           msg(129),      {},             kCaller,           kInvalidArgument},
   {kReply,         0,           msg(255),      {},             kCaller,           kInvalidArgument},
   {kReply,         0,           msg(0, 5),     {},             kCallerGrant,      kInvalidArgument},
@@ -615,6 +630,8 @@ const Row kRows[] = {
   {kRecvTimeout,   kEpSend,     10,            {},             kNone,             kNoRights},
   {kRecvTimeout,   kEpSend,     0,             {},             kNone,             kNoRights},
   {kRecvTimeout,   kDeadEp,     10,            {},             kNone,             kPeerDied},
+  {kRecvTimeout,   kDeadEp,     0,             {},             kNone,             kPeerDied},  // before the look
+  {kRecvTimeout,   kEpAll,      0,             {},             kPeerStopped,      kPeerDied},
   {kRecvTimeout,   kEpAll,      0,             {},             kNone,             kTimeout},  // only looks
   // thread_create(entry, stack_top, a, b)
   {kThreadCreate,  kUserTop,    kStackTop,     {},             kNone,             kInvalidArgument},
