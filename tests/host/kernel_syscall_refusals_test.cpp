@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -37,8 +38,9 @@ namespace {
 // call layer changes this section and nothing else.
 namespace abi {
 
-/// What a thread's saved user registers are.
+/// What a thread's saved user registers are, and how a thread is given them.
 using Frame = SyscallFrame;
+inline void attach(Thread& t, Frame& f) { t.frame = &f; }
 
 /// One call's inputs by ABI role.
 struct Call {
@@ -162,8 +164,11 @@ struct World {
   Region region;
   KernelState saved_state;
   void* saved_cpu_data;
+  std::map<uint32_t, bool> saved_irq_masked;
+  std::vector<uint64_t> frames_owned;  ///< what this world allocated, given back at its end
 
-  World() : saved_state(state()), saved_cpu_data(platform::cpu_data()) {
+  World()
+      : saved_state(state()), saved_cpu_data(platform::cpu_data()), saved_irq_masked(fake::platform().irq_masked) {
     state() = KernelState{};
     state().cpus = &cpu;
     state().cpu_count = 1;
@@ -181,8 +186,8 @@ struct World {
     caller_c.live_threads = 1;
     caller_c.priority = kPriority;
     caller_c.map_pool = FramePool(pool_storage, kQuota);
-    for (uint32_t i = 0; i < kQuota; ++i) caller_c.map_pool.push(platform::alloc_frame());
-    const uint64_t text = platform::alloc_frame();
+    for (uint32_t i = 0; i < kQuota; ++i) caller_c.map_pool.push(frames_owned.emplace_back(platform::alloc_frame()));
+    const uint64_t text = frames_owned.emplace_back(platform::alloc_frame());
     std::memcpy(platform::phys_to_virt(text), "refused\n", 8);
     REQUIRE(platform::map_page(caller_c.space, kText, text, platform::MapFlags{true, false, true}));
 
@@ -197,7 +202,7 @@ struct World {
     Thread& me = caller();
     me.component = &caller_c;
     me.cpu = &cpu;
-    me.frame = &frames[0];
+    abi::attach(me, frames[0]);
     me.ipc_buffer = &buffers[0];
     me.priority = kPriority;
     Thread& spare = caller_threads[1];
@@ -206,7 +211,7 @@ struct World {
     Thread& p = peer();
     p.component = &peer_c;
     p.cpu = &cpu;
-    p.frame = &frames[1];
+    abi::attach(p, frames[1]);
     p.ipc_buffer = &buffers[1];
     p.priority = kPriority;
     cpu.placed.add(kPriority);
@@ -221,7 +226,7 @@ struct World {
     irq.notification = &ntf;
     irq.bits = 1u << kIrqLine;
     irq.driver = &caller_c;
-    region = Region{platform::alloc_frames(2), 2};
+    region = Region{frames_owned.emplace_back(platform::alloc_frames(2)), 2};
 
     CapTable& caps = caller_c.caps;
     const uint16_t kSR = rights::kSend | rights::kRecv;
@@ -260,6 +265,13 @@ struct World {
   ~World() {
     state() = saved_state;
     platform::set_cpu_data(saved_cpu_data);
+    fake::Platform& f = fake::platform();
+    f.irq_masked = saved_irq_masked;
+    for (const uint64_t root : {caller_c.space.root, peer_c.space.root}) {
+      std::erase_if(f.pages, [root](const auto& page) { return page.first.first == root; });
+      std::erase_if(f.tables, [root](const auto& table) { return std::get<0>(table) == root; });
+    }
+    for (const uint64_t frame : frames_owned) std::free(platform::phys_to_virt(frame));  // the fake's heap frames
   }
   World(const World&) = delete;
   World& operator=(const World&) = delete;
