@@ -40,7 +40,9 @@ namespace abi {
 
 /// What a thread's saved user registers are, and how a thread is given them.
 using Frame = SyscallFrame;
-inline void attach(Thread& t, Frame& f) { t.frame = &f; }
+inline void attach(Thread& t, Frame& f) {
+  t.frame = &f;
+}
 
 /// One call's inputs by ABI role.
 struct Call {
@@ -63,7 +65,9 @@ inline void enter(Thread& t, const Call& call) {
   syscall_dispatch(&f);
 }
 
-inline Status status(const Thread& t) { return static_cast<Status>(t.frame->rax); }
+inline Status status(const Thread& t) {
+  return static_cast<Status>(t.frame->rax);
+}
 
 /// Result word i of t's last call: 0 = rdi, 1 = rsi, 2 = rdx.
 inline uint64_t result(const Thread& t, unsigned i) {
@@ -84,24 +88,24 @@ inline Saved save(const Thread& t) {
 
 // The caller's cap table. Slot 0 is the ABI's "no slot" and never holds a cap.
 constexpr uint32_t kSlots = 20;
-constexpr uint64_t kEpAll = 1;       ///< endpoint: send, recv, grant
-constexpr uint64_t kEpSend = 2;      ///< endpoint: send only (no grant)
-constexpr uint64_t kEpRecv = 3;      ///< endpoint: recv only
-constexpr uint64_t kEpNone = 4;      ///< endpoint: no rights
-constexpr uint64_t kNtfAll = 5;      ///< notification: send, recv, grant
-constexpr uint64_t kNtfSend = 6;     ///< notification: send only (no grant)
-constexpr uint64_t kNtfRecv = 7;     ///< notification: recv only
-constexpr uint64_t kIrqCap = 8;      ///< interrupt line 5
-constexpr uint64_t kMem = 9;         ///< 2-page region: read, write, grant
-constexpr uint64_t kMemNoRead = 10;  ///< the same region: write, exec, grant; no read
-constexpr uint64_t kRevokedEp = 11;  ///< an endpoint cap revoked (derived from kEpAll)
-constexpr uint64_t kRevokedMem = 12; ///< a memory cap revoked (derived from kMem)
-constexpr uint64_t kDeadEp = 13;     ///< endpoint whose server stopped: all rights
-constexpr uint64_t kBadgedNtf = 14;  ///< notification: send, badge 0x100
-constexpr uint64_t kEmpty = 15;      ///< empty (so are 17 .. kSlots-1)
-constexpr uint64_t kMem2 = 16;       ///< another read cap of the same region
-constexpr uint64_t kBeyond = kSlots;                  ///< the first slot beyond the table
-constexpr uint64_t kFar = (uint64_t{1} << 32) + kEpAll;  ///< kEpAll, if cut to 32 bits
+constexpr uint64_t kEpAll = 1;        ///< endpoint: send, recv, grant
+constexpr uint64_t kEpSend = 2;       ///< endpoint: send only (no grant)
+constexpr uint64_t kEpRecv = 3;       ///< endpoint: recv only
+constexpr uint64_t kEpNone = 4;       ///< endpoint: no rights
+constexpr uint64_t kNtfAll = 5;       ///< notification: send, recv, grant
+constexpr uint64_t kNtfSend = 6;      ///< notification: send only (no grant)
+constexpr uint64_t kNtfRecv = 7;      ///< notification: recv only
+constexpr uint64_t kIrqCap = 8;       ///< interrupt line 5
+constexpr uint64_t kMem = 9;          ///< 2-page region: read, write, grant
+constexpr uint64_t kMemNoRead = 10;   ///< the same region: write, exec, grant; no read
+constexpr uint64_t kRevokedEp = 11;   ///< an endpoint cap revoked (derived from kEpAll)
+constexpr uint64_t kRevokedMem = 12;  ///< a memory cap revoked (derived from kMem)
+constexpr uint64_t kDeadEp = 13;      ///< endpoint whose server stopped: all rights
+constexpr uint64_t kBadgedNtf = 14;   ///< notification: send, badge 0x100
+constexpr uint64_t kEmpty = 15;       ///< empty (so are 17 .. kSlots-1)
+constexpr uint64_t kMem2 = 16;        ///< another read cap of the same region
+constexpr uint64_t kBeyond = kSlots;  ///< the first slot beyond the table
+constexpr uint64_t kFar = (uint64_t{1} << 32) + kEpAll;       ///< kEpAll, if cut to 32 bits
 constexpr uint64_t kFarEmpty = (uint64_t{1} << 32) + kEmpty;  ///< kEmpty, if cut
 constexpr uint64_t kOnes = ~uint64_t{0};
 
@@ -121,20 +125,20 @@ constexpr uint8_t kPriority = 100;
 /// State a row starts from besides the default world; combined with |.
 enum class Setup : uint32_t {
   kNone = 0,
-  kCaller = 1u << 0,         ///< the peer called the caller without grant: a reply is due
-  kCallerGrant = 1u << 1,    ///< the same through a cap with grant: the reply may carry caps
-  kSendCapEmpty = 1u << 2,   ///< the IPC buffer's first send cap names an empty slot
-  kSendCapZero = 1u << 3,    ///< ... names slot 0
-  kSendCapBeyond = 1u << 4,  ///< ... names a slot beyond the table
-  kSendCapNoGrant = 1u << 5, ///< ... names a cap without the grant right
-  kSendCapRevoked = 1u << 6, ///< ... names a revoked cap
+  kCaller = 1u << 0,           ///< the peer called the caller without grant: a reply is due
+  kCallerGrant = 1u << 1,      ///< the same through a cap with grant: the reply may carry caps
+  kSendCapEmpty = 1u << 2,     ///< the IPC buffer's first send cap names an empty slot
+  kSendCapZero = 1u << 3,      ///< ... names slot 0
+  kSendCapBeyond = 1u << 4,    ///< ... names a slot beyond the table
+  kSendCapNoGrant = 1u << 5,   ///< ... names a cap without the grant right
+  kSendCapRevoked = 1u << 6,   ///< ... names a revoked cap
   kSecondCapBeyond = 1u << 7,  ///< the second send cap names a slot beyond the table
-  kQuotaFull = 1u << 8,      ///< the caller runs as many threads as it may
-  kPageMapped = 1u << 9,     ///< kMap backed the window's first page (pool: 4 left)
-  kRegionMapped = 1u << 10,  ///< kMem is mapped at kRegionAt
-  kPoolEmpty = 1u << 11,     ///< the map quota is used up
-  kIrqRaised = 1u << 12,     ///< the interrupt line was raised and not acknowledged
-  kPeerStopped = 1u << 13,   ///< the peer component stopped (after kCaller: while calling)
+  kQuotaFull = 1u << 8,        ///< the caller runs as many threads as it may
+  kPageMapped = 1u << 9,       ///< kMap backed the window's first page (pool: 4 left)
+  kRegionMapped = 1u << 10,    ///< kMem is mapped at kRegionAt
+  kPoolEmpty = 1u << 11,       ///< the map quota is used up
+  kIrqRaised = 1u << 12,       ///< the interrupt line was raised and not acknowledged
+  kPeerStopped = 1u << 13,     ///< the peer component stopped (after kCaller: while calling)
 };
 constexpr Setup operator|(Setup a, Setup b) {
   return static_cast<Setup>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
@@ -168,7 +172,9 @@ struct World {
   std::vector<uint64_t> frames_owned;  ///< what this world allocated, given back at its end
 
   World()
-      : saved_state(state()), saved_cpu_data(platform::cpu_data()), saved_irq_masked(fake::platform().irq_masked) {
+      : saved_state(state()),
+        saved_cpu_data(platform::cpu_data()),
+        saved_irq_masked(fake::platform().irq_masked) {
     state() = KernelState{};
     state().cpus = &cpu;
     state().cpu_count = 1;
@@ -186,7 +192,8 @@ struct World {
     caller_c.live_threads = 1;
     caller_c.priority = kPriority;
     caller_c.map_pool = FramePool(pool_storage, kQuota);
-    for (uint32_t i = 0; i < kQuota; ++i) caller_c.map_pool.push(frames_owned.emplace_back(platform::alloc_frame()));
+    for (uint32_t i = 0; i < kQuota; ++i)
+      caller_c.map_pool.push(frames_owned.emplace_back(platform::alloc_frame()));
     const uint64_t text = frames_owned.emplace_back(platform::alloc_frame());
     std::memcpy(platform::phys_to_virt(text), "refused\n", 8);
     REQUIRE(platform::map_page(caller_c.space, kText, text, platform::MapFlags{true, false, true}));
@@ -228,34 +235,30 @@ struct World {
     irq.driver = &caller_c;
     region = Region{frames_owned.emplace_back(platform::alloc_frames(2)), 2};
 
-    CapTable& caps = caller_c.caps;
+    using tessera::CapType;
     const uint16_t kSR = rights::kSend | rights::kRecv;
-    REQUIRE(caps.install(kEpAll, {tessera::CapType::kEndpoint, kSR | rights::kGrant, &ep, 0}) == Status::kOk);
-    REQUIRE(caps.install(kEpSend, {tessera::CapType::kEndpoint, rights::kSend, &ep, 0}) == Status::kOk);
-    REQUIRE(caps.install(kEpRecv, {tessera::CapType::kEndpoint, rights::kRecv, &ep, 0}) == Status::kOk);
-    REQUIRE(caps.install(kEpNone, {tessera::CapType::kEndpoint, 0, &ep, 0}) == Status::kOk);
-    REQUIRE(caps.install(kNtfAll, {tessera::CapType::kNotification, kSR | rights::kGrant, &ntf, 0}) ==
-            Status::kOk);
-    REQUIRE(caps.install(kNtfSend, {tessera::CapType::kNotification, rights::kSend, &ntf, 0}) == Status::kOk);
-    REQUIRE(caps.install(kNtfRecv, {tessera::CapType::kNotification, rights::kRecv, &ntf, 0}) == Status::kOk);
-    REQUIRE(caps.install(kIrqCap, {tessera::CapType::kIrq, 0, &irq, 0}) == Status::kOk);
     const uint16_t kRWG = rights::kRead | rights::kWrite | rights::kGrant;
-    REQUIRE(caps.install(kMem, {tessera::CapType::kMemory, kRWG, &region, 0}) == Status::kOk);
     const uint16_t kWXG = rights::kWrite | rights::kExec | rights::kGrant;
-    REQUIRE(caps.install(kMemNoRead, {tessera::CapType::kMemory, kWXG, &region, 0}) == Status::kOk);
-    REQUIRE(caps.install(kDeadEp, {tessera::CapType::kEndpoint, kSR | rights::kGrant, &dead_ep, 0}) ==
-            Status::kOk);
-    REQUIRE(caps.install(kBadgedNtf, {tessera::CapType::kNotification, rights::kSend, &ntf, 0x100}) ==
-            Status::kOk);
-    REQUIRE(caps.install(kMem2, {tessera::CapType::kMemory, rights::kRead, &region, 0}) == Status::kOk);
-    caps.derive(caller_slots[kEpAll], caller_slots[kRevokedEp], kSR, 0);
-    caps.derive(caller_slots[kMem], caller_slots[kRevokedMem], rights::kRead, 0);
+    give(caller_c, kEpAll, CapType::kEndpoint, kSR | rights::kGrant, &ep);
+    give(caller_c, kEpSend, CapType::kEndpoint, rights::kSend, &ep);
+    give(caller_c, kEpRecv, CapType::kEndpoint, rights::kRecv, &ep);
+    give(caller_c, kEpNone, CapType::kEndpoint, 0, &ep);
+    give(caller_c, kNtfAll, CapType::kNotification, kSR | rights::kGrant, &ntf);
+    give(caller_c, kNtfSend, CapType::kNotification, rights::kSend, &ntf);
+    give(caller_c, kNtfRecv, CapType::kNotification, rights::kRecv, &ntf);
+    give(caller_c, kIrqCap, CapType::kIrq, 0, &irq);
+    give(caller_c, kMem, CapType::kMemory, kRWG, &region);
+    give(caller_c, kMemNoRead, CapType::kMemory, kWXG, &region);
+    give(caller_c, kDeadEp, CapType::kEndpoint, kSR | rights::kGrant, &dead_ep);
+    give(caller_c, kBadgedNtf, CapType::kNotification, rights::kSend, &ntf, 0x100);
+    give(caller_c, kMem2, CapType::kMemory, rights::kRead, &region);
+    caller_c.caps.derive(caller_slots[kEpAll], caller_slots[kRevokedEp], kSR, 0);
+    caller_c.caps.derive(caller_slots[kMem], caller_slots[kRevokedMem], rights::kRead, 0);
     REQUIRE(cap_revoke(caller_slots[kEpAll]) == 1);
     REQUIRE(cap_revoke(caller_slots[kMem]) == 1);
 
-    REQUIRE(peer_c.caps.install(kPeerOccupied, {tessera::CapType::kNotification, rights::kRecv, &ntf, 0}) ==
-            Status::kOk);
-    REQUIRE(peer_c.caps.install(3, {tessera::CapType::kNotification, rights::kRecv, &ntf, 0}) == Status::kOk);
+    give(peer_c, kPeerOccupied, CapType::kNotification, rights::kRecv, &ntf);
+    give(peer_c, 3, CapType::kNotification, rights::kRecv, &ntf);
     peer_c.caps.derive(peer_slots[3], peer_slots[kPeerRevoked], rights::kRecv, 0);
     REQUIRE(cap_revoke(peer_slots[3]) == 1);
 
@@ -271,11 +274,17 @@ struct World {
       std::erase_if(f.pages, [root](const auto& page) { return page.first.first == root; });
       std::erase_if(f.tables, [root](const auto& table) { return std::get<0>(table) == root; });
     }
-    for (const uint64_t frame : frames_owned) std::free(platform::phys_to_virt(frame));  // the fake's heap frames
+    // The fake's frames are heap blocks.
+    for (const uint64_t frame : frames_owned) std::free(platform::phys_to_virt(frame));
   }
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
+  static void give(Component& c, uint64_t slot, tessera::CapType type, uint16_t r, void* object,
+                   uint64_t badge = 0) {
+    REQUIRE(c.caps.install(static_cast<uint32_t>(slot), CapValue{type, r, object, badge}) ==
+            Status::kOk);
+  }
   Thread& caller() { return caller_threads[0]; }
   Thread& peer() { return peer_threads[0]; }
 
@@ -298,7 +307,8 @@ struct World {
     if (has(s, Setup::kQuotaFull)) caller_c.thread_quota = 1;
     if (has(s, Setup::kPageMapped)) {
       WorkBudget work;
-      REQUIRE(map_pages(caller_c, tessera::layout::kMapBase, 1, tessera::map_flags::kWrite, work).ok());
+      REQUIRE(
+          map_pages(caller_c, tessera::layout::kMapBase, 1, tessera::map_flags::kWrite, work).ok());
     }
     if (has(s, Setup::kRegionMapped)) {
       WorkBudget work;
@@ -338,8 +348,8 @@ std::vector<CapView> caps_of(const Cap* slots, uint32_t count) {
   std::vector<CapView> v;
   for (uint32_t i = 0; i < count; ++i) {
     const Cap& c = slots[i];
-    v.push_back({c.type, c.rights, c.revoked, c.object, c.badge, c.holder, c.mapped_at, c.mapped_pages,
-                 c.parent, c.first_child, c.next_sibling, c.prev_sibling});
+    v.push_back({c.type, c.rights, c.revoked, c.object, c.badge, c.holder, c.mapped_at,
+                 c.mapped_pages, c.parent, c.first_child, c.next_sibling, c.prev_sibling});
   }
   return v;
 }
@@ -362,9 +372,19 @@ struct ThreadView {
 };
 
 ThreadView view(const Thread& t) {
-  return {t.state,      t.component,   t.cpu,         t.blocked_on,  t.reply_to,
-          t.callee,     t.reply_grant, t.sending_call, t.send_badge, t.queue,
-          t.timer_queue, t.deadline,   t.context.kernel_stack_top};
+  return {t.state,
+          t.component,
+          t.cpu,
+          t.blocked_on,
+          t.reply_to,
+          t.callee,
+          t.reply_grant,
+          t.sending_call,
+          t.send_badge,
+          t.queue,
+          t.timer_queue,
+          t.deadline,
+          t.context.kernel_stack_top};
 }
 
 struct ComponentView {
@@ -378,7 +398,8 @@ struct ComponentView {
 };
 
 ComponentView view(const Component& c) {
-  return {c.thread_count, c.live_threads, c.thread_quota, c.stopped, c.region_mappings, c.map_pool.available()};
+  return {c.thread_count, c.live_threads,    c.thread_quota,
+          c.stopped,      c.region_mappings, c.map_pool.available()};
 }
 
 struct ObjectsView {
@@ -431,15 +452,15 @@ Snapshot snapshot(World& w) {
   s.threads = {view(w.caller_threads[0]), view(w.caller_threads[1]), view(w.peer_threads[0])};
   s.caller = view(w.caller_c);
   s.peer = view(w.peer_c);
-  s.objects = {w.cpu.current,           w.cpu.ready.highest(),      w.cpu.placed.total(),
-               w.cpu.debug_length,      w.ep.senders.front(),       w.ep.receivers.front(),
-               w.ep.dead,               w.dead_ep.senders.front(),  w.dead_ep.receivers.front(),
-               w.ntf.word,              w.ntf.waiters.front(),      w.irq.masked,
+  s.objects = {w.cpu.current,      w.cpu.ready.highest(),     w.cpu.placed.total(),
+               w.cpu.debug_length, w.ep.senders.front(),      w.ep.receivers.front(),
+               w.ep.dead,          w.dead_ep.senders.front(), w.dead_ep.receivers.front(),
+               w.ntf.word,         w.ntf.waiters.front(),     w.irq.masked,
                w.irq.count};
   const fake::Platform& f = fake::platform();
   for (const auto& [key, page] : f.pages)
-    s.platform.pages.emplace_back(key.first, key.second, page.phys, page.flags.user, page.flags.write,
-                                  page.flags.exec);
+    s.platform.pages.emplace_back(key.first, key.second, page.phys, page.flags.user,
+                                  page.flags.write, page.flags.exec);
   s.platform.tables = f.tables;
   s.platform.switches = f.switches.size();
   s.platform.tlb_flushes = f.tlb_flushes;
@@ -460,14 +481,17 @@ void check_unchanged(const Snapshot& before, const Snapshot& after) {
   CHECK_MESSAGE(after.threads[2] == before.threads[2], "the peer thread changed");
   CHECK_MESSAGE(after.caller == before.caller, "the caller's threads or map quota changed");
   CHECK_MESSAGE(after.peer == before.peer, "the peer component changed");
-  CHECK_MESSAGE(after.objects == before.objects, "the CPU, an endpoint, the notification or the IRQ changed");
+  CHECK_MESSAGE(after.objects == before.objects,
+                "the CPU, an endpoint, the notification or the IRQ changed");
   CHECK_MESSAGE(after.platform.pages == before.platform.pages, "a page was mapped or unmapped");
   CHECK_MESSAGE(after.platform.tables == before.platform.tables, "a page table was made");
   CHECK_MESSAGE(after.platform.switches == before.platform.switches, "a thread switch happened");
   CHECK_MESSAGE(after.platform.tlb_flushes == before.platform.tlb_flushes, "a TLB flush happened");
-  CHECK_MESSAGE(after.platform.console == before.platform.console, "something was written to the console");
+  CHECK_MESSAGE(after.platform.console == before.platform.console,
+                "something was written to the console");
   CHECK_MESSAGE(after.platform.reschedules == before.platform.reschedules, "a CPU was interrupted");
-  CHECK_MESSAGE(after.platform.irq_masked == before.platform.irq_masked, "an IRQ line was (un)masked");
+  CHECK_MESSAGE(after.platform.irq_masked == before.platform.irq_masked,
+                "an IRQ line was (un)masked");
   CHECK_MESSAGE(after.peer_registers == before.peer_registers, "the peer's registers were written");
   CHECK_MESSAGE(after.buffers == before.buffers, "an IPC buffer was written");
 }
@@ -478,7 +502,7 @@ void check_unchanged(const Snapshot& before, const Snapshot& after) {
 struct Number {
   uint64_t value;
   constexpr Number(Syscall s) : value(static_cast<uint64_t>(s)) {}  // NOLINT: implicit by design
-  constexpr Number(uint64_t v) : value(v) {}                          // NOLINT: implicit by design
+  constexpr Number(uint64_t v) : value(v) {}                        // NOLINT: implicit by design
 };
 
 struct Row {
@@ -491,7 +515,9 @@ struct Row {
 };
 
 /// A message info word of `words` words and `caps` caps.
-constexpr uint64_t msg(uint32_t words, uint32_t caps = 0) { return tessera::make_info(7, words, caps); }
+constexpr uint64_t msg(uint32_t words, uint32_t caps = 0) {
+  return tessera::make_info(7, words, caps);
+}
 
 constexpr uint64_t kMaxMs = uint64_t{1} << 40;
 constexpr uint64_t kUnknown = static_cast<uint64_t>(Syscall::kCount);
@@ -503,367 +529,369 @@ using enum Setup;
 constexpr uint64_t kW = tessera::map_flags::kWrite;
 constexpr uint64_t kX = tessera::map_flags::kExec;
 constexpr uint64_t kR = rights::kRead;
+constexpr uint64_t kSRG = rights::kSend | rights::kRecv | rights::kGrant;
 
 // clang-format off
 const Row kRows[] = {
-  // call          arg0         arg1           mr0, mr1        setup              expected
+  // call        arg0         arg1       mr   setup  expected
   // null: takes no arguments, so none can be wrong.
-  {kNull,          kOnes,       kOnes,         {kOnes, kOnes}, kNone,             kOk},
+  {kNull,         kOnes,       kOnes,     {kOnes, kOnes}, kNone,  kOk},
   // debug_write(ptr, len)
-  {kDebugWrite,    kText,       4097,          {},             kNone,             kInvalidArgument},  // > kMaxDebugWrite
-  {kDebugWrite,    kKernel,     4097,          {},             kNone,             kInvalidArgument},  // length first
-  {kDebugWrite,    kText,       kOnes,         {},             kNone,             kInvalidArgument},
-  {kDebugWrite,    kText,       (1ull << 32) | 8, {},          kNone,             kInvalidArgument},  // 8 if cut
-  {kDebugWrite,    kKernel,     8,             {},             kNone,             kBadAddress},
-  {kDebugWrite,    kOnes,       1,             {},             kNone,             kBadAddress},
-  {kDebugWrite,    kUserTop,    1,             {},             kNone,             kBadAddress},
-  {kDebugWrite,    kUserTop - 4, 8,            {},             kNone,             kBadAddress},  // over the top
-  {kDebugWrite,    1ull << 48,  8,             {},             kNone,             kBadAddress},  // non-canonical
-  {kDebugWrite,    0,           8,             {},             kNone,             kBadAddress},  // unmapped
-  {kDebugWrite,    kText + 4092, 8,            {},             kNone,             kBadAddress},  // half unmapped
+  {kDebugWrite,   kText,       4097,      {},  kNone,  kInvalidArgument},  // > kMaxDebugWrite
+  {kDebugWrite,   kKernel,     4097,      {},  kNone,  kInvalidArgument},  // length first
+  {kDebugWrite,   kText,       kOnes,     {},  kNone,  kInvalidArgument},
+  {kDebugWrite,   kText,       (1ull << 32) | 8, {},  kNone,  kInvalidArgument},  // 8 if cut
+  {kDebugWrite,   kKernel,     8,         {},  kNone,  kBadAddress},
+  {kDebugWrite,   kOnes,       1,         {},  kNone,  kBadAddress},
+  {kDebugWrite,   kUserTop,    1,         {},  kNone,  kBadAddress},
+  {kDebugWrite,   kUserTop - 4, 8,         {},  kNone,  kBadAddress},  // over the top
+  {kDebugWrite,   1ull << 48,  8,         {},  kNone,  kBadAddress},  // non-canonical
+  {kDebugWrite,   0,           8,         {},  kNone,  kBadAddress},  // unmapped
+  {kDebugWrite,   kText + 4092, 8,         {},  kNone,  kBadAddress},  // half unmapped
   // send(slot, info)
-  {kSend,          0,           msg(1),        {},             kNone,             kEmptySlot},
-  {kSend,          kEmpty,      msg(1),        {},             kNone,             kEmptySlot},
-  {kSend,          kBeyond,     msg(1),        {},             kNone,             kInvalidSlot},
-  {kSend,          kFar,        msg(1),        {},             kNone,             kInvalidSlot},
-  {kSend,          kOnes,       msg(1),        {},             kNone,             kInvalidSlot},
-  {kSend,          kRevokedEp,  msg(1),        {},             kNone,             kRevoked},
-  {kSend,          kRevokedMem, msg(1),        {},             kNone,             kRevoked},  // before the type
-  {kSend,          kNtfAll,     msg(1),        {},             kNone,             kWrongType},
-  {kSend,          kMem,        msg(1),        {},             kNone,             kWrongType},
-  {kSend,          kIrqCap,     msg(1),        {},             kNone,             kWrongType},
-  {kSend,          kEpRecv,     msg(1),        {},             kNone,             kNoRights},
-  {kSend,          kEpNone,     msg(1),        {},             kNone,             kNoRights},
-  {kSend,          kDeadEp,     msg(1),        {},             kNone,             kPeerDied},
-  {kSend,          kEpAll,      msg(129),      {},             kNone,             kInvalidArgument},
-  {kSend,          kEpAll,      msg(255),      {},             kNone,             kInvalidArgument},
-  {kSend,          kEpAll,      msg(0, 5),     {},             kNone,             kInvalidArgument},
-  {kSend,          kEpAll,      msg(0, 7),     {},             kNone,             kInvalidArgument},
-  {kSend,          kEpSend,     msg(0, 1),     {},             kNone,             kNoRights},  // endpoint lacks grant
-  {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapNoGrant,   kNoRights},  // the cap lacks it
-  {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapEmpty,     kEmptySlot},
-  {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapZero,      kEmptySlot},
-  {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapBeyond,    kInvalidSlot},
-  {kSend,          kEpAll,      msg(0, 1),     {},             kSendCapRevoked,   kRevoked},
-  {kSend,          kEpAll,      msg(9, 2),     {},             kSecondCapBeyond,  kInvalidSlot},
-  {kSend,          kEpAll,      msg(1),        {},             kPeerStopped,      kPeerDied},  // its server stopped
-  {kSend,          kEmpty,      msg(129),      {},             kNone,             kEmptySlot},  // slot first
-  {kSend,          kEpRecv,     msg(129),      {},             kNone,             kNoRights},
-  {kSend,          kDeadEp,     msg(129),      {},             kNone,             kPeerDied},
+  {kSend,         0,           msg(1),    {},  kNone,  kEmptySlot},
+  {kSend,         kEmpty,      msg(1),    {},  kNone,  kEmptySlot},
+  {kSend,         kBeyond,     msg(1),    {},  kNone,  kInvalidSlot},
+  {kSend,         kFar,        msg(1),    {},  kNone,  kInvalidSlot},
+  {kSend,         kOnes,       msg(1),    {},  kNone,  kInvalidSlot},
+  {kSend,         kRevokedEp,  msg(1),    {},  kNone,  kRevoked},
+  {kSend,         kRevokedMem, msg(1),    {},  kNone,  kRevoked},  // before the type
+  {kSend,         kNtfAll,     msg(1),    {},  kNone,  kWrongType},
+  {kSend,         kMem,        msg(1),    {},  kNone,  kWrongType},
+  {kSend,         kIrqCap,     msg(1),    {},  kNone,  kWrongType},
+  {kSend,         kEpRecv,     msg(1),    {},  kNone,  kNoRights},
+  {kSend,         kEpNone,     msg(1),    {},  kNone,  kNoRights},
+  {kSend,         kDeadEp,     msg(1),    {},  kNone,  kPeerDied},
+  {kSend,         kEpAll,      msg(129),  {},  kNone,  kInvalidArgument},
+  {kSend,         kEpAll,      msg(255),  {},  kNone,  kInvalidArgument},
+  {kSend,         kEpAll,      msg(0, 5), {},  kNone,  kInvalidArgument},
+  {kSend,         kEpAll,      msg(0, 7), {},  kNone,  kInvalidArgument},
+  {kSend,         kEpSend,     msg(0, 1), {},  kNone,  kNoRights},  // endpoint lacks grant
+  {kSend,         kEpAll,      msg(0, 1), {},  kSendCapNoGrant, kNoRights},  // the cap lacks it
+  {kSend,         kEpAll,      msg(0, 1), {},  kSendCapEmpty, kEmptySlot},
+  {kSend,         kEpAll,      msg(0, 1), {},  kSendCapZero, kEmptySlot},
+  {kSend,         kEpAll,      msg(0, 1), {},  kSendCapBeyond, kInvalidSlot},
+  {kSend,         kEpAll,      msg(0, 1), {},  kSendCapRevoked, kRevoked},
+  {kSend,         kEpAll,      msg(9, 2), {},  kSecondCapBeyond, kInvalidSlot},
+  {kSend,         kEpAll,      msg(1),    {},  kPeerStopped, kPeerDied},  // its server stopped
+  {kSend,         kEmpty,      msg(129),  {},  kNone,  kEmptySlot},  // slot first
+  {kSend,         kEpRecv,     msg(129),  {},  kNone,  kNoRights},
+  {kSend,         kDeadEp,     msg(129),  {},  kNone,  kPeerDied},
   // recv(slot)
-  {kRecv,          0,           0,             {},             kNone,             kEmptySlot},
-  {kRecv,          kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kRecv,          kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kRecv,          kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kRecv,          kOnes,       0,             {},             kNone,             kInvalidSlot},
-  {kRecv,          kRevokedEp,  0,             {},             kNone,             kRevoked},
-  {kRecv,          kNtfAll,     0,             {},             kNone,             kWrongType},
-  {kRecv,          kMem,        0,             {},             kNone,             kWrongType},
-  {kRecv,          kEpSend,     0,             {},             kNone,             kNoRights},
-  {kRecv,          kEpNone,     0,             {},             kNone,             kNoRights},
-  {kRecv,          kDeadEp,     0,             {},             kNone,             kPeerDied},
-  {kRecv,          kEpAll,      0,             {},             kPeerStopped,      kPeerDied},
-  {kRecv,          kEmpty,      0,             {},             kCaller,           kEmptySlot},  // keeps its reply right
+  {kRecv,         0,           0,         {},  kNone,  kEmptySlot},
+  {kRecv,         kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kRecv,         kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kRecv,         kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kRecv,         kOnes,       0,         {},  kNone,  kInvalidSlot},
+  {kRecv,         kRevokedEp,  0,         {},  kNone,  kRevoked},
+  {kRecv,         kNtfAll,     0,         {},  kNone,  kWrongType},
+  {kRecv,         kMem,        0,         {},  kNone,  kWrongType},
+  {kRecv,         kEpSend,     0,         {},  kNone,  kNoRights},
+  {kRecv,         kEpNone,     0,         {},  kNone,  kNoRights},
+  {kRecv,         kDeadEp,     0,         {},  kNone,  kPeerDied},
+  {kRecv,         kEpAll,      0,         {},  kPeerStopped, kPeerDied},
+  {kRecv,         kEmpty,      0,         {},  kCaller, kEmptySlot},  // keeps its reply right
   // call(slot, info)
-  {kCall,          0,           msg(1),        {},             kNone,             kEmptySlot},
-  {kCall,          kEmpty,      msg(1),        {},             kNone,             kEmptySlot},
-  {kCall,          kBeyond,     msg(1),        {},             kNone,             kInvalidSlot},
-  {kCall,          kFar,        msg(1),        {},             kNone,             kInvalidSlot},
-  {kCall,          kOnes,       msg(1),        {},             kNone,             kInvalidSlot},
-  {kCall,          kRevokedEp,  msg(1),        {},             kNone,             kRevoked},
-  {kCall,          kNtfAll,     msg(1),        {},             kNone,             kWrongType},
-  {kCall,          kIrqCap,     msg(1),        {},             kNone,             kWrongType},
-  {kCall,          kEpRecv,     msg(1),        {},             kNone,             kNoRights},
-  {kCall,          kEpNone,     msg(1),        {},             kNone,             kNoRights},
-  {kCall,          kDeadEp,     msg(1),        {},             kNone,             kPeerDied},
-  {kCall,          kEpAll,      msg(1),        {},             kPeerStopped,      kPeerDied},
-  {kCall,          kEpAll,      msg(129),      {},             kNone,             kInvalidArgument},
-  {kCall,          kEpAll,      msg(0, 5),     {},             kNone,             kInvalidArgument},
-  {kCall,          kEpSend,     msg(0, 1),     {},             kNone,             kNoRights},
-  {kCall,          kEpAll,      msg(0, 1),     {},             kSendCapNoGrant,   kNoRights},
-  {kCall,          kEpAll,      msg(0, 1),     {},             kSendCapEmpty,     kEmptySlot},
-  {kCall,          kEpAll,      msg(0, 1),     {},             kSendCapBeyond,    kInvalidSlot},
-  {kCall,          kEpAll,      msg(0, 1),     {},             kSendCapRevoked,   kRevoked},
-  {kCall,          kEpAll,      msg(9, 2),     {},             kSecondCapBeyond,  kInvalidSlot},
-  {kCall,          kEpAll,      msg(129),      {},             kCaller,           kInvalidArgument},  // a server calling
+  {kCall,         0,           msg(1),    {},  kNone,  kEmptySlot},
+  {kCall,         kEmpty,      msg(1),    {},  kNone,  kEmptySlot},
+  {kCall,         kBeyond,     msg(1),    {},  kNone,  kInvalidSlot},
+  {kCall,         kFar,        msg(1),    {},  kNone,  kInvalidSlot},
+  {kCall,         kOnes,       msg(1),    {},  kNone,  kInvalidSlot},
+  {kCall,         kRevokedEp,  msg(1),    {},  kNone,  kRevoked},
+  {kCall,         kNtfAll,     msg(1),    {},  kNone,  kWrongType},
+  {kCall,         kIrqCap,     msg(1),    {},  kNone,  kWrongType},
+  {kCall,         kEpRecv,     msg(1),    {},  kNone,  kNoRights},
+  {kCall,         kEpNone,     msg(1),    {},  kNone,  kNoRights},
+  {kCall,         kDeadEp,     msg(1),    {},  kNone,  kPeerDied},
+  {kCall,         kEpAll,      msg(1),    {},  kPeerStopped, kPeerDied},
+  {kCall,         kEpAll,      msg(129),  {},  kNone,  kInvalidArgument},
+  {kCall,         kEpAll,      msg(0, 5), {},  kNone,  kInvalidArgument},
+  {kCall,         kEpSend,     msg(0, 1), {},  kNone,  kNoRights},
+  {kCall,         kEpAll,      msg(0, 1), {},  kSendCapNoGrant, kNoRights},
+  {kCall,         kEpAll,      msg(0, 1), {},  kSendCapEmpty, kEmptySlot},
+  {kCall,         kEpAll,      msg(0, 1), {},  kSendCapBeyond, kInvalidSlot},
+  {kCall,         kEpAll,      msg(0, 1), {},  kSendCapRevoked, kRevoked},
+  {kCall,         kEpAll,      msg(9, 2), {},  kSecondCapBeyond, kInvalidSlot},
+  {kCall,         kEpAll,      msg(129),  {},  kCaller, kInvalidArgument},  // a server calling
   // reply_recv(slot, info)
-  {kReplyRecv,     0,           msg(1),        {},             kNone,             kEmptySlot},
-  {kReplyRecv,     kEmpty,      msg(1),        {},             kNone,             kEmptySlot},
-  {kReplyRecv,     kBeyond,     msg(1),        {},             kNone,             kInvalidSlot},
-  {kReplyRecv,     kFar,        msg(1),        {},             kNone,             kInvalidSlot},
-  {kReplyRecv,     kRevokedEp,  msg(1),        {},             kNone,             kRevoked},
-  {kReplyRecv,     kNtfAll,     msg(1),        {},             kNone,             kWrongType},
-  {kReplyRecv,     kEpSend,     msg(1),        {},             kNone,             kNoRights},
-  {kReplyRecv,     kEpNone,     msg(1),        {},             kNone,             kNoRights},
-  {kReplyRecv,     kDeadEp,     msg(1),        {},             kNone,             kPeerDied},
-  {kReplyRecv,     kEmpty,      msg(1),        {},             kCaller,           kEmptySlot},  // the reply waits
-  {kReplyRecv,     kEpSend,     msg(1),        {},             kCaller,           kNoRights},
-  {kReplyRecv,     kDeadEp,     msg(1),        {},             kCaller,           kPeerDied},
-  {kReplyRecv,     kEpAll,      msg(1),        {},             kCaller | kPeerStopped, kPeerDied},
-  {kReplyRecv,     kEpAll,      msg(129),      {},             kCaller,           kInvalidArgument},
-  {kReplyRecv,     kEpAll,      msg(0, 5),     {},             kCallerGrant,      kInvalidArgument},
-  {kReplyRecv,     kEpAll,      msg(0, 1),     {},             kCaller,           kNoRights},  // caller lacked grant
-  {kReplyRecv,     kEpAll,      msg(0, 1),     {},             kCallerGrant | kSendCapNoGrant, kNoRights},
-  {kReplyRecv,     kEpAll,      msg(0, 1),     {},             kCallerGrant | kSendCapEmpty,   kEmptySlot},
-  {kReplyRecv,     kEpAll,      msg(0, 1),     {},             kCallerGrant | kSendCapBeyond,  kInvalidSlot},
-  {kReplyRecv,     kEpAll,      msg(0, 1),     {},             kCallerGrant | kSendCapRevoked, kRevoked},
-  {kReplyRecv,     kEpAll,      msg(9, 2),     {},             kCallerGrant | kSecondCapBeyond, kInvalidSlot},
+  {kReplyRecv,    0,           msg(1),    {},  kNone,  kEmptySlot},
+  {kReplyRecv,    kEmpty,      msg(1),    {},  kNone,  kEmptySlot},
+  {kReplyRecv,    kBeyond,     msg(1),    {},  kNone,  kInvalidSlot},
+  {kReplyRecv,    kFar,        msg(1),    {},  kNone,  kInvalidSlot},
+  {kReplyRecv,    kRevokedEp,  msg(1),    {},  kNone,  kRevoked},
+  {kReplyRecv,    kNtfAll,     msg(1),    {},  kNone,  kWrongType},
+  {kReplyRecv,    kEpSend,     msg(1),    {},  kNone,  kNoRights},
+  {kReplyRecv,    kEpNone,     msg(1),    {},  kNone,  kNoRights},
+  {kReplyRecv,    kDeadEp,     msg(1),    {},  kNone,  kPeerDied},
+  {kReplyRecv,    kEmpty,      msg(1),    {},  kCaller, kEmptySlot},  // the reply waits
+  {kReplyRecv,    kEpSend,     msg(1),    {},  kCaller, kNoRights},
+  {kReplyRecv,    kDeadEp,     msg(1),    {},  kCaller, kPeerDied},
+  {kReplyRecv,    kEpAll,      msg(1),    {},  kCaller | kPeerStopped, kPeerDied},
+  {kReplyRecv,    kEpAll,      msg(129),  {},  kCaller, kInvalidArgument},
+  {kReplyRecv,    kEpAll,      msg(0, 5), {},  kCallerGrant, kInvalidArgument},
+  {kReplyRecv,    kEpAll,      msg(0, 1), {},  kCaller, kNoRights},  // caller lacked grant
+  {kReplyRecv,    kEpAll,      msg(0, 1), {},  kCallerGrant | kSendCapNoGrant, kNoRights},
+  {kReplyRecv,    kEpAll,      msg(0, 1), {},  kCallerGrant | kSendCapEmpty, kEmptySlot},
+  {kReplyRecv,    kEpAll,      msg(0, 1), {},  kCallerGrant | kSendCapBeyond, kInvalidSlot},
+  {kReplyRecv,    kEpAll,      msg(0, 1), {},  kCallerGrant | kSendCapRevoked, kRevoked},
+  {kReplyRecv,    kEpAll,      msg(9, 2), {},  kCallerGrant | kSecondCapBeyond, kInvalidSlot},
   // reply(info)
-  {kReply,         0,           msg(1),        {},             kNone,             kNoReplyTarget},
-  {kReply,         kEpAll,      msg(129),      {},             kNone,             kNoReplyTarget},  // no message looked at
-  {kReply,         0,           msg(0, 1),     {},             kNone,             kNoReplyTarget},
-  {kReply,         0,           msg(1),        {},             kCaller | kPeerStopped, kNoReplyTarget},  // caller died
-  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kPeerStopped, kNoReplyTarget},
-  {kReply,         0,           msg(129),      {},             kCaller,           kInvalidArgument},
-  {kReply,         0,           msg(255),      {},             kCaller,           kInvalidArgument},
-  {kReply,         0,           msg(0, 5),     {},             kCallerGrant,      kInvalidArgument},
-  {kReply,         0,           msg(0, 1),     {},             kCaller,           kNoRights},  // caller lacked grant
-  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kSendCapNoGrant, kNoRights},
-  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kSendCapEmpty,   kEmptySlot},
-  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kSendCapZero,    kEmptySlot},
-  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kSendCapBeyond,  kInvalidSlot},
-  {kReply,         0,           msg(0, 1),     {},             kCallerGrant | kSendCapRevoked, kRevoked},
-  {kReply,         0,           msg(9, 2),     {},             kCallerGrant | kSecondCapBeyond, kInvalidSlot},
+  {kReply,        0,           msg(1),    {},  kNone,  kNoReplyTarget},
+  {kReply,        kEpAll,      msg(129),  {},  kNone,  kNoReplyTarget},  // no message looked at
+  {kReply,        0,           msg(0, 1), {},  kNone,  kNoReplyTarget},
+  {kReply, 0, msg(1), {}, kCaller | kPeerStopped, kNoReplyTarget},  // caller died
+  {kReply,        0,           msg(0, 1), {},  kCallerGrant | kPeerStopped, kNoReplyTarget},
+  {kReply,        0,           msg(129),  {},  kCaller, kInvalidArgument},
+  {kReply,        0,           msg(255),  {},  kCaller, kInvalidArgument},
+  {kReply,        0,           msg(0, 5), {},  kCallerGrant, kInvalidArgument},
+  {kReply,        0,           msg(0, 1), {},  kCaller, kNoRights},  // caller lacked grant
+  {kReply,        0,           msg(0, 1), {},  kCallerGrant | kSendCapNoGrant, kNoRights},
+  {kReply,        0,           msg(0, 1), {},  kCallerGrant | kSendCapEmpty, kEmptySlot},
+  {kReply,        0,           msg(0, 1), {},  kCallerGrant | kSendCapZero, kEmptySlot},
+  {kReply,        0,           msg(0, 1), {},  kCallerGrant | kSendCapBeyond, kInvalidSlot},
+  {kReply,        0,           msg(0, 1), {},  kCallerGrant | kSendCapRevoked, kRevoked},
+  {kReply,        0,           msg(9, 2), {},  kCallerGrant | kSecondCapBeyond, kInvalidSlot},
   // sleep(ms)
-  {kSleep,         kMaxMs + 1,  0,             {},             kNone,             kInvalidArgument},
-  {kSleep,         1ull << 63,  0,             {},             kNone,             kInvalidArgument},
-  {kSleep,         kOnes,       0,             {},             kNone,             kInvalidArgument},
+  {kSleep,        kMaxMs + 1,  0,         {},  kNone,  kInvalidArgument},
+  {kSleep,        1ull << 63,  0,         {},  kNone,  kInvalidArgument},
+  {kSleep,        kOnes,       0,         {},  kNone,  kInvalidArgument},
   // recv_timeout(slot, ms)
-  {kRecvTimeout,   kEpAll,      kMaxMs + 1,    {},             kNone,             kInvalidArgument},
-  {kRecvTimeout,   kEpAll,      kOnes,         {},             kNone,             kInvalidArgument},
-  {kRecvTimeout,   kEmpty,      kMaxMs + 1,    {},             kNone,             kInvalidArgument},  // before the slot
-  {kRecvTimeout,   kBeyond,     kOnes,         {},             kNone,             kInvalidArgument},
-  {kRecvTimeout,   0,           10,            {},             kNone,             kEmptySlot},
-  {kRecvTimeout,   kEmpty,      10,            {},             kNone,             kEmptySlot},
-  {kRecvTimeout,   kBeyond,     10,            {},             kNone,             kInvalidSlot},
-  {kRecvTimeout,   kFar,        10,            {},             kNone,             kInvalidSlot},
-  {kRecvTimeout,   kRevokedEp,  10,            {},             kNone,             kRevoked},
-  {kRecvTimeout,   kNtfAll,     10,            {},             kNone,             kWrongType},
-  {kRecvTimeout,   kEpSend,     10,            {},             kNone,             kNoRights},
-  {kRecvTimeout,   kEpSend,     0,             {},             kNone,             kNoRights},
-  {kRecvTimeout,   kDeadEp,     10,            {},             kNone,             kPeerDied},
-  {kRecvTimeout,   kDeadEp,     0,             {},             kNone,             kPeerDied},  // before the look
-  {kRecvTimeout,   kEpAll,      0,             {},             kPeerStopped,      kPeerDied},
-  {kRecvTimeout,   kEpAll,      0,             {},             kNone,             kTimeout},  // only looks
+  {kRecvTimeout,  kEpAll,      kMaxMs + 1, {},  kNone,  kInvalidArgument},
+  {kRecvTimeout,  kEpAll,      kOnes,     {},  kNone,  kInvalidArgument},
+  {kRecvTimeout,  kEmpty,      kMaxMs + 1, {},  kNone,  kInvalidArgument},  // before the slot
+  {kRecvTimeout,  kBeyond,     kOnes,     {},  kNone,  kInvalidArgument},
+  {kRecvTimeout,  0,           10,        {},  kNone,  kEmptySlot},
+  {kRecvTimeout,  kEmpty,      10,        {},  kNone,  kEmptySlot},
+  {kRecvTimeout,  kBeyond,     10,        {},  kNone,  kInvalidSlot},
+  {kRecvTimeout,  kFar,        10,        {},  kNone,  kInvalidSlot},
+  {kRecvTimeout,  kRevokedEp,  10,        {},  kNone,  kRevoked},
+  {kRecvTimeout,  kNtfAll,     10,        {},  kNone,  kWrongType},
+  {kRecvTimeout,  kEpSend,     10,        {},  kNone,  kNoRights},
+  {kRecvTimeout,  kEpSend,     0,         {},  kNone,  kNoRights},
+  {kRecvTimeout,  kDeadEp,     10,        {},  kNone,  kPeerDied},
+  {kRecvTimeout,  kDeadEp,     0,         {},  kNone,  kPeerDied},  // before the look
+  {kRecvTimeout,  kEpAll,      0,         {},  kPeerStopped, kPeerDied},
+  {kRecvTimeout,  kEpAll,      0,         {},  kNone,  kTimeout},  // only looks
   // thread_create(entry, stack_top, a, b)
-  {kThreadCreate,  kUserTop,    kStackTop,     {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kKernel,     kStackTop,     {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  0xffff'ffff'8010'0000, kStackTop, {},       kNone,             kInvalidArgument},
-  {kThreadCreate,  kOnes,       kStackTop,     {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kText,       kUserTop + 16, {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kText,       kKernel,       {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kText,       kOnes,         {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kText,       0,             {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kText,       15,            {},             kNone,             kInvalidArgument},
-  {kThreadCreate,  kText,       kStackTop,     {1, 2},         kQuotaFull,        kQuotaExceeded},
-  {kThreadCreate,  kKernel,     kStackTop,     {},             kQuotaFull,        kInvalidArgument},  // args first
+  {kThreadCreate, kUserTop,    kStackTop, {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kKernel,     kStackTop, {},  kNone,  kInvalidArgument},
+  {kThreadCreate, 0xffff'ffff'8010'0000, kStackTop, {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kOnes,       kStackTop, {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kText,       kUserTop + 16, {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kText,       kKernel,   {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kText,       kOnes,     {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kText,       0,         {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kText,       15,        {},  kNone,  kInvalidArgument},
+  {kThreadCreate, kText,       kStackTop, {1, 2}, kQuotaFull, kQuotaExceeded},
+  {kThreadCreate, kKernel,     kStackTop, {},  kQuotaFull, kInvalidArgument},  // args first
   // cpu_id, clock: no arguments, so none can be wrong.
-  {kCpuId,         kOnes,       kOnes,         {kOnes, kOnes}, kNone,             kOk},
-  {kClock,         kOnes,       kOnes,         {kOnes, kOnes}, kNone,             kOk},
+  {kCpuId,        kOnes,       kOnes,     {kOnes, kOnes}, kNone,  kOk},
+  {kClock,        kOnes,       kOnes,     {kOnes, kOnes}, kNone,  kOk},
   // cap_copy(src, dst)
-  {kCapCopy,       0,           kEmpty,        {},             kNone,             kEmptySlot},
-  {kCapCopy,       kEmpty,      kEmpty + 2,    {},             kNone,             kEmptySlot},
-  {kCapCopy,       kBeyond,     kEmpty,        {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kFar,        kEmpty,        {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kOnes,       kEmpty,        {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kRevokedEp,  kEmpty,        {},             kNone,             kRevoked},
-  {kCapCopy,       kEpAll,      0,             {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kEpAll,      kBeyond,       {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kEpAll,      kFarEmpty,     {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kEpAll,      1ull << 32,    {},             kNone,             kInvalidSlot},  // 0 if cut
-  {kCapCopy,       kEpAll,      kOnes,         {},             kNone,             kInvalidSlot},
-  {kCapCopy,       kEpAll,      kEpSend,       {},             kNone,             kSlotOccupied},
-  {kCapCopy,       kEpAll,      kEpAll,        {},             kNone,             kSlotOccupied},
-  {kCapCopy,       kEpAll,      kRevokedEp,    {},             kNone,             kSlotOccupied},  // revoked is not empty
-  {kCapCopy,       kEmpty,      0,             {},             kNone,             kEmptySlot},  // source first
-  {kCapCopy,       kRevokedEp,  kBeyond,       {},             kNone,             kRevoked},
+  {kCapCopy,      0,           kEmpty,    {},  kNone,  kEmptySlot},
+  {kCapCopy,      kEmpty,      kEmpty + 2, {},  kNone,  kEmptySlot},
+  {kCapCopy,      kBeyond,     kEmpty,    {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kFar,        kEmpty,    {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kOnes,       kEmpty,    {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kRevokedEp,  kEmpty,    {},  kNone,  kRevoked},
+  {kCapCopy,      kEpAll,      0,         {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kEpAll,      kBeyond,   {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kEpAll,      kFarEmpty, {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kEpAll,      1ull << 32, {},  kNone,  kInvalidSlot},  // 0 if cut
+  {kCapCopy,      kEpAll,      kOnes,     {},  kNone,  kInvalidSlot},
+  {kCapCopy,      kEpAll,      kEpSend,   {},  kNone,  kSlotOccupied},
+  {kCapCopy,      kEpAll,      kEpAll,    {},  kNone,  kSlotOccupied},
+  {kCapCopy,      kEpAll,      kRevokedEp, {},  kNone,  kSlotOccupied},  // revoked is not empty
+  {kCapCopy,      kEmpty,      0,         {},  kNone,  kEmptySlot},  // source first
+  {kCapCopy,      kRevokedEp,  kBeyond,   {},  kNone,  kRevoked},
   // cap_mint(src, dst, rights, badge)
-  {kCapMint,       0,           kEmpty,        {kR, 0},        kNone,             kEmptySlot},
-  {kCapMint,       kEmpty,      kEmpty + 2,    {kR, 0},        kNone,             kEmptySlot},
-  {kCapMint,       kBeyond,     kEmpty,        {kR, 0},        kNone,             kInvalidSlot},
-  {kCapMint,       kFar,        kEmpty,        {1, 0},         kNone,             kInvalidSlot},
-  {kCapMint,       kRevokedMem, kEmpty,        {kR, 0},        kNone,             kRevoked},
-  {kCapMint,       kEpAll,      0,             {1, 0},         kNone,             kInvalidSlot},
-  {kCapMint,       kEpAll,      kBeyond,       {1, 0},         kNone,             kInvalidSlot},
-  {kCapMint,       kEpAll,      kFarEmpty,     {1, 0},         kNone,             kInvalidSlot},
-  {kCapMint,       kEpAll,      kEpRecv,       {1, 0},         kNone,             kSlotOccupied},
-  {kCapMint,       kEpAll,      kRevokedEp,    {1, 0},         kNone,             kSlotOccupied},
-  {kCapMint,       kEpAll,      kEmpty,        {1u << 6, 0},   kNone,             kInvalidArgument},  // unknown right
-  {kCapMint,       kEpAll,      kEmpty,        {(1u << 16) | 1, 0}, kNone,        kInvalidArgument},  // 1 if cut
-  {kCapMint,       kEpAll,      kEmpty,        {1ull << 63, 0}, kNone,            kInvalidArgument},
-  {kCapMint,       kEpSend,     kEmpty,        {rights::kRecv, 0}, kNone,         kNoRights},  // beyond the source's
-  {kCapMint,       kEpSend,     kEmpty,        {rights::kGrant, 0}, kNone,        kNoRights},
-  {kCapMint,       kMem,        kEmpty,        {rights::kExec, 0}, kNone,         kNoRights},
-  {kCapMint,       kEpSend,     kEmpty,        {2 | (1u << 6), 0}, kNone,         kInvalidArgument},  // unknown first
-  {kCapMint,       kMem,        kEmpty,        {kR, 5},        kNone,             kInvalidArgument},  // takes no badge
-  {kCapMint,       kIrqCap,     kEmpty,        {0, 5},         kNone,             kInvalidArgument},
-  {kCapMint,       kBadgedNtf,  kEmpty,        {1, 0x200},     kNone,             kInvalidArgument},  // no re-badging
-  {kCapMint,       kMem,        kEmpty,        {rights::kExec, 5}, kNone,         kNoRights},  // rights before badge
-  {kCapMint,       kEpAll,      kEpSend,       {1u << 6, 0},   kNone,             kSlotOccupied},  // dst before rights
-  {kCapMint,       kEmpty,      0,             {1u << 6, 5},   kNone,             kEmptySlot},
+  {kCapMint,      0,           kEmpty,    {kR, 0}, kNone,  kEmptySlot},
+  {kCapMint,      kEmpty,      kEmpty + 2, {kR, 0}, kNone,  kEmptySlot},
+  {kCapMint,      kBeyond,     kEmpty,    {kR, 0}, kNone,  kInvalidSlot},
+  {kCapMint,      kFar,        kEmpty,    {1, 0}, kNone,  kInvalidSlot},
+  {kCapMint,      kRevokedMem, kEmpty,    {kR, 0}, kNone,  kRevoked},
+  {kCapMint,      kEpAll,      0,         {1, 0}, kNone,  kInvalidSlot},
+  {kCapMint,      kEpAll,      kBeyond,   {1, 0}, kNone,  kInvalidSlot},
+  {kCapMint,      kEpAll,      kFarEmpty, {1, 0}, kNone,  kInvalidSlot},
+  {kCapMint,      kEpAll,      kEpRecv,   {1, 0}, kNone,  kSlotOccupied},
+  {kCapMint,      kEpAll,      kRevokedEp, {1, 0}, kNone,  kSlotOccupied},
+  {kCapMint,      kEpAll,      kEmpty,    {1u << 6, 0}, kNone,  kInvalidArgument},  // unknown right
+  {kCapMint, kEpAll, kEmpty, {(1u << 16) | 1, 0}, kNone, kInvalidArgument},  // 1 if cut
+  {kCapMint,      kEpAll,      kEmpty,    {1ull << 63, 0}, kNone,  kInvalidArgument},
+  {kCapMint, kEpSend, kEmpty, {rights::kRecv, 0}, kNone, kNoRights},  // beyond the source's
+  {kCapMint,      kEpSend,     kEmpty,    {rights::kGrant, 0}, kNone,  kNoRights},
+  {kCapMint,      kMem,        kEmpty,    {rights::kExec, 0}, kNone,  kNoRights},
+  {kCapMint, kEpSend, kEmpty, {2 | (1u << 6), 0}, kNone, kInvalidArgument},  // unknown first
+  {kCapMint,      kMem,        kEmpty,    {kR, 5}, kNone,  kInvalidArgument},  // takes no badge
+  {kCapMint,      kIrqCap,     kEmpty,    {0, 5}, kNone,  kInvalidArgument},
+  {kCapMint,      kBadgedNtf,  kEmpty,    {1, 0x200}, kNone,  kInvalidArgument},  // no re-badging
+  {kCapMint, kMem, kEmpty, {rights::kExec, 5}, kNone, kNoRights},  // rights before badge
+  {kCapMint, kEpAll, kEpSend, {1u << 6, 0}, kNone, kSlotOccupied},  // dst before rights
+  {kCapMint,      kEmpty,      0,         {1u << 6, 5}, kNone,  kEmptySlot},
   // cap_move(src, dst)
-  {kCapMove,       0,           kEmpty,        {},             kNone,             kEmptySlot},
-  {kCapMove,       kEmpty,      kEmpty + 2,    {},             kNone,             kEmptySlot},
-  {kCapMove,       kBeyond,     kEmpty,        {},             kNone,             kInvalidSlot},
-  {kCapMove,       kFar,        kEmpty,        {},             kNone,             kInvalidSlot},
-  {kCapMove,       kRevokedEp,  kEmpty,        {},             kNone,             kRevoked},
-  {kCapMove,       kEpAll,      0,             {},             kNone,             kInvalidSlot},
-  {kCapMove,       kEpAll,      kBeyond,       {},             kNone,             kInvalidSlot},
-  {kCapMove,       kEpAll,      kFarEmpty,     {},             kNone,             kInvalidSlot},
-  {kCapMove,       kEpAll,      kOnes,         {},             kNone,             kInvalidSlot},
-  {kCapMove,       kEpAll,      kEpAll,        {},             kNone,             kSlotOccupied},  // onto itself
-  {kCapMove,       kEpAll,      kNtfAll,       {},             kNone,             kSlotOccupied},
-  {kCapMove,       kEpAll,      kRevokedMem,   {},             kNone,             kSlotOccupied},
-  {kCapMove,       kMem,        kEpAll,        {},             kRegionMapped,     kSlotOccupied},
-  {kCapMove,       kEmpty,      0,             {},             kNone,             kEmptySlot},
+  {kCapMove,      0,           kEmpty,    {},  kNone,  kEmptySlot},
+  {kCapMove,      kEmpty,      kEmpty + 2, {},  kNone,  kEmptySlot},
+  {kCapMove,      kBeyond,     kEmpty,    {},  kNone,  kInvalidSlot},
+  {kCapMove,      kFar,        kEmpty,    {},  kNone,  kInvalidSlot},
+  {kCapMove,      kRevokedEp,  kEmpty,    {},  kNone,  kRevoked},
+  {kCapMove,      kEpAll,      0,         {},  kNone,  kInvalidSlot},
+  {kCapMove,      kEpAll,      kBeyond,   {},  kNone,  kInvalidSlot},
+  {kCapMove,      kEpAll,      kFarEmpty, {},  kNone,  kInvalidSlot},
+  {kCapMove,      kEpAll,      kOnes,     {},  kNone,  kInvalidSlot},
+  {kCapMove,      kEpAll,      kEpAll,    {},  kNone,  kSlotOccupied},  // onto itself
+  {kCapMove,      kEpAll,      kNtfAll,   {},  kNone,  kSlotOccupied},
+  {kCapMove,      kEpAll,      kRevokedMem, {},  kNone,  kSlotOccupied},
+  {kCapMove,      kMem,        kEpAll,    {},  kRegionMapped, kSlotOccupied},
+  {kCapMove,      kEmpty,      0,         {},  kNone,  kEmptySlot},
   // cap_delete(slot)
-  {kCapDelete,     0,           0,             {},             kNone,             kEmptySlot},
-  {kCapDelete,     kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kCapDelete,     kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kCapDelete,     kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kCapDelete,     kOnes,       0,             {},             kNone,             kInvalidSlot},
+  {kCapDelete,    0,           0,         {},  kNone,  kEmptySlot},
+  {kCapDelete,    kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kCapDelete,    kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kCapDelete,    kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kCapDelete,    kOnes,       0,         {},  kNone,  kInvalidSlot},
   // cap_revoke(slot)
-  {kCapRevoke,     0,           0,             {},             kNone,             kEmptySlot},
-  {kCapRevoke,     kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kCapRevoke,     kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kCapRevoke,     kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kCapRevoke,     kOnes,       0,             {},             kNone,             kInvalidSlot},
-  {kCapRevoke,     kRevokedEp,  0,             {},             kNone,             kRevoked},
-  {kCapRevoke,     kRevokedMem, 0,             {},             kNone,             kRevoked},
+  {kCapRevoke,    0,           0,         {},  kNone,  kEmptySlot},
+  {kCapRevoke,    kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kCapRevoke,    kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kCapRevoke,    kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kCapRevoke,    kOnes,       0,         {},  kNone,  kInvalidSlot},
+  {kCapRevoke,    kRevokedEp,  0,         {},  kNone,  kRevoked},
+  {kCapRevoke,    kRevokedMem, 0,         {},  kNone,  kRevoked},
   // cap_info(slot)
-  {kCapInfo,       0,           0,             {},             kNone,             kEmptySlot},
-  {kCapInfo,       kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kCapInfo,       kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kCapInfo,       kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kCapInfo,       kOnes,       0,             {},             kNone,             kInvalidSlot},
-  {kCapInfo,       kRevokedEp,  0,             {},             kNone,             kRevoked},
+  {kCapInfo,      0,           0,         {},  kNone,  kEmptySlot},
+  {kCapInfo,      kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kCapInfo,      kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kCapInfo,      kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kCapInfo,      kOnes,       0,         {},  kNone,  kInvalidSlot},
+  {kCapInfo,      kRevokedEp,  0,         {},  kNone,  kRevoked},
   // signal(slot, bits)
-  {kSignal,        0,           1,             {},             kNone,             kEmptySlot},
-  {kSignal,        kEmpty,      1,             {},             kNone,             kEmptySlot},
-  {kSignal,        kBeyond,     1,             {},             kNone,             kInvalidSlot},
-  {kSignal,        kFar,        1,             {},             kNone,             kInvalidSlot},
-  {kSignal,        kRevokedEp,  1,             {},             kNone,             kRevoked},
-  {kSignal,        kEpAll,      1,             {},             kNone,             kWrongType},
-  {kSignal,        kMem,        1,             {},             kNone,             kWrongType},
-  {kSignal,        kIrqCap,     1,             {},             kNone,             kWrongType},
-  {kSignal,        kNtfRecv,    1,             {},             kNone,             kNoRights},
-  {kSignal,        kNtfSend,    0,             {},             kNone,             kInvalidArgument},  // no bits at all
-  {kSignal,        kNtfRecv,    0,             {},             kNone,             kNoRights},  // rights first
+  {kSignal,       0,           1,         {},  kNone,  kEmptySlot},
+  {kSignal,       kEmpty,      1,         {},  kNone,  kEmptySlot},
+  {kSignal,       kBeyond,     1,         {},  kNone,  kInvalidSlot},
+  {kSignal,       kFar,        1,         {},  kNone,  kInvalidSlot},
+  {kSignal,       kRevokedEp,  1,         {},  kNone,  kRevoked},
+  {kSignal,       kEpAll,      1,         {},  kNone,  kWrongType},
+  {kSignal,       kMem,        1,         {},  kNone,  kWrongType},
+  {kSignal,       kIrqCap,     1,         {},  kNone,  kWrongType},
+  {kSignal,       kNtfRecv,    1,         {},  kNone,  kNoRights},
+  {kSignal,       kNtfSend,    0,         {},  kNone,  kInvalidArgument},  // no bits at all
+  {kSignal,       kNtfRecv,    0,         {},  kNone,  kNoRights},  // rights first
   // wait(slot)
-  {kWait,          0,           0,             {},             kNone,             kEmptySlot},
-  {kWait,          kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kWait,          kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kWait,          kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kWait,          kRevokedEp,  0,             {},             kNone,             kRevoked},
-  {kWait,          kEpAll,      0,             {},             kNone,             kWrongType},
-  {kWait,          kIrqCap,     0,             {},             kNone,             kWrongType},
-  {kWait,          kNtfSend,    0,             {},             kNone,             kNoRights},
-  {kWait,          kBadgedNtf,  0,             {},             kNone,             kNoRights},
+  {kWait,         0,           0,         {},  kNone,  kEmptySlot},
+  {kWait,         kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kWait,         kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kWait,         kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kWait,         kRevokedEp,  0,         {},  kNone,  kRevoked},
+  {kWait,         kEpAll,      0,         {},  kNone,  kWrongType},
+  {kWait,         kIrqCap,     0,         {},  kNone,  kWrongType},
+  {kWait,         kNtfSend,    0,         {},  kNone,  kNoRights},
+  {kWait,         kBadgedNtf,  0,         {},  kNone,  kNoRights},
   // poll(slot)
-  {kPoll,          0,           0,             {},             kNone,             kEmptySlot},
-  {kPoll,          kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kPoll,          kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kPoll,          kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kPoll,          kRevokedEp,  0,             {},             kNone,             kRevoked},
-  {kPoll,          kEpAll,      0,             {},             kNone,             kWrongType},
-  {kPoll,          kNtfSend,    0,             {},             kIrqRaised,        kNoRights},  // bits are set
-  {kPoll,          kNtfAll,     0,             {},             kNone,             kWouldBlock},  // no bit set
+  {kPoll,         0,           0,         {},  kNone,  kEmptySlot},
+  {kPoll,         kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kPoll,         kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kPoll,         kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kPoll,         kRevokedEp,  0,         {},  kNone,  kRevoked},
+  {kPoll,         kEpAll,      0,         {},  kNone,  kWrongType},
+  {kPoll,         kNtfSend,    0,         {},  kIrqRaised, kNoRights},  // bits are set
+  {kPoll,         kNtfAll,     0,         {},  kNone,  kWouldBlock},  // no bit set
   // irq_ack(slot)
-  {kIrqAck,        0,           0,             {},             kIrqRaised,        kEmptySlot},
-  {kIrqAck,        kEmpty,      0,             {},             kIrqRaised,        kEmptySlot},
-  {kIrqAck,        kBeyond,     0,             {},             kIrqRaised,        kInvalidSlot},
-  {kIrqAck,        kFar,        0,             {},             kIrqRaised,        kInvalidSlot},
-  {kIrqAck,        kRevokedEp,  0,             {},             kIrqRaised,        kRevoked},
-  {kIrqAck,        kNtfAll,     0,             {},             kIrqRaised,        kWrongType},
-  {kIrqAck,        kEpAll,      0,             {},             kIrqRaised,        kWrongType},
-  {kIrqAck,        kIrqCap,     0,             {},             kNone,             kInvalidArgument},  // not raised
+  {kIrqAck,       0,           0,         {},  kIrqRaised, kEmptySlot},
+  {kIrqAck,       kEmpty,      0,         {},  kIrqRaised, kEmptySlot},
+  {kIrqAck,       kBeyond,     0,         {},  kIrqRaised, kInvalidSlot},
+  {kIrqAck,       kFar,        0,         {},  kIrqRaised, kInvalidSlot},
+  {kIrqAck,       kRevokedEp,  0,         {},  kIrqRaised, kRevoked},
+  {kIrqAck,       kNtfAll,     0,         {},  kIrqRaised, kWrongType},
+  {kIrqAck,       kEpAll,      0,         {},  kIrqRaised, kWrongType},
+  {kIrqAck,       kIrqCap,     0,         {},  kNone,  kInvalidArgument},  // not raised
   // map(addr, pages, flags)
-  {kMap,           kMapBase,    1,             {kW | kX, 0},   kNone,             kInvalidArgument},  // W^X
-  {kMap,           kMapBase,    1,             {4, 0},         kNone,             kInvalidArgument},  // unknown flag
-  {kMap,           kMapBase,    1,             {1ull << 63, 0}, kNone,            kInvalidArgument},
-  {kMap,           kMapBase + 1, 1,            {},             kNone,             kInvalidArgument},  // unaligned
-  {kMap,           kMapBase + 2048, 1,         {},             kNone,             kInvalidArgument},
-  {kMap,           kMapBase,    0,             {},             kNone,             kInvalidArgument},  // no pages
-  {kMap,           kKernel,     1,             {kW | kX, 0},   kNone,             kInvalidArgument},  // flags first
-  {kMap,           kKernel + 1, 1,             {},             kNone,             kInvalidArgument},  // alignment next
-  {kMap,           kKernel,     0,             {},             kNone,             kInvalidArgument},
-  {kMap,           kMapBase - kPageSize, 1,    {},             kNone,             kBadAddress},
-  {kMap,           kMapBase - kPageSize, 2,    {},             kNone,             kBadAddress},  // into the window
-  {kMap,           kText,       1,             {},             kNone,             kBadAddress},
-  {kMap,           0,           1,             {},             kNone,             kBadAddress},
-  {kMap,           kKernel,     1,             {},             kNone,             kBadAddress},
-  {kMap,           kIpcBufferBase, 1,          {kW, 0},        kNone,             kBadAddress},
-  {kMap,           kMapBase + kMapWindow, 1,   {},             kNone,             kBadAddress},
-  {kMap,           kMapBase + kMapWindow - kPageSize, 2, {},   kNone,             kBadAddress},  // off the end
-  {kMap,           kMapBase,    kMapWindow / kPageSize + 1, {}, kNone,            kBadAddress},
-  {kMap,           kMapBase,    1ull << 52,    {},             kNone,             kBadAddress},  // bytes wrap to 0
-  {kMap,           kMapBase + kPageSize, kOnes, {},            kNone,             kBadAddress},
-  {kMap,           kMapBase,    kQuota + 1,    {},             kNone,             kOutOfMemory},  // beyond the quota
-  {kMap,           kMapBase,    6,             {},             kNone,             kOutOfMemory},  // 6 pages + 3 tables
-  {kMap,           kMapBase,    1,             {},             kPoolEmpty,        kOutOfMemory},
-  {kMap,           kMapBase + kPageSize, 5,    {},             kPageMapped,       kOutOfMemory},  // 4 frames left
-  {kMap,           kMapBase,    1,             {kW, 0},        kPageMapped,       kAlreadyMapped},
-  {kMap,           kRegionAt - kPageSize, 2,   {},             kRegionMapped,     kAlreadyMapped},  // its 2nd page
-  {kMap,           kRegionAt + kPageSize, 1,   {},             kRegionMapped,     kAlreadyMapped},  // a region's page
+  {kMap,          kMapBase,    1,         {kW | kX, 0}, kNone,  kInvalidArgument},  // W^X
+  {kMap,          kMapBase,    1,         {4, 0}, kNone,  kInvalidArgument},  // unknown flag
+  {kMap,          kMapBase,    1,         {1ull << 63, 0}, kNone,  kInvalidArgument},
+  {kMap,          kMapBase + 1, 1,         {},  kNone,  kInvalidArgument},  // unaligned
+  {kMap,          kMapBase + 2048, 1,         {},  kNone,  kInvalidArgument},
+  {kMap,          kMapBase,    0,         {},  kNone,  kInvalidArgument},  // no pages
+  {kMap,          kKernel,     1,         {kW | kX, 0}, kNone,  kInvalidArgument},  // flags first
+  {kMap,          kKernel + 1, 1,         {},  kNone,  kInvalidArgument},  // alignment next
+  {kMap,          kKernel,     0,         {},  kNone,  kInvalidArgument},
+  {kMap,          kMapBase - kPageSize, 1,         {},  kNone,  kBadAddress},
+  {kMap,          kMapBase - kPageSize, 2,         {},  kNone,  kBadAddress},  // into the window
+  {kMap,          kText,       1,         {},  kNone,  kBadAddress},
+  {kMap,          0,           1,         {},  kNone,  kBadAddress},
+  {kMap,          kKernel,     1,         {},  kNone,  kBadAddress},
+  {kMap,          kIpcBufferBase, 1,         {kW, 0}, kNone,  kBadAddress},
+  {kMap,          kMapBase + kMapWindow, 1,         {},  kNone,  kBadAddress},
+  {kMap, kMapBase + kMapWindow - kPageSize, 2, {}, kNone, kBadAddress},  // off the end
+  {kMap,          kMapBase,    kMapWindow / kPageSize + 1, {},  kNone,  kBadAddress},
+  {kMap,          kMapBase,    1ull << 52, {},  kNone,  kBadAddress},  // bytes wrap to 0
+  {kMap,          kMapBase + kPageSize, kOnes,     {},  kNone,  kBadAddress},
+  {kMap,          kMapBase,    kQuota + 1, {},  kNone,  kOutOfMemory},  // beyond the quota
+  {kMap,          kMapBase,    6,         {},  kNone,  kOutOfMemory},  // 6 pages + 3 tables
+  {kMap,          kMapBase,    1,         {},  kPoolEmpty, kOutOfMemory},
+  {kMap, kMapBase + kPageSize, 5, {}, kPageMapped, kOutOfMemory},  // 4 frames left
+  {kMap,          kMapBase,    1,         {kW, 0}, kPageMapped, kAlreadyMapped},
+  {kMap, kRegionAt - kPageSize, 2, {}, kRegionMapped, kAlreadyMapped},  // its 2nd page
+  {kMap, kRegionAt + kPageSize, 1, {}, kRegionMapped, kAlreadyMapped},  // a region's page
   // unmap(addr, pages)
-  {kUnmap,         kMapBase + 1, 1,            {},             kPageMapped,       kInvalidArgument},
-  {kUnmap,         kMapBase,    0,             {},             kPageMapped,       kInvalidArgument},
-  {kUnmap,         kKernel + 8, 1,             {},             kNone,             kInvalidArgument},
-  {kUnmap,         kMapBase - kPageSize, 2,    {},             kPageMapped,       kBadAddress},
-  {kUnmap,         kText,       1,             {},             kNone,             kBadAddress},  // the ELF's page
-  {kUnmap,         kKernel,     1,             {},             kNone,             kBadAddress},
-  {kUnmap,         kIpcBufferBase, 1,          {},             kNone,             kBadAddress},
-  {kUnmap,         kMapBase + kMapWindow - kPageSize, 2, {},   kNone,             kBadAddress},
-  {kUnmap,         kMapBase,    1ull << 52,    {},             kPageMapped,       kBadAddress},
-  {kUnmap,         kMapBase,    1,             {},             kNone,             kNotMapped},
-  {kUnmap,         kMapBase,    2,             {},             kPageMapped,       kNotMapped},  // all or nothing
-  {kUnmap,         kMapBase,    kQuota + 1,    {},             kPageMapped,       kNotMapped},
-  {kUnmap,         kRegionAt,   1,             {},             kRegionMapped,     kNotMapped},  // not map()'s
-  {kUnmap,         kRegionAt - kPageSize, 2,   {},             kRegionMapped,     kNotMapped},
+  {kUnmap,        kMapBase + 1, 1,         {},  kPageMapped, kInvalidArgument},
+  {kUnmap,        kMapBase,    0,         {},  kPageMapped, kInvalidArgument},
+  {kUnmap,        kKernel + 8, 1,         {},  kNone,  kInvalidArgument},
+  {kUnmap,        kMapBase - kPageSize, 2,         {},  kPageMapped, kBadAddress},
+  {kUnmap,        kText,       1,         {},  kNone,  kBadAddress},  // the ELF's page
+  {kUnmap,        kKernel,     1,         {},  kNone,  kBadAddress},
+  {kUnmap,        kIpcBufferBase, 1,         {},  kNone,  kBadAddress},
+  {kUnmap,        kMapBase + kMapWindow - kPageSize, 2,         {},  kNone,  kBadAddress},
+  {kUnmap,        kMapBase,    1ull << 52, {},  kPageMapped, kBadAddress},
+  {kUnmap,        kMapBase,    1,         {},  kNone,  kNotMapped},
+  {kUnmap,        kMapBase,    2,         {},  kPageMapped, kNotMapped},  // all or nothing
+  {kUnmap,        kMapBase,    kQuota + 1, {},  kPageMapped, kNotMapped},
+  {kUnmap,        kRegionAt,   1,         {},  kRegionMapped, kNotMapped},  // not map()'s
+  {kUnmap,        kRegionAt - kPageSize, 2,         {},  kRegionMapped, kNotMapped},
   // region_map(slot, addr)
-  {kRegionMap,     0,           kMapBase,      {},             kNone,             kEmptySlot},
-  {kRegionMap,     kEmpty,      kMapBase,      {},             kNone,             kEmptySlot},
-  {kRegionMap,     kBeyond,     kMapBase,      {},             kNone,             kInvalidSlot},
-  {kRegionMap,     kFar,        kMapBase,      {},             kNone,             kInvalidSlot},
-  {kRegionMap,     kRevokedMem, kMapBase,      {},             kNone,             kRevoked},
-  {kRegionMap,     kRevokedEp,  kMapBase,      {},             kNone,             kRevoked},
-  {kRegionMap,     kEpAll,      kMapBase,      {},             kNone,             kWrongType},
-  {kRegionMap,     kIrqCap,     kMapBase,      {},             kNone,             kWrongType},
-  {kRegionMap,     kMemNoRead,  kMapBase,      {},             kNone,             kNoRights},
-  {kRegionMap,     kMemNoRead,  kKernel + 1,   {},             kNone,             kNoRights},  // rights first
-  {kRegionMap,     kMem,        kMapBase + 1,  {},             kNone,             kInvalidArgument},
-  {kRegionMap,     kMem,        kMapBase + 2048, {},           kNone,             kInvalidArgument},
-  {kRegionMap,     kMem,        kMapBase - kPageSize, {},      kNone,             kBadAddress},  // into the window
-  {kRegionMap,     kMem,        kText,         {},             kNone,             kBadAddress},
-  {kRegionMap,     kMem,        0,             {},             kNone,             kBadAddress},
-  {kRegionMap,     kMem,        kKernel,       {},             kNone,             kBadAddress},
-  {kRegionMap,     kMem,        kMapBase + kMapWindow - kPageSize, {}, kNone,     kBadAddress},  // off the end
-  {kRegionMap,     kMem,        kMapBase + kMapWindow, {},     kNone,             kBadAddress},
-  {kRegionMap,     kMem,        kMapBase,      {},             kPoolEmpty,        kOutOfMemory},  // no page tables
-  {kRegionMap,     kMem,        kMapBase,      {},             kPageMapped,       kAlreadyMapped},  // a map()'s page
-  {kRegionMap,     kMem,        kMapBase + 2 * kPageSize, {},  kRegionMapped,     kAlreadyMapped},  // mapped elsewhere
-  {kRegionMap,     kMem,        kRegionAt,     {},             kRegionMapped,     kAlreadyMapped},  // wholly mapped
-  {kRegionMap,     kMem2,       kRegionAt + kPageSize, {},     kRegionMapped,     kAlreadyMapped},  // overlaps
-  {kRegionMap,     kMem2,       kRegionAt - kPageSize, {},     kRegionMapped,     kAlreadyMapped},
+  {kRegionMap,    0,           kMapBase,  {},  kNone,  kEmptySlot},
+  {kRegionMap,    kEmpty,      kMapBase,  {},  kNone,  kEmptySlot},
+  {kRegionMap,    kBeyond,     kMapBase,  {},  kNone,  kInvalidSlot},
+  {kRegionMap,    kFar,        kMapBase,  {},  kNone,  kInvalidSlot},
+  {kRegionMap,    kRevokedMem, kMapBase,  {},  kNone,  kRevoked},
+  {kRegionMap,    kRevokedEp,  kMapBase,  {},  kNone,  kRevoked},
+  {kRegionMap,    kEpAll,      kMapBase,  {},  kNone,  kWrongType},
+  {kRegionMap,    kIrqCap,     kMapBase,  {},  kNone,  kWrongType},
+  {kRegionMap,    kMemNoRead,  kMapBase,  {},  kNone,  kNoRights},
+  {kRegionMap,    kMemNoRead,  kKernel + 1, {},  kNone,  kNoRights},  // rights first
+  {kRegionMap,    kMem,        kMapBase + 1, {},  kNone,  kInvalidArgument},
+  {kRegionMap,    kMem,        kMapBase + 2048, {},  kNone,  kInvalidArgument},
+  {kRegionMap,    kMem,        kMapBase - kPageSize, {},  kNone,  kBadAddress},  // into the window
+  {kRegionMap,    kMem,        kText,     {},  kNone,  kBadAddress},
+  {kRegionMap,    kMem,        0,         {},  kNone,  kBadAddress},
+  {kRegionMap,    kMem,        kKernel,   {},  kNone,  kBadAddress},
+  {kRegionMap, kMem, kMapBase + kMapWindow - kPageSize, {}, kNone, kBadAddress},  // off the end
+  {kRegionMap,    kMem,        kMapBase + kMapWindow, {},  kNone,  kBadAddress},
+  {kRegionMap,    kMem,        kMapBase,  {},  kPoolEmpty, kOutOfMemory},  // no page tables
+  {kRegionMap,    kMem,        kMapBase,  {},  kPageMapped, kAlreadyMapped},  // a map()'s page
+  // mapped elsewhere
+  {kRegionMap,    kMem,        kMapBase + 2 * kPageSize, {},  kRegionMapped, kAlreadyMapped},
+  {kRegionMap,    kMem,        kRegionAt, {},  kRegionMapped, kAlreadyMapped},  // wholly mapped
+  {kRegionMap, kMem2, kRegionAt + kPageSize, {}, kRegionMapped, kAlreadyMapped},  // overlaps
+  {kRegionMap,    kMem2,       kRegionAt - kPageSize, {},  kRegionMapped, kAlreadyMapped},
   // region_unmap(slot)
-  {kRegionUnmap,   0,           0,             {},             kNone,             kEmptySlot},
-  {kRegionUnmap,   kEmpty,      0,             {},             kNone,             kEmptySlot},
-  {kRegionUnmap,   kBeyond,     0,             {},             kNone,             kInvalidSlot},
-  {kRegionUnmap,   kFar,        0,             {},             kNone,             kInvalidSlot},
-  {kRegionUnmap,   kRevokedMem, 0,             {},             kRegionMapped,     kRevoked},
-  {kRegionUnmap,   kEpAll,      0,             {},             kNone,             kWrongType},
-  {kRegionUnmap,   kNtfAll,     0,             {},             kRegionMapped,     kWrongType},
-  {kRegionUnmap,   kMem,        0,             {},             kNone,             kNotMapped},
-  {kRegionUnmap,   kMem2,       0,             {},             kRegionMapped,     kNotMapped},  // another cap's mapping
+  {kRegionUnmap,  0,           0,         {},  kNone,  kEmptySlot},
+  {kRegionUnmap,  kEmpty,      0,         {},  kNone,  kEmptySlot},
+  {kRegionUnmap,  kBeyond,     0,         {},  kNone,  kInvalidSlot},
+  {kRegionUnmap,  kFar,        0,         {},  kNone,  kInvalidSlot},
+  {kRegionUnmap,  kRevokedMem, 0,         {},  kRegionMapped, kRevoked},
+  {kRegionUnmap,  kEpAll,      0,         {},  kNone,  kWrongType},
+  {kRegionUnmap,  kNtfAll,     0,         {},  kRegionMapped, kWrongType},
+  {kRegionUnmap,  kMem,        0,         {},  kNone,  kNotMapped},
+  {kRegionUnmap,  kMem2,       0,         {},  kRegionMapped, kNotMapped},  // another cap's mapping
   // numbers beyond the last system call
-  {kUnknown,       kEpAll,      msg(1),        {},             kNone,             kInvalidSyscall},
-  {kUnknown + 1,   0,           0,             {},             kNone,             kInvalidSyscall},
-  {255ull,         0,           0,             {},             kNone,             kInvalidSyscall},
-  {1ull << 32,     0,           0,             {},             kNone,             kInvalidSyscall},  // null if cut
-  {(1ull << 32) + 1, kText,     8,             {},             kNone,             kInvalidSyscall},  // debug_write if cut
-  {(1ull << 32) + 6, kEpAll,    msg(1),        {},             kNone,             kInvalidSyscall},  // call if cut
-  {1ull << 63,     0,           0,             {},             kNone,             kInvalidSyscall},
-  {kOnes,          0,           0,             {},             kNone,             kInvalidSyscall},
+  {kUnknown,      kEpAll,      msg(1),    {},  kNone,  kInvalidSyscall},
+  {kUnknown + 1,  0,           0,         {},  kNone,  kInvalidSyscall},
+  {255ull,        0,           0,         {},  kNone,  kInvalidSyscall},
+  {1ull << 32,    0,           0,         {},  kNone,  kInvalidSyscall},  // null if cut
+  {(1ull << 32) + 1, kText,       8,         {},  kNone,  kInvalidSyscall},  // debug_write if cut
+  {(1ull << 32) + 6, kEpAll,      msg(1),    {},  kNone,  kInvalidSyscall},  // call if cut
+  {1ull << 63,    0,           0,         {},  kNone,  kInvalidSyscall},
+  {kOnes,         0,           0,         {},  kNone,  kInvalidSyscall},
 };
 // clang-format on
 
@@ -877,21 +905,22 @@ bool reports_progress(uint64_t call) {
 }
 
 const char* const kCallNames[] = {
-    "null",    "debug_write", "yield",      "exit",     "send",      "recv",       "call",
-    "reply_recv", "reply",    "sleep",      "recv_timeout", "thread_create", "thread_exit", "cpu_id",
-    "clock",   "cap_copy",    "cap_mint",   "cap_move", "cap_delete", "cap_revoke", "cap_info",
-    "signal",  "wait",        "poll",       "irq_ack",  "map",       "unmap",      "region_map",
-    "region_unmap"};
+    "null",        "debug_write", "yield",    "exit",       "send",         "recv",
+    "call",        "reply_recv",  "reply",    "sleep",      "recv_timeout", "thread_create",
+    "thread_exit", "cpu_id",      "clock",    "cap_copy",   "cap_mint",     "cap_move",
+    "cap_delete",  "cap_revoke",  "cap_info", "signal",     "wait",         "poll",
+    "irq_ack",     "map",         "unmap",    "region_map", "region_unmap"};
 static_assert(std::size(kCallNames) == kUnknown);
 
 std::string describe(size_t index, const Row& row) {
   char text[256];
   const uint64_t n = row.call.value;
-  std::snprintf(text, sizeof(text), "row %zu: %s(0x%llx, 0x%llx, mr 0x%llx 0x%llx) setup 0x%x expects %u", index,
-                n < kUnknown ? kCallNames[n] : "unknown", static_cast<unsigned long long>(row.arg0),
-                static_cast<unsigned long long>(row.arg1), static_cast<unsigned long long>(row.mr[0]),
-                static_cast<unsigned long long>(row.mr[1]), static_cast<uint32_t>(row.setup),
-                static_cast<uint32_t>(row.expected));
+  std::snprintf(
+      text, sizeof(text), "row %zu: %s(0x%llx, 0x%llx, mr 0x%llx 0x%llx) setup 0x%x expects %u",
+      index, n < kUnknown ? kCallNames[n] : "unknown", static_cast<unsigned long long>(row.arg0),
+      static_cast<unsigned long long>(row.arg1), static_cast<unsigned long long>(row.mr[0]),
+      static_cast<unsigned long long>(row.mr[1]), static_cast<uint32_t>(row.setup),
+      static_cast<uint32_t>(row.expected));
   return text;
 }
 
@@ -959,28 +988,28 @@ constexpr ThreadState kSleeps = ThreadState::kSleeping;
 
 // clang-format off
 const Accepted kAccepted[] = {
-  // call          arg0         arg1           mr0, mr1        setup              caller    status
-  {kDebugWrite,    kText,       4096,          {},             kNone,             kRuns,    kOk},  // kMaxDebugWrite
-  {kSend,          kEpAll,      msg(128),      {},             kNone,             kSends,   kOk},  // kMaxMessageWords
-  {kSend,          kEpAll,      msg(0, 4),     {},             kNone,             kSends,   kOk},  // kMaxMessageCaps
-  {kReply,         0,           msg(128, 4),   {},             kCallerGrant,      kRuns,    kOk},
-  {kReplyRecv,     kEpAll,      msg(0, 4),     {},             kCallerGrant,      kReceives, kOk},
-  {kSleep,         kMaxMs,      0,             {},             kNone,             kSleeps,  kOk},
-  {kRecvTimeout,   kEpAll,      kMaxMs,        {},             kNone,             kReceives, kOk},
-  {kThreadCreate,  kUserTop - 1, kUserTop,     {},             kNone,             kRuns,    kOk},
-  {kThreadCreate,  kText,       16,            {},             kNone,             kRuns,    kOk},
-  {kCapCopy,       kEpAll,      kSlots - 1,    {},             kNone,             kRuns,    kOk},  // the last slot
-  {kCapMint,       kEpAll,      kEmpty,        {rights::kSend | rights::kRecv | rights::kGrant, 9}, kNone, kRuns, kOk},
-  {kCapMint,       kBadgedNtf,  kEmpty,        {rights::kSend, 0x100}, kNone,     kRuns,    kOk},  // the same badge
-  {kSignal,        kBadgedNtf,  0,             {},             kNone,             kRuns,    kOk},  // the badge's bits
-  {kPoll,          kNtfRecv,    0,             {},             kIrqRaised,        kRuns,    kOk},
-  {kIrqAck,        kIrqCap,     0,             {},             kIrqRaised,        kRuns,    kOk},
-  {kMap,           kMapBase,    5,             {kX, 0},        kNone,             kRuns,    kOk},  // 5 + 3 tables
-  {kMap,           kMapBase + kMapWindow - kPageSize, 1, {kW, 0}, kNone,          kRuns,    kOk},
-  {kUnmap,         kMapBase,    1,             {},             kPageMapped,       kRuns,    kOk},
-  {kRegionMap,     kMem,        kMapBase + kMapWindow - 2 * kPageSize, {}, kNone, kRuns,    kOk},
-  {kRegionMap,     kMem2,       kRegionAt + 2 * kPageSize, {}, kRegionMapped,     kRuns,    kOk},  // just after
-  {kRegionUnmap,   kMem,        0,             {},             kRegionMapped,     kRuns,    kOk},
+  // call        arg0         arg1       mr   setup  caller     status
+  {kDebugWrite,   kText,       4096,      {},  kNone,  kRuns,     kOk},  // kMaxDebugWrite
+  {kSend,         kEpAll,      msg(128),  {},  kNone,  kSends,    kOk},  // kMaxMessageWords
+  {kSend,         kEpAll,      msg(0, 4), {},  kNone,  kSends,    kOk},  // kMaxMessageCaps
+  {kReply,        0,           msg(128, 4), {},  kCallerGrant, kRuns,     kOk},
+  {kReplyRecv,    kEpAll,      msg(0, 4), {},  kCallerGrant, kReceives, kOk},
+  {kSleep,        kMaxMs,      0,         {},  kNone,  kSleeps,   kOk},
+  {kRecvTimeout,  kEpAll,      kMaxMs,    {},  kNone,  kReceives, kOk},
+  {kThreadCreate, kUserTop - 1, kUserTop,  {},  kNone,  kRuns,     kOk},
+  {kThreadCreate, kText,       16,        {},  kNone,  kRuns,     kOk},
+  {kCapCopy,      kEpAll,      kSlots - 1, {},  kNone,  kRuns,     kOk},  // the last slot
+  {kCapMint,      kEpAll,      kEmpty,    {kSRG, 9}, kNone,  kRuns,     kOk},
+  {kCapMint, kBadgedNtf, kEmpty, {rights::kSend, 0x100}, kNone, kRuns, kOk},  // the same badge
+  {kSignal,       kBadgedNtf,  0,         {},  kNone,  kRuns,     kOk},  // the badge's bits
+  {kPoll,         kNtfRecv,    0,         {},  kIrqRaised, kRuns,     kOk},
+  {kIrqAck,       kIrqCap,     0,         {},  kIrqRaised, kRuns,     kOk},
+  {kMap,          kMapBase,    5,         {kX, 0}, kNone,  kRuns,     kOk},  // 5 + 3 tables
+  {kMap,          kMapBase + kMapWindow - kPageSize, 1,         {kW, 0}, kNone,  kRuns,     kOk},
+  {kUnmap,        kMapBase,    1,         {},  kPageMapped, kRuns,     kOk},
+  {kRegionMap,    kMem,        kMapBase + kMapWindow - 2 * kPageSize, {},  kNone,  kRuns,     kOk},
+  {kRegionMap, kMem2, kRegionAt + 2 * kPageSize, {}, kRegionMapped, kRuns, kOk},  // just after
+  {kRegionUnmap,  kMem,        0,         {},  kRegionMapped, kRuns,     kOk},
 };
 // clang-format on
 
@@ -1012,19 +1041,20 @@ TEST_CASE("refusals: receive slots that cannot take a cap take none; the send st
     uint32_t caps_arrived;
   };
   const Case cases[] = {
-      {{0, 0}, 1, 0},                      // 0: the receiver asked for none
-      {{kPeerSlots, 0}, 1, 0},             // beyond its table
+      {{0, 0}, 1, 0},           // 0: the receiver asked for none
+      {{kPeerSlots, 0}, 1, 0},  // beyond its table
       {{~0u, 0}, 1, 0},
-      {{kPeerOccupied, 0}, 1, 0},          // occupied
-      {{kPeerRevoked, 0}, 1, 0},           // a revoked cap is not empty
-      {{0, kPeerEmpty}, 1, 0},             // the transfer ends at the first bad slot
-      {{kPeerEmpty, kPeerEmpty}, 2, 1},    // the second cap finds the slot the first took
-      {{kPeerEmpty, 0}, 2, 1},             // fewer slots than caps
+      {{kPeerOccupied, 0}, 1, 0},        // occupied
+      {{kPeerRevoked, 0}, 1, 0},         // a revoked cap is not empty
+      {{0, kPeerEmpty}, 1, 0},           // the transfer ends at the first bad slot
+      {{kPeerEmpty, kPeerEmpty}, 2, 1},  // the second cap finds the slot the first took
+      {{kPeerEmpty, 0}, 2, 1},           // fewer slots than caps
       {{kPeerEmpty, kPeerSlots}, 2, 1},
-      {{kPeerEmpty, 0}, 1, 1},             // control: an empty slot takes the cap
+      {{kPeerEmpty, 0}, 1, 1},  // control: an empty slot takes the cap
   };
   for (const Case& c : cases) {
-    INFO("receive slots " << c.recv_slots[0] << ", " << c.recv_slots[1] << "; caps sent " << c.caps_sent);
+    INFO("receive slots " << c.recv_slots[0] << ", " << c.recv_slots[1] << "; caps sent "
+                          << c.caps_sent);
     auto w = std::make_unique<World>();
     Thread& peer = w->peer();
     w->cpu.ready.remove(&peer);
