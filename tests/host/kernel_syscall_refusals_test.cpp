@@ -33,8 +33,8 @@ namespace {
 
 // ---- The register ABI: the only part of this file that knows how a call is passed. ------
 //
-// Everything below names a call's inputs by ABI role (number, arg0 = rdi, arg1 = rsi,
-// mr0.. = rdx, r10, ...) and its outputs as a status and result words, so a new system
+// Everything below names a call's inputs by ABI role (number, arg0, arg1, mr0, mr1: see
+// docs/abi.md for the registers) and its outputs as a status and result words, so a new system
 // call layer changes this section and nothing else.
 namespace abi {
 
@@ -47,9 +47,9 @@ inline void attach(Thread& t, Frame& f) {
 /// One call's inputs by ABI role.
 struct Call {
   uint64_t number = 0;
-  uint64_t arg0 = 0;                ///< rdi: a cap slot or the first argument
-  uint64_t arg1 = 0;                ///< rsi: the message info or the second argument
-  std::array<uint64_t, 2> mr = {};  ///< rdx, r10: MR0 and MR1
+  uint64_t arg0 = 0;                ///< a cap slot or the first argument
+  uint64_t arg1 = 0;                ///< the message info or the second argument
+  std::array<uint64_t, 2> mr = {};  ///< MR0 and MR1: the third and fourth arguments
 };
 
 /// Makes `call` as thread t (the CPU's current thread) would: its registers hold nothing
@@ -57,21 +57,21 @@ struct Call {
 inline void enter(Thread& t, const Call& call) {
   Frame& f = *t.frame;
   f = Frame{};
-  f.rax = call.number;
-  f.rdi = call.arg0;
-  f.rsi = call.arg1;
+  f.op = call.number;
+  f.a0 = call.arg0;
+  f.a1 = call.arg1;
   f.mr[0] = call.mr[0];
   f.mr[1] = call.mr[1];
   syscall_dispatch(&f);
 }
 
 inline Status status(const Thread& t) {
-  return static_cast<Status>(t.frame->rax);
+  return static_cast<Status>(t.frame->op);
 }
 
-/// Result word i of t's last call: 0 = rdi, 1 = rsi, 2 = rdx.
+/// Result word i of t's last call, in ABI order.
 inline uint64_t result(const Thread& t, unsigned i) {
-  return i == 0 ? t.frame->rdi : i == 1 ? t.frame->rsi : t.frame->mr[i - 2];
+  return i == 0 ? t.frame->a0 : i == 1 ? t.frame->a1 : t.frame->mr[i - 2];
 }
 
 /// A copy of t's saved registers, to see that a call did not touch another thread's.
@@ -307,12 +307,15 @@ struct World {
     if (has(s, Setup::kQuotaFull)) caller_c.thread_quota = 1;
     if (has(s, Setup::kPageMapped)) {
       WorkBudget work;
-      REQUIRE(
-          map_pages(caller_c, tessera::layout::kMapBase, 1, tessera::map_flags::kWrite, work).ok());
+      auto op = decode_map(caller_c, tessera::layout::kMapBase, 1, tessera::map_flags::kWrite, work);
+      REQUIRE(op.ok());
+      invoke_map(caller_c, op.value(), work);
     }
     if (has(s, Setup::kRegionMapped)) {
       WorkBudget work;
-      REQUIRE(region_map(caller_c, caller_slots[kMem], kRegionAt, work) == Status::kOk);
+      auto op = decode_region_map(caller_c, caller_slots[kMem], kRegionAt, work);
+      REQUIRE(op.ok());
+      REQUIRE(invoke_region_map(caller_c, caller_slots[kMem], op.value(), work) == Status::kOk);
     }
     if (has(s, Setup::kPoolEmpty))
       while (caller_c.map_pool.pop() != 0) {
@@ -320,7 +323,7 @@ struct World {
     if (has(s, Setup::kIrqRaised)) irq_raised(cpu, irq);
     if (has(s, Setup::kPeerStopped)) {
       kernel_lock().acquire(&cpu);
-      stop_component(cpu, &peer_c, 0);
+      stop_component(cpu, &peer_c, 0, Pool<Endpoint>{&ep, 1});
       kernel_lock().release();
     }
   }
