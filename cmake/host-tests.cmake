@@ -28,6 +28,10 @@ target_include_directories(host_tests PRIVATE
 target_compile_options(host_tests PRIVATE -Wall -Wextra -Wshadow)
 add_test(NAME host_doctest COMMAND host_tests)
 
+# Portable kernel files name no x86 register (the platform's arch/ headers map ABI roles).
+add_test(NAME lint_portable_names
+  COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/tests/lint/portable_names.py ${CMAKE_SOURCE_DIR})
+
 add_test(NAME codegen_pytest
   COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/codegen
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -64,7 +64,7 @@ void* cap_object(const spec::Cap& s) {
 }
 
 /// Every thread slot's IPC buffer: a page mapped at kIpcBufferBase + id pages, which is also
-/// the thread's FS base.
+/// its thread pointer.
 bool map_ipc_buffers(Component& c) {
   for (uint32_t i = 0; i < c.thread_quota; ++i) {
     const uint64_t frame = platform::alloc_frame();

@@ -94,7 +94,7 @@ void switch_context(Context& from, Context& to, const AddressSpace& to_space);
 /// I/O port permissions for ring 3 on this CPU (TSS I/O bitmap): allow or deny [base, base+count).
 void set_io_ports(uint16_t base, uint16_t count, bool allow);
 
-/// Returns the per-CPU pointer the kernel stored with set_cpu_data (GS-based).
+/// Returns the per-CPU pointer the kernel stored with set_cpu_data.
 void* cpu_data();
 void set_cpu_data(void* data);
 
@@ -167,8 +167,8 @@ struct UserFault {
   uint64_t error_code = 0;  ///< what the CPU said about it, 0 when nothing
   uint64_t ip = 0;          ///< the instruction that faulted
   uint64_t address = 0;     ///< the data address a page fault was about, else 0
-  /// The same in the platform's own words, for the kernel's one-line report (x86_64:
-  /// "vector 14, error 0x4, rip 0x400406, cr2 0x0").
+  /// The same in the platform's own words and register names, for the kernel's one-line
+  /// report (platform/x86_64/exceptions.cpp says what it holds there).
   char description[112] = {};
 };
 

@@ -63,7 +63,7 @@ struct Thread {
   ThreadQueue* queue = nullptr;
 };
 
-/// Where thread `id` of a component finds its IPC buffer in ring 3 (also its FS base).
+/// Where thread `id` of a component finds its IPC buffer in ring 3 (also its thread pointer).
 inline constexpr uint64_t ipc_buffer_address(uint32_t id) {
   return tessera::layout::kIpcBufferBase + uint64_t{id} * tessera::layout::kPageSize;
 }
