@@ -88,6 +88,20 @@ bool reserve_map_quota(Component& c, uint32_t pages) {
   return true;
 }
 
+/// Starts a loaded component's first thread (placed on a CPU of its affinity set, as
+/// thread_create places every thread) and queues it there.
+void start_first_thread(Component& c, uint32_t index, const spec::Component& sc, const ElfImage& img) {
+  KernelState& k = state();
+  const platform::UserEntry entry{img.entry, tessera::layout::kStackTop, tessera::layout::kHeapBase,
+                                  uint64_t{sc.heap_pages} * kPageSize, index, ipc_buffer_address(0)};
+  Thread* t = thread_create(c, c.priority, 0, entry, k.cpu_pool());
+  Cpu& home = *t->cpu;
+  if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
+    log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu,
+        k.cpu_count, home.index);
+  home.ready.enqueue(t);
+}
+
 /// Builds one component; on failure logs why and leaves it stopped.
 bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpec& bs,
           const BootImage& image) {
@@ -147,30 +161,10 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
     c.threads[i].context.kernel_stack_top = top;
   }
   if (!map_ipc_buffers(c) || !reserve_map_quota(c, sc.map_pages)) return false;
-  c.thread_count = 1;
-  c.live_threads = 1;
-  Thread* t = &c.threads[0];
-  t->component = &c;
-  t->priority = c.priority;
-  const uint64_t top = t->context.kernel_stack_top;
-  t->frame = reinterpret_cast<SyscallFrame*>(top - sizeof(SyscallFrame));
-  platform::prepare_user_thread(t->context, top,
-                                platform::UserEntry{img.entry, tessera::layout::kStackTop, tessera::layout::kHeapBase,
-                                                    heap_bytes, index, ipc_buffer_address(0)});
+  start_first_thread(c, index, sc, img);
   return true;
 }
 
-/// Places a component's first thread on a CPU of its affinity set and queues it there.
-void place_first_thread(Component& c, const spec::Component& sc) {
-  KernelState& k = state();
-  Thread* t = &c.threads[0];
-  Cpu& home = place_new_thread(k.cpu_pool(), c.affinity, t->priority);
-  if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
-    log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu,
-        k.cpu_count, home.index);
-  t->cpu = &home;
-  home.ready.enqueue(t);
-}
 
 /// Each CPU's state and idle thread.
 void make_cpus() {
@@ -268,7 +262,6 @@ void main(const BootModule& module) {
   for (uint32_t i = 0; i < k.component_count; ++i) {
     Component& c = k.components[i];
     if (load(c, i, bs.component(i), bs, image.value())) {
-      place_first_thread(c, bs.component(i));
       ++started;
       log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority,
           c.caps.size(), c.threads[0].cpu->index);
