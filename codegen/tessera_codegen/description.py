@@ -38,6 +38,3 @@ class Description:
     interfaces: tuple   # every interface the system names, in first-mention order
     notifications: tuple  # (model.Notification, ...)
     regions: tuple      # (model.Region, ...)
-
-    def component(self, name):
-        return next(c for c in self.components if c.name == name)
