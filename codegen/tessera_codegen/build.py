@@ -26,5 +26,5 @@ def _component(decl, plan):
     table = plan.tables[decl.name]
     return Component(**{name: getattr(decl, name) for name in _DECL_FIELDS},
                      endpoint=plan.endpoints.get(decl.name, -1), caps=table.caps, first_free=table.first_free,
-                     cap_slots=table.cap_slots, mappings=table.mappings, clients=table.clients,
+                     cap_slots=table.cap_slots, mappings=table.mappings, irqs=table.irqs, clients=table.clients,
                      signals=table.signals)

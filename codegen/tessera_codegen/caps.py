@@ -33,6 +33,7 @@ class CapTable:
     cap_slots: int     # first_free + free_slots
     mappings: tuple    # (Mapping, ...) of its memory caps, from layout::kSharedBase
     shared_top: int    # the address after its last mapping and its guard page
+    irqs: tuple        # (Irq, ...) of its lines
     clients: tuple     # (Client, ...) of its endpoint
     signals: tuple     # (Signal, ...) of the notifications it waits on
 
@@ -56,9 +57,9 @@ def signal_badge(notification, signaller):
     return 1 << notification.signallers.index(signaller)
 
 
-def irq_bits(line):
+def irq_bit(line):
     """Line n sets bit n of its driver's IRQ notification."""
-    return 1 << line
+    return line
 
 
 def plan(desc):
@@ -68,7 +69,7 @@ def plan(desc):
     _notification_caps(desc, grants)
     _region_caps(desc, grants)
     irqs, notification_count = _irq_caps(desc, grants)
-    tables = {c.name: _table(c, desc, grants[c.name]) for c in desc.components}
+    tables = {c.name: _table(c, desc, grants[c.name], irqs) for c in desc.components}
     return Plan(MappingProxyType(endpoints), MappingProxyType(tables), tuple(irqs), notification_count)
 
 
@@ -134,7 +135,7 @@ def _irq_caps(desc, grants):
                                       "Notification of its interrupt lines: line n sets bit n (irqs::kLine<n>)",
                                       f"IRQ lines {lines}"))
         for line in comp.irq_lines:
-            irqs.append(Irq(line, len(irqs), notification, comp.index, irq_bits(line)))
+            irqs.append(Irq(line, len(irqs), notification, comp.index, irq_bit(line)))
             grants[comp.name].append(_cap(CAP_IRQ, 0, len(irqs) - 1, 0, f"kIrq{line}",
                                           f"Interrupt line {line}: acknowledge with sys::irq_ack once handled",
                                           f"IRQ line {line}"))
@@ -147,14 +148,16 @@ def _clients(comp, desc):
     return [c for c in desc.components if any(u.provider == comp.name for u in c.uses)]
 
 
-def _table(comp, desc, grants):
+def _table(comp, desc, grants, irqs):
     caps = tuple(replace(c, slot=FIRST_SLOT + i) for i, c in enumerate(grants))
     first_free = FIRST_SLOT + len(caps)
     mappings, shared_top = _mappings(comp, desc, caps)
     clients = tuple(Client(c.name, client_badge(c)) for c in _clients(comp, desc))
     signals = tuple(Signal(n.name, s, signal_badge(n, s))
                     for n in desc.notifications if n.waiter == comp.name for s in n.signallers)
-    return CapTable(caps, first_free, first_free + comp.free_slots, mappings, shared_top, clients, signals)
+    own_irqs = tuple(i for i in irqs if i.component == comp.index)
+    return CapTable(caps, first_free, first_free + comp.free_slots, mappings, shared_top, own_irqs, clients,
+                    signals)
 
 
 def _mappings(comp, desc, caps):

@@ -308,7 +308,11 @@ class Irq:
     index: int
     notification: int  # index of the driver's IRQ notification
     component: int     # index of the driver
-    bits: int          # what the line sets in that notification
+    bit: int           # the bit the line sets in that notification
+
+    @property
+    def bits(self):
+        return 1 << self.bit
 
 
 @dataclass(frozen=True)
@@ -334,6 +338,7 @@ class Component(ComponentDecl):
     first_free: int    # the first slot after them
     cap_slots: int     # its table: the granted caps, then `free_slots` empty slots
     mappings: tuple    # (Mapping, ...): shared regions mapped before it starts
+    irqs: tuple        # (Irq, ...) of its lines, in the order written
     clients: tuple     # (Client, ...) when it provides an interface
     signals: tuple     # (Signal, ...) of the notifications it waits on
 

@@ -78,7 +78,8 @@ def test_driver_slots_and_irqs(small):
                                   (2, NOTIFICATION, RECV, 1, 0, "kIrqs"),
                                   (3, IRQ, 0, 0, 0, "kIrq9"), (4, IRQ, 0, 1, 0, "kIrq3")]
     assert (plan.tables["drv"].first_free, plan.tables["drv"].cap_slots) == (5, 5 + 2)
-    assert plan.irqs == (model.Irq(9, 0, 1, 1, 1 << 9), model.Irq(3, 1, 1, 1, 1 << 3))
+    assert plan.irqs == (model.Irq(9, 0, 1, 1, 9), model.Irq(3, 1, 1, 1, 3))
+    assert [i.bits for i in plan.irqs] == [1 << 9, 1 << 3] and plan.tables["drv"].irqs == plan.irqs
     assert plan.notification_count == 2
 
 
@@ -104,8 +105,8 @@ def test_the_model_takes_the_plan_as_it_is(small, tmp_path):
     built = system.load_system(desc.path)
     for comp in built.components:
         t = plan.tables[comp.name]
-        assert (comp.caps, comp.first_free, comp.cap_slots, comp.mappings) == (t.caps, t.first_free, t.cap_slots,
-                                                                              t.mappings)
+        assert (comp.caps, comp.first_free, comp.cap_slots, comp.mappings, comp.irqs) == (
+            t.caps, t.first_free, t.cap_slots, t.mappings, t.irqs)
     assert built.irqs == plan.irqs and built.notification_count == plan.notification_count
     assert [c.endpoint for c in built.components] == [0, -1, -1]
 
