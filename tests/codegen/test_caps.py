@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, SMALL, write_system
 
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 
@@ -15,29 +15,6 @@ SEND, RECV, GRANT, READ, WRITE, EXEC = 1, 2, 4, 8, 16, 32
 ENDPOINT, NOTIFICATION, MEMORY, IRQ = 1, 2, 3, 4
 SHARED = 0x0000_0300_0000_0000
 PAGE = 4096
-
-SMALL = """system: small
-components:
-  srv: {source: src, priority: 5, provides: [a, b]}
-  drv: {source: src, priority: 4, irqs: [9, 3], free_slots: 2}
-  cli: {source: src, priority: 1, uses: [b, a]}
-notifications:
-  bell: {wait: cli, signal: [drv, srv]}
-memory:
-  buf: {size: 8K, map: {cli: rw, srv: r}}
-  code: {size: 4K, map: {cli: rx}}
-"""
-
-
-def write_system(tmp_path, text, interfaces=("a", "b")):
-    (tmp_path / "src").mkdir(exist_ok=True)
-    (tmp_path / "interfaces").mkdir(exist_ok=True)
-    for name in interfaces:
-        (tmp_path / "interfaces" / f"{name}.yaml").write_text(f"interface: {name}\nmethods:\n  m: {{}}\n")
-    path = tmp_path / "s.yaml"
-    path.write_text(text)
-    return str(path)
-
 
 @pytest.fixture
 def small(tmp_path):

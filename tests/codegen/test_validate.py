@@ -4,8 +4,7 @@ import sys
 
 import pytest
 
-from conftest import CASES, REPO, run_gen
-from test_caps import SMALL, write_system
+from conftest import CASES, REPO, SMALL, run_gen, write_system
 
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 
