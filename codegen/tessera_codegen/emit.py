@@ -3,7 +3,7 @@ import os
 
 import jinja2
 
-from . import spec
+from . import caps, spec
 from .graph import graph_context
 from .schema import camel
 from .paths import GENERATOR_DIR, GENERATOR_NAME
@@ -19,6 +19,7 @@ def env():
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
             lstrip_blocks=True, autoescape=False)
         _env.globals["generator"] = GENERATOR_NAME
+        _env.globals["first_slot"] = caps.FIRST_SLOT
         _env.filters["camel"] = camel
         _env.filters["rstrip"] = lambda s: str(s).rstrip()
         _env.filters["comment"] = comment_text

@@ -15,15 +15,15 @@ def graph_context(system):
         extra = f"\\nirqs {', '.join(str(l) for l in c.irq_lines)}" if c.irq_lines else ""
         nodes.append({"id": dot_quote(c.name),
                       "label": dot_quote(f"{c.name}\\npriority {c.priority}, cpu {cpu}{extra}")})
-    edges = [{"src": dot_quote(c.name), "dst": dot_quote(u.provider.name), "label": dot_quote(u.interface.name),
+    edges = [{"src": dot_quote(c.name), "dst": dot_quote(u.provider), "label": dot_quote(u.interface.name),
               "style": "solid"}
              for c in system.components for u in c.uses]
-    edges += [{"src": dot_quote(s.name), "dst": dot_quote(n.waiter.name), "label": dot_quote(n.name),
+    edges += [{"src": dot_quote(s), "dst": dot_quote(n.waiter), "label": dot_quote(n.name),
                "style": "dashed"}
               for n in system.notifications for s in n.signallers]
     regions = [{"id": dot_quote("memory " + r.name), "label": dot_quote(f"{r.name}\\n{r.size // 1024}K")}
                for r in system.regions]
-    maps = [{"src": dot_quote("memory " + r.name), "dst": dot_quote(comp.name), "label": dot_quote(rights)}
+    maps = [{"src": dot_quote("memory " + r.name), "dst": dot_quote(comp), "label": dot_quote(rights)}
             for r in system.regions for comp, rights in r.maps]
     return {"system": system, "nodes": nodes, "edges": edges, "regions": regions, "maps": maps,
             "name": dot_quote(system.name)}

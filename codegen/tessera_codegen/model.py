@@ -1,6 +1,10 @@
-"""The validated model the emitters read: interfaces, components, caps. No YAML nodes past here."""
-from dataclasses import dataclass, field
+"""The model the emitters read: interfaces, components, caps. No YAML nodes past here.
 
+Every object is immutable once built (frozen, sequences as tuples): emitters only read it.
+"""
+from dataclasses import dataclass
+
+from .description import ComponentDecl
 from .schema import camel
 
 MESSAGE_REGISTERS = 6  # tessera::kMessageRegisters
@@ -11,6 +15,12 @@ CAP_TYPES = {"endpoint": "EndpointCap", "notification": "NotificationCap", "memo
 
 UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64}
 SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
+
+
+def _as_tuples(obj, *names):
+    """Frozen means frozen: list fields, as interfaces.py builds them, become tuples."""
+    for name in names:
+        object.__setattr__(obj, name, tuple(getattr(obj, name)))
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ class Type:
         return ("u" if self.kind == "unsigned" else "i") + str(self.bits)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Field:
     name: str
     type: Type
@@ -93,10 +103,13 @@ class Field:
         return self.name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Enum:
     name: str
-    values: list
+    values: tuple
+
+    def __post_init__(self):
+        _as_tuples(self, "values")
 
     @property
     def cpp_name(self):
@@ -106,15 +119,18 @@ class Enum:
         return [(f"k{camel(v)}", i) for i, v in enumerate(self.values)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Method:
     name: str
     index: int
     label: int
-    inputs: list
-    outputs: list
-    errors: list  # [(name, number)]
+    inputs: tuple
+    outputs: tuple
+    errors: tuple  # ((name, number), ...)
     doc: str = ""
+
+    def __post_init__(self):
+        _as_tuples(self, "inputs", "outputs", "errors")
 
     @property
     def cpp_label(self):
@@ -158,11 +174,14 @@ class Method:
         return f"Outcome<{self.value_type}, Error>"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Struct:
     name: str
-    fields: list  # [Field], mr relative to the struct's first word
+    fields: tuple  # (Field, ...), mr relative to the struct's first word
     doc: str = ""
+
+    def __post_init__(self):
+        _as_tuples(self, "fields")
 
     @property
     def cpp_name(self):
@@ -173,18 +192,21 @@ class Struct:
         return sum(f.type.registers for f in self.fields)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Interface:
     name: str
     doc: str
     id: int
-    enums: list
-    errors: list  # names; number = position + 1
-    methods: list
+    enums: tuple
+    errors: tuple  # names; number = position + 1
+    methods: tuple
     path: str          # as found, for messages
     real_path: str     # absolute, for depfiles
     banner_source: str  # relative name for the generated banner
-    structs: list = field(default_factory=list)  # [Struct], each after the structs it uses
+    structs: tuple = ()  # (Struct, ...), each after the structs it uses
+
+    def __post_init__(self):
+        _as_tuples(self, "enums", "errors", "methods", "structs")
 
     @property
     def cpp_name(self):
@@ -198,15 +220,26 @@ class Interface:
     def max_in_caps(self):
         return max([m.in_caps for m in self.methods] or [0])
 
+    @property
+    def max_in_words(self):
+        return max([m.in_registers for m in self.methods] or [0])
+
+    @property
+    def max_out_words(self):
+        return max([m.out_registers for m in self.methods] or [0])
+
+    @property
+    def max_out_caps(self):
+        return max([m.out_caps for m in self.methods] or [0])
+
     def error_constants(self):
         return [(f"k{camel(e)}", i + 1) for i, e in enumerate(self.errors)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Use:
     interface: Interface
-    provider: "Component"
-    slot: int
+    provider: str  # the component that provides it
     allow_inversion: bool = False
 
     @property
@@ -221,38 +254,42 @@ SHARED_BASE = 0x0000_0300_0000_0000  # layout::kSharedBase
 IPC_BUFFER_BASE = 0x0000_7FFF_F000_0000  # layout::kIpcBufferBase
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cap:
-    """A cap the description grants a component beyond its endpoint and its uses."""
+    """One granted cap of a component's table, as caps.py placed it."""
     slot: int
     type: int
     rights: int
-    object: int
+    object: int     # index of the endpoint, notification, region or IRQ (by type)
     badge: int
     cap_name: str   # the C++ constant in namespace caps
-    doc: str
+    doc: str        # what it is for, one line
+    peer: str       # who or what is on the other end: components, a device
 
 
-@dataclass
+@dataclass(frozen=True)
 class Notification:
     name: str
     index: int
-    waiter: "Component"
-    signallers: list  # [Component]; signaller i's cap has badge 1 << i
+    waiter: str        # component name
+    signallers: tuple  # component names, in the order written
 
-    def badge_of(self, comp):
-        return 1 << self.signallers.index(comp)
+    def __post_init__(self):
+        _as_tuples(self, "signallers")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Region:
     name: str
     index: int
     size: int
-    maps: list  # [(Component, rights string "r" | "rw" | "rx")]
+    maps: tuple  # ((component name, rights "r" | "rw" | "rx"), ...)
+
+    def __post_init__(self):
+        _as_tuples(self, "maps")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mapping:
     """Region `region` in a component at `vaddr`, owned by the memory cap in `slot`."""
     region: Region
@@ -265,76 +302,60 @@ class Mapping:
         return f"k{camel(self.region.name)}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Irq:
     line: int
     index: int
     notification: int  # index of the driver's IRQ notification
-    component: "Component"
+    component: int     # index of the driver
+    bit: int           # the bit the line sets in that notification
+
+    @property
+    def bits(self):
+        return 1 << self.bit
 
 
-@dataclass
-class Component:
+@dataclass(frozen=True)
+class Client:
+    """A component that calls one of a provider's interfaces, and the badge its calls bring."""
     name: str
-    index: int
-    source: str        # as written
-    source_abs: str
-    priority: int
-    cpu: int           # -1 = any
-    stack: int
-    memory: int
-    provides: list     # [Interface]
-    uses: list = field(default_factory=list)  # [Use]
-    ioports: list = field(default_factory=list)  # [(base, count)]
-    shutdown: bool = False
-    affinity: list = field(default_factory=list)  # CPUs it may run on; [] = all (or its pin)
-    threads: int = 1    # most threads at once, counting the first
-    endpoint: int = -1  # index of its endpoint, providers only
-    map_quota: int = 0  # bytes of map quota
-    irq_lines: list = field(default_factory=list)  # interrupt lines granted, as written
-    extra_caps: list = field(default_factory=list)  # [Cap]: notifications, memory, IRQs
-    mappings: list = field(default_factory=list)  # [Mapping]
-    clients: list = field(default_factory=list)   # [Component] using one of its interfaces
-    waits_on: list = field(default_factory=list)  # [Notification] it waits on
-
-    @property
-    def next_slot(self):
-        """The first slot after every cap placed so far (slot 0 is always empty)."""
-        top = 0
-        if self.provides:
-            top = 1
-        if self.uses:
-            top = max(top, max(u.slot for u in self.uses))
-        if self.extra_caps:
-            top = max(top, max(c.slot for c in self.extra_caps))
-        return top + 1
-
-    @property
-    def cap_slots(self):
-        """Its table: the granted caps and `free_slots` empty slots after them."""
-        return self.next_slot + self.free_slots
-
-    free_slots: int = 0  # empty slots for caps received or made at run time
-
-    @property
-    def free_slot_first(self):
-        return self.next_slot
+    badge: int
 
 
-@dataclass
+@dataclass(frozen=True)
+class Signal:
+    """A signaller of a notification, and the badge bits its signal sets for the waiter."""
+    notification: str
+    signaller: str
+    badge: int
+
+
+@dataclass(frozen=True)
+class Component(ComponentDecl):
+    """A described component and what the cap policy gave it."""
+    endpoint: int      # index of its endpoint, -1 unless it provides an interface
+    caps: tuple        # (Cap, ...) in slot order: every cap the boot spec places for it
+    first_free: int    # the first slot after them
+    cap_slots: int     # its table: the granted caps, then `free_slots` empty slots
+    mappings: tuple    # (Mapping, ...): shared regions mapped before it starts
+    irqs: tuple        # (Irq, ...) of its lines, in the order written
+    clients: tuple     # (Client, ...) when it provides an interface
+    signals: tuple     # (Signal, ...) of the notifications it waits on
+
+
+@dataclass(frozen=True)
 class System:
     name: str
     cpus: int
-    components: list
-    interfaces: list   # every interface the system names, in first-mention order
-    path: str          # as given
+    components: tuple
+    interfaces: tuple   # every interface the system names, in first-mention order
+    path: str           # as given
     real_path: str
     banner_source: str
-
-    notifications: list = field(default_factory=list)  # [Notification], then IRQ notifications
-    notification_count: int = 0
-    regions: list = field(default_factory=list)  # [Region]
-    irqs: list = field(default_factory=list)     # [Irq]
+    notifications: tuple  # (Notification, ...) of the description
+    notification_count: int  # those, then one per component with IRQ lines
+    regions: tuple      # (Region, ...)
+    irqs: tuple         # (Irq, ...)
 
     @property
     def endpoint_count(self):

@@ -1,8 +1,6 @@
 """system.spec: the binary boot spec, laid out as kernel/include/tessera/spec_format.h says."""
 import struct
 
-from .model import CAP_ENDPOINT, RIGHT_GRANT, RIGHT_RECV, RIGHT_SEND
-
 MAGIC = b"TESSPEC1"
 VERSION = 4
 FLAG_SHUTDOWN_ON_EXIT = 1
@@ -19,18 +17,6 @@ assert HEADER.size == 80 and COMPONENT.size == 88 and CAP.size == 24 and IOPORT.
 assert REGION.size == 8 and IRQ.size == 24 and MAPPING.size == 16
 
 
-def caps_of(comp):
-    """[(slot, type, rights, object, badge)] of one component, in slot order."""
-    caps = []
-    if comp.provides:
-        caps.append((1, CAP_ENDPOINT, RIGHT_RECV, comp.endpoint, 0))
-    for u in comp.uses:
-        caps.append((u.slot, CAP_ENDPOINT, RIGHT_SEND | RIGHT_GRANT, u.provider.endpoint, comp.index + 1))
-    for c in comp.extra_caps:
-        caps.append((c.slot, c.type, c.rights, c.object, c.badge))
-    return caps
-
-
 def affinity_mask(comp, cpus):
     """Bit n set when the component may run on CPU n."""
     if comp.cpu >= 0:
@@ -41,21 +27,20 @@ def affinity_mask(comp, cpus):
 
 def build(system):
     """The spec's bytes: header, then components, caps, I/O port ranges, regions, IRQs and
-    mappings."""
+    mappings. Each component's caps are its table as caps.py laid it out."""
     comps, caps, ports, mappings = [], [], [], []
     for c in system.components:
-        own_caps = caps_of(c)
         name = c.name.encode("ascii")
         assert len(name) < 32
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
-                                    len(caps), len(own_caps), len(ports), len(c.ioports),
+                                    len(caps), len(c.caps), len(ports), len(c.ioports),
                                     FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus),
                                     c.threads, c.map_quota // PAGE))
-        caps.extend(CAP.pack(slot, typ, rights, obj, 0, badge) for slot, typ, rights, obj, badge in own_caps)
+        caps.extend(CAP.pack(cap.slot, cap.type, cap.rights, cap.object, 0, cap.badge) for cap in c.caps)
         ports.extend(IOPORT.pack(base, count, 0) for base, count in c.ioports)
         mappings.extend(MAPPING.pack(c.index, m.slot, m.vaddr) for m in c.mappings)
     regions = [REGION.pack(r.size // PAGE, 0) for r in system.regions]
-    irqs = [IRQ.pack(i.line, i.notification, 1 << i.line, i.component.index, 0) for i in system.irqs]
+    irqs = [IRQ.pack(i.line, i.notification, i.bits, i.component, 0) for i in system.irqs]
     tables = [comps, caps, ports, regions, irqs, mappings]
     sizes = [COMPONENT.size, CAP.size, IOPORT.size, REGION.size, IRQ.size, MAPPING.size]
     offsets = []

@@ -1,15 +1,16 @@
-"""system.yaml: validate the description, resolve interfaces and wiring into model.System."""
+"""system.yaml: validate the description (every problem as FILE:LINE:COL), then build model.System.
+
+Validation reads the YAML nodes and yields a description.Description only when it found no
+problem; build.py makes the model of that, with the cap tables caps.py decides.
+"""
 import os
 import re
 
-from . import schema
+from . import caps, schema, wiring
+from .build import build_system
+from .description import ComponentDecl, Description
 from .errors import Diagnostics, Failed
-from .interfaces import load_interface
-from .model import (CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, IPC_BUFFER_BASE, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
-                    RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE, Cap, Component, Irq, Mapping, Notification,
-                    Region, System, Use)
-from .schema import camel
-from .paths import banner_name
+from .model import CAP_ENDPOINT, IPC_BUFFER_BASE, Notification, Region
 from .yamlload import load
 
 PAGE = 4096
@@ -30,7 +31,7 @@ MAX_CAP_SLOTS = 8192  # spec::kMaxCapSlots: granted caps and free_slots together
 MAX_FREE_SLOTS = 4096
 MAX_REGION = 64 * 1024 * 1024  # spec::kMaxRegionPages pages
 MAX_MAP_QUOTA = 256 * 1024 * 1024  # spec::kMaxMapPages pages
-RIGHTS = {"r": RIGHT_READ, "rw": RIGHT_READ | RIGHT_WRITE, "rx": RIGHT_READ | RIGHT_EXEC}
+RIGHTS = caps.MAP_RIGHTS  # the rights a region may be mapped with
 MAX_THREADS = 64  # spec::kMaxThreadsPerComponent
 MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
@@ -55,36 +56,6 @@ def parse_size(diag, node, what, lo, hi):
         diag.error(node, f"{what} {v} is out of range {lo}..{hi} bytes")
         return None
     return v
-
-
-class _Resolver:
-    """Finds interface NAME as <system dir>/<interface dir>/NAME.yaml, first match; loads once."""
-
-    def __init__(self, diag, base_dir, dirs):
-        self.diag, self.base_dir, self.dirs = diag, base_dir, dirs
-        self.cache = {}
-        self.order = []
-
-    def get(self, name, node):
-        if name not in self.cache:
-            found = None
-            for d in self.dirs:
-                path = os.path.join(self.base_dir, d, name + ".yaml")
-                if os.path.isfile(path):
-                    found = path
-                    break
-            ifc = None
-            if found is None:
-                where = ", ".join(self.dirs) if self.dirs else "no interface_dirs"
-                self.diag.error(node, f"unknown interface '{name}' (no {name}.yaml in {where})")
-            else:
-                try:
-                    ifc = load_interface(found, name)
-                    self.order.append((ifc, node))
-                except Failed as e:
-                    self.diag.extend(e.problems)
-            self.cache[name] = ifc
-        return self.cache[name]
 
 
 def _check_affinity(diag, b, cpus):
@@ -131,8 +102,44 @@ def _check_ioports(diag, node, cname):
 
 
 def load_system(path):
-    """Load and validate a system description; `path` as given on the command line."""
+    """Validate a system description and build its model; `path` as given on the command line.
+    Raises errors.Failed with every problem found."""
+    desc, problems = validate_system(path)
+    if problems:
+        raise Failed(problems)
+    return build_system(desc)
+
+
+def validate_system(path):
+    """(Description, []) for a good description, else (None, problems): nothing is built from
+    a bad one."""
     diag = Diagnostics()
+    try:
+        return _validate(diag, path), []
+    except Failed as e:
+        return None, e.problems
+
+
+class _Entry:
+    """A component while the rest of the description is checked: its checked values (None
+    where a key had a problem), the nodes of its IRQ lines, its node."""
+
+    def __init__(self, fields, irq_nodes, body):
+        self.fields, self.irq_nodes, self.body = fields, irq_nodes, body
+        self.uses_node = body.value.get("uses")
+        self.uses = []  # model.Use, once resolved
+
+    @property
+    def name(self):
+        return self.fields["name"]
+
+    @property
+    def provides(self):
+        return self.fields["provides"]
+
+
+def _validate(diag, path):
+    """The checks in order; each step that later ones build on stops at its problems."""
     root = load(path, problems=diag.problems)
     if not schema.check_map(diag, root, "system description", ["system", "components"],
                             ["cpus", "interface_dirs", "notifications", "memory"]):
@@ -143,175 +150,131 @@ def load_system(path):
     if "cpus" in v:
         cpus = schema.check_int(diag, v["cpus"], "cpus", 1, MAX_CPUS)
     base_dir = os.path.dirname(path)
-    dirs = ["interfaces"]
-    if "interface_dirs" in v:
-        dnode = v["interface_dirs"]
-        dirs = []
-        if schema.check_list(diag, dnode, "interface_dirs"):
-            for item in dnode.value:
-                d = schema.check_str(diag, item, "interface directory")
-                if d is None:
-                    continue
-                if not os.path.isdir(os.path.join(base_dir, d)):
-                    diag.error(item, f"interface directory '{d}' does not exist")
-                    continue
-                dirs.append(d)
-    resolver = _Resolver(diag, base_dir, dirs)
-
+    resolver = wiring.Resolver(diag, base_dir, _interface_dirs(diag, v, base_dir))
     cnode = v["components"]
-    comps = []       # (Component, body node, raw uses node)
-    irq_nodes = []   # (Component, line, node)
-    if schema.check_map(diag, cnode, "components", optional=list(cnode.value) if cnode.kind == "map" else ()):
-        if not cnode.value:
-            diag.error(cnode, "a system needs at least one component")
-        for cname, body in cnode.value.items():
-            knode = cnode.keys[cname]
-            if schema.check_name(diag, knode, "component name", MAX_NAME) is None:
-                continue
-            if cname in RESERVED_COMPONENTS:
-                diag.error(knode, f"component name '{cname}' is reserved (a folder of the generated output)")
-                continue
-            what = f"component '{cname}'"
-            if not schema.check_map(diag, body, what, COMPONENT_KEYS_REQUIRED, COMPONENT_KEYS_OPTIONAL):
-                continue
-            b = body.value
-            source = schema.check_str(diag, b["source"], "source")
-            source_abs = None
-            if source is not None:
-                source_abs = os.path.normpath(os.path.abspath(os.path.join(base_dir, source)))
-                if not os.path.isdir(source_abs):
-                    diag.error(b["source"], f"source folder '{source}' does not exist")
-            priority = schema.check_int(diag, b["priority"], "priority", 0, 255)
-            cpu = -1
-            if "cpu" in b:
-                cpu = schema.check_int(diag, b["cpu"], "cpu", -(2 ** 31), 2 ** 31)
-                if cpu is not None and cpus is not None and not 0 <= cpu < cpus:
-                    diag.error(b["cpu"], f"cpu {cpu} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
-            affinity = _check_affinity(diag, b, cpus) if "affinity" in b else []
-            stack = parse_size(diag, b["stack"], "stack", PAGE, MAX_STACK) if "stack" in b else 16 * 1024
-            memory = parse_size(diag, b["memory"], "memory", 0, MAX_MEMORY) if "memory" in b else 64 * 1024
-            threads = schema.check_int(diag, b["threads"], "threads", 1, MAX_THREADS) if "threads" in b else 1
-            map_quota = parse_size(diag, b["map_quota"], "map_quota", 0, MAX_MAP_QUOTA) if "map_quota" in b else 0
-            free_slots = DEFAULT_FREE_SLOTS
-            if "free_slots" in b:
-                free_slots = schema.check_int(diag, b["free_slots"], "free_slots", 0, MAX_FREE_SLOTS)
-            irq_lines = _check_irqs(diag, b["irqs"], cname) if "irqs" in b else []
-            provides = []
-            if "provides" in b:
-                for iname, inode in schema.name_list(diag, b["provides"], "provides", "interface") or []:
-                    ifc = resolver.get(iname, inode)
-                    if ifc is not None:
-                        provides.append((ifc, inode))
-            ioports = _check_ioports(diag, b["ioports"], cname) if "ioports" in b else []
-            shutdown = False
-            if "on_exit" in b:
-                oe = schema.check_str(diag, b["on_exit"], "on_exit")
-                if oe is not None and oe not in ("stop", "shutdown"):
-                    diag.error(b["on_exit"], f"on_exit must be 'stop' or 'shutdown', not '{oe}'")
-                shutdown = oe == "shutdown"
-            comp = Component(name=cname, index=len(comps), source=source, source_abs=source_abs,
-                             priority=priority, cpu=cpu, stack=stack, memory=memory,
-                             provides=[i for i, _ in provides], ioports=ioports, shutdown=shutdown,
-                             affinity=affinity, threads=threads if threads is not None else 1,
-                             map_quota=map_quota or 0, free_slots=free_slots or 0,
-                             irq_lines=[line for line, _ in irq_lines])
-            comps.append((comp, body, b.get("uses")))
-            irq_nodes.extend((comp, line, node) for line, node in irq_lines)
-
-    # on_exit: shutdown at most once.
-    first_shutdown = None
-    for comp, body, _ in comps:
-        if comp.shutdown:
-            if first_shutdown is None:
-                first_shutdown = comp
-            else:
-                diag.error(body.value["on_exit"], f"only one component may have on_exit: shutdown "
-                                                  f"('{first_shutdown.name}' already has it)")
-
-    # Who provides what.
-    providers = {}
-    by_name = {c.name: c for c, _, _ in comps}
-    for comp, _, _ in comps:
-        for ifc in comp.provides:
-            providers.setdefault(ifc.name, []).append(comp)
+    entries = _check_components(diag, cnode, base_dir, cpus, resolver)
+    _check_shutdown(diag, entries)
     known_names = set(cnode.value) if cnode.kind == "map" else set()
+    use_nodes = wiring.resolve_uses(diag, entries, known_names, resolver)
+    wiring.check_interface_ids(diag, resolver)
+    _check_irq_grants(diag, entries)
+    by_name = {e.name: e for e in entries}
+    notifications = _load_notifications(diag, v["notifications"], by_name, known_names) if "notifications" in v else []
+    regions = _load_regions(diag, v["memory"], by_name, known_names) if "memory" in v else []
+    diag.raise_if_any()
+    desc = Description(name=name, cpus=cpus, path=path, components=tuple(_decl(e) for e in entries),
+                       interfaces=tuple(i for i, _ in resolver.order), notifications=tuple(notifications),
+                       regions=tuple(regions))
+    wiring.check_scheduling(diag, desc, use_nodes)
+    diag.raise_if_any()
+    _check_caps(diag, desc, caps.plan(desc), {e.name: e.body for e in entries})
+    diag.raise_if_any()
+    return desc
 
-    # Uses: resolve each entry to a provider and a cap slot.
-    use_nodes = {}  # (user name, slot) -> node of the uses entry
-    for comp, _, unode in comps:
-        if unode is None:
-            continue
-        if not schema.check_list(diag, unode, f"uses of '{comp.name}'"):
-            continue
-        slot = 2 if comp.provides else 1
-        seen = {}
-        for entry in unode.value:
-            from_node, allow = None, False
-            if entry.kind == "map":
-                if not schema.check_map(diag, entry, "uses entry", ["interface"], ["from", "allow_inversion"]):
-                    continue
-                inode = entry.value["interface"]
-                from_node = entry.value.get("from")
-                if "allow_inversion" in entry.value:
-                    allow = schema.check_bool(diag, entry.value["allow_inversion"], "allow_inversion") or False
-            else:
-                inode = entry
-            iname = schema.check_name(diag, inode, "interface")
-            if iname is None:
+
+def _decl(entry):
+    f = entry.fields
+    return ComponentDecl(uses=tuple(entry.uses), **{k: tuple(v) if isinstance(v, list) else v for k, v in f.items()})
+
+
+def _interface_dirs(diag, v, base_dir):
+    """`interface_dirs: [dir, ...]` relative to the description; default [interfaces]."""
+    if "interface_dirs" not in v:
+        return ["interfaces"]
+    dnode = v["interface_dirs"]
+    dirs = []
+    if schema.check_list(diag, dnode, "interface_dirs"):
+        for item in dnode.value:
+            d = schema.check_str(diag, item, "interface directory")
+            if d is None:
                 continue
-            if iname in seen:
-                diag.error(inode, f"duplicate use of interface '{iname}' (first at line {seen[iname].line})")
+            if not os.path.isdir(os.path.join(base_dir, d)):
+                diag.error(item, f"interface directory '{d}' does not exist")
                 continue
-            seen[iname] = inode
+            dirs.append(d)
+    return dirs
+
+
+def _check_components(diag, cnode, base_dir, cpus, resolver):
+    """[_Entry] of every component whose name and shape are right (its values may still have
+    problems, reported here)."""
+    entries = []
+    if not schema.check_map(diag, cnode, "components", optional=list(cnode.value) if cnode.kind == "map" else ()):
+        return entries
+    if not cnode.value:
+        diag.error(cnode, "a system needs at least one component")
+    for cname, body in cnode.value.items():
+        knode = cnode.keys[cname]
+        if schema.check_name(diag, knode, "component name", MAX_NAME) is None:
+            continue
+        if cname in RESERVED_COMPONENTS:
+            diag.error(knode, f"component name '{cname}' is reserved (a folder of the generated output)")
+            continue
+        if not schema.check_map(diag, body, f"component '{cname}'", COMPONENT_KEYS_REQUIRED, COMPONENT_KEYS_OPTIONAL):
+            continue
+        fields, irq_nodes = _check_component(diag, cname, body.value, base_dir, cpus, resolver)
+        entries.append(_Entry(dict(fields, index=len(entries)), irq_nodes, body))
+    return entries
+
+
+def _check_component(diag, cname, b, base_dir, cpus, resolver):
+    """The values of one component's keys, defaults filled in (None where one had a problem),
+    and [(line, node)] of its IRQ lines."""
+    source = schema.check_str(diag, b["source"], "source")
+    source_abs = None
+    if source is not None:
+        source_abs = os.path.normpath(os.path.abspath(os.path.join(base_dir, source)))
+        if not os.path.isdir(source_abs):
+            diag.error(b["source"], f"source folder '{source}' does not exist")
+    priority = schema.check_int(diag, b["priority"], "priority", 0, 255)
+    cpu = -1
+    if "cpu" in b:
+        cpu = schema.check_int(diag, b["cpu"], "cpu", -(2 ** 31), 2 ** 31)
+        if cpu is not None and cpus is not None and not 0 <= cpu < cpus:
+            diag.error(b["cpu"], f"cpu {cpu} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
+    affinity = _check_affinity(diag, b, cpus) if "affinity" in b else []
+    stack = parse_size(diag, b["stack"], "stack", PAGE, MAX_STACK) if "stack" in b else 16 * 1024
+    memory = parse_size(diag, b["memory"], "memory", 0, MAX_MEMORY) if "memory" in b else 64 * 1024
+    threads = schema.check_int(diag, b["threads"], "threads", 1, MAX_THREADS) if "threads" in b else 1
+    map_quota = parse_size(diag, b["map_quota"], "map_quota", 0, MAX_MAP_QUOTA) if "map_quota" in b else 0
+    free_slots = DEFAULT_FREE_SLOTS
+    if "free_slots" in b:
+        free_slots = schema.check_int(diag, b["free_slots"], "free_slots", 0, MAX_FREE_SLOTS)
+    irq_lines = _check_irqs(diag, b["irqs"], cname) if "irqs" in b else []
+    provides = []
+    if "provides" in b:
+        for iname, inode in schema.name_list(diag, b["provides"], "provides", "interface") or []:
             ifc = resolver.get(iname, inode)
-            if ifc is None:
-                continue
-            if ifc in comp.provides:
-                diag.error(inode, f"component '{comp.name}' uses interface '{iname}' that it provides itself")
-                continue
-            provider = None
-            if from_node is not None:
-                pname = schema.check_name(diag, from_node, "from")
-                if pname is None:
-                    continue
-                if pname not in known_names:
-                    diag.error(from_node, f"unknown component '{pname}' in from:")
-                    continue
-                provider = by_name.get(pname)
-                if provider is None:
-                    continue  # that component had its own problems
-                if ifc not in provider.provides:
-                    diag.error(from_node, f"component '{pname}' does not provide interface '{iname}'")
-                    continue
-                if provider is comp:
-                    diag.error(from_node, f"component '{comp.name}' cannot use itself")
-                    continue
+            if ifc is not None:
+                provides.append(ifc)
+    ioports = _check_ioports(diag, b["ioports"], cname) if "ioports" in b else []
+    shutdown = False
+    if "on_exit" in b:
+        oe = schema.check_str(diag, b["on_exit"], "on_exit")
+        if oe is not None and oe not in ("stop", "shutdown"):
+            diag.error(b["on_exit"], f"on_exit must be 'stop' or 'shutdown', not '{oe}'")
+        shutdown = oe == "shutdown"
+    return dict(name=cname, source=source, source_abs=source_abs, priority=priority, cpu=cpu, affinity=affinity,
+                stack=stack, memory=memory, threads=threads, map_quota=map_quota, free_slots=free_slots,
+                irq_lines=[line for line, _ in irq_lines], provides=provides, ioports=ioports,
+                shutdown=shutdown), irq_lines
+
+
+def _check_shutdown(diag, entries):
+    """on_exit: shutdown at most once."""
+    first = None
+    for e in entries:
+        if e.fields["shutdown"]:
+            if first is None:
+                first = e
             else:
-                cands = providers.get(iname, [])
-                if not cands:
-                    diag.error(inode, f"no component provides interface '{iname}'")
-                    continue
-                if len(cands) > 1:
-                    names = ", ".join(c.name for c in cands)
-                    diag.error(inode, f"interface '{iname}' has several providers ({names}); "
-                                      "say which with {interface: " + iname + ", from: COMPONENT}")
-                    continue
-                provider = cands[0]
-            comp.uses.append(Use(ifc, provider, slot, allow))
-            use_nodes[(comp.name, slot)] = entry
-            slot += 1
+                diag.error(e.body.value["on_exit"], f"only one component may have on_exit: shutdown "
+                                                    f"('{first.name}' already has it)")
 
-    # Interface ids must be unique: a label names exactly one method of one interface.
-    ids = {}
-    for ifc, node in resolver.order:
-        other = ids.get(ifc.id)
-        if other is not None:
-            diag.error(node, f"interface '{ifc.name}' has the same id {ifc.id:#06x} as interface "
-                             f"'{other.name}'; rename one")
-        else:
-            ids[ifc.id] = ifc
 
-    # IRQ lines: each granted once in the whole system.
+def _check_irq_grants(diag, entries):
+    """IRQ lines: each granted once in the whole system, and no more than the platform has."""
+    irq_nodes = [(e, line, node) for e in entries for line, node in e.irq_nodes]
     line_owner = {}
     for comp, line, node in irq_nodes:
         if line in line_owner:
@@ -320,34 +283,6 @@ def load_system(path):
             line_owner[line] = comp.name
     if len(line_owner) > MAX_DEVICE_IRQS:
         diag.error(irq_nodes[MAX_DEVICE_IRQS][2], f"more than {MAX_DEVICE_IRQS} IRQ lines granted in all")
-
-    notifications = _load_notifications(diag, v["notifications"], by_name, known_names) if "notifications" in v else []
-    regions = _load_regions(diag, v["memory"], by_name, known_names) if "memory" in v else []
-
-    if not diag:
-        _check_scheduling(diag, [c for c, _, _ in comps], use_nodes)
-    diag.raise_if_any()
-
-    components = [c for c, _, _ in comps]
-    endpoint = 0
-    for c in components:
-        if c.provides:
-            c.endpoint = endpoint
-            endpoint += 1
-        for u in c.uses:
-            if c not in u.provider.clients:
-                u.provider.clients.append(c)
-    system = System(name=name, cpus=cpus, components=components, interfaces=[i for i, _ in resolver.order],
-                    path=path, real_path=os.path.abspath(path), banner_source=banner_name(path),
-                    notifications=notifications, regions=regions)
-    _place_caps(diag, system, comps)
-    for comp, body, _ in comps:
-        if comp.cap_slots > MAX_CAP_SLOTS:
-            diag.error(body, f"component '{comp.name}' needs {comp.cap_slots} cap slots "
-                             f"({comp.next_slot} for its caps and free_slots: {comp.free_slots}), "
-                             f"more than the kernel's {MAX_CAP_SLOTS}")
-    diag.raise_if_any()
-    return system
 
 
 def _check_irqs(diag, node, cname):
@@ -373,7 +308,7 @@ def _component_ref(diag, node, by_name, known_names, what):
     if cname not in known_names:
         diag.error(node, f"unknown component '{cname}' in {what}")
         return None
-    return by_name.get(cname)  # None: that component had its own problems
+    return cname if cname in by_name else None  # None: that component had its own problems
 
 
 def _load_notifications(diag, node, by_name, known_names):
@@ -395,16 +330,14 @@ def _load_notifications(diag, node, by_name, known_names):
             comp = _component_ref(diag, snode, by_name, known_names, "signal")
             if comp is None:
                 continue
-            if comp is waiter:
+            if comp == waiter:
                 diag.error(snode, f"component '{sname}' both waits on and signals notification '{nname}'")
                 continue
             signallers.append(comp)
         if len(signallers) > MAX_SIGNALLERS:
             diag.error(body.value["signal"], f"more than {MAX_SIGNALLERS} signallers (one badge bit each)")
         if waiter is not None:
-            n = Notification(nname, len(out), waiter, signallers)
-            waiter.waits_on.append(n)
-            out.append(n)
+            out.append(Notification(nname, len(out), waiter, signallers))
     return out
 
 
@@ -447,94 +380,33 @@ def _check_write_execute(diag, rname, body, mnode, maps):
     allowed = False
     if "allow_write_execute" in body.value:
         allowed = schema.check_bool(diag, body.value["allow_write_execute"], "allow_write_execute") is True
-    writers = [c.name for c, rights in maps if "w" in rights]
+    writers = [c for c, rights in maps if "w" in rights]
     if allowed or not writers:
         return
     for comp, rights in maps:
         if "x" in rights:
-            diag.error(mnode.value[comp.name],
-                       f"region '{rname}' is executable in '{comp.name}' and writable in '{writers[0]}': "
+            diag.error(mnode.value[comp],
+                       f"region '{rname}' is executable in '{comp}' and writable in '{writers[0]}': "
                        f"one component could write code another runs (W^X holds per frame); "
                        f"say allow_write_execute: true if that is meant")
 
 
-def _place_caps(diag, system, comps):
-    """Slots after the endpoint and the uses: notifications, shared regions, then IRQs.
-    Also lays out each component's shared regions from layout::kSharedBase."""
-    nodes = {c.name: body for c, body, _ in comps}
-    taken = {c.name: {"kEndpoint"} | {u.cap_name for u in c.uses} for c in system.components}
-
-    def add(comp, typ, rights, obj, badge, cap_name, doc):
-        if cap_name in taken[comp.name]:
-            diag.error(nodes[comp.name], f"component '{comp.name}' gets two caps named caps::{cap_name}; "
-                                         "rename the interface, notification or region")
-            return None
-        taken[comp.name].add(cap_name)
-        cap = Cap(comp.next_slot, typ, rights, obj, badge, cap_name, doc)
-        comp.extra_caps.append(cap)
-        return cap
-
-    for n in system.notifications:
-        add(n.waiter, CAP_NOTIFICATION, RIGHT_RECV | RIGHT_GRANT, n.index, 0, f"k{camel(n.name)}",
-            f"Notification `{n.name}` (wait, poll)")
-        for s in n.signallers:
-            add(s, CAP_NOTIFICATION, RIGHT_SEND | RIGHT_GRANT, n.index, n.badge_of(s), f"k{camel(n.name)}",
-                f"Notification `{n.name}` of `{n.waiter.name}` (signal; badge {n.badge_of(s):#x})")
-    next_vaddr = {c.name: SHARED_BASE for c in system.components}
-    for r in system.regions:
-        for comp, rights in r.maps:
-            words = {"r": "read", "rw": "read, write", "rx": "read, execute"}[rights]
-            cap = add(comp, CAP_MEMORY, RIGHTS[rights] | RIGHT_GRANT, r.index, 0, f"k{camel(r.name)}",
-                      f"Shared memory `{r.name}` ({words}), mapped at memory::k{camel(r.name)}Base")
-            if cap is None:
+def _check_caps(diag, desc, plan, bodies):
+    """What the cap policy made of a good description still has to fit: one C++ name per cap,
+    the shared regions below the IPC buffers, the table within the kernel's limit."""
+    for comp in desc.components:
+        table, body = plan.tables[comp.name], bodies[comp.name]
+        taken = {caps.ENDPOINT_CAP}
+        for cap in table.caps:
+            if cap.cap_name == caps.ENDPOINT_CAP and cap.type == CAP_ENDPOINT:
                 continue
-            vaddr = next_vaddr[comp.name]
-            next_vaddr[comp.name] = vaddr + r.size + PAGE  # an unmapped page between regions
-            if next_vaddr[comp.name] > IPC_BUFFER_BASE:
-                diag.error(nodes[comp.name], f"the shared regions of '{comp.name}' do not fit its address space")
-            comp.mappings.append(Mapping(r, rights, vaddr, cap.slot))
-    index = len(system.notifications)
-    for comp in system.components:
-        if not comp.irq_lines:
-            continue
-        add(comp, CAP_NOTIFICATION, RIGHT_RECV, index, 0, "kIrqs",
-            "Notification of its interrupt lines: line n sets bit n (irqs::kLine<n>)")
-        for line in comp.irq_lines:
-            system.irqs.append(Irq(line, len(system.irqs), index, comp))
-            add(comp, CAP_IRQ, 0, len(system.irqs) - 1, 0, f"kIrq{line}",
-                f"Interrupt line {line}: acknowledge with sys::irq_ack once handled")
-        index += 1
-    system.notification_count = index
-
-
-def _check_scheduling(diag, components, use_nodes):
-    """Refuse uses that can deadlock (a cycle of calls) or invert priorities."""
-    for c in components:
-        for u in c.uses:
-            if u.provider.priority < c.priority and not u.allow_inversion:
-                diag.error(use_nodes[(c.name, u.slot)],
-                           f"priority inversion: '{c.name}' (priority {c.priority}) uses '{u.interface.name}' "
-                           f"from '{u.provider.name}' (priority {u.provider.priority}); give the server a "
-                           "higher priority or set allow_inversion: true")
-    # Depth-first search; an edge back to a component on the stack closes a cycle.
-    state = {}
-    stack = []
-
-    def visit(c):
-        state[c.name] = 1
-        stack.append(c)
-        for u in c.uses:
-            p = u.provider
-            if state.get(p.name) == 1:
-                cycle = stack[stack.index(p):] + [p]
-                diag.error(use_nodes[(c.name, u.slot)],
-                           "uses form a cycle, the components could wait on each other forever: "
-                           + " -> ".join(x.name for x in cycle))
-            elif p.name not in state:
-                visit(p)
-        stack.pop()
-        state[c.name] = 2
-
-    for c in components:
-        if c.name not in state:
-            visit(c)
+            if cap.cap_name in taken:
+                diag.error(body, f"component '{comp.name}' gets two caps named caps::{cap.cap_name}; "
+                                 "rename the interface, notification or region")
+            taken.add(cap.cap_name)
+        if table.shared_top > IPC_BUFFER_BASE:
+            diag.error(body, f"the shared regions of '{comp.name}' do not fit its address space")
+        if table.cap_slots > MAX_CAP_SLOTS:
+            diag.error(body, f"component '{comp.name}' needs {table.cap_slots} cap slots "
+                             f"({table.first_free} for its caps and free_slots: {comp.free_slots}), "
+                             f"more than the kernel's {MAX_CAP_SLOTS}")

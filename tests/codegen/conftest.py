@@ -30,3 +30,29 @@ def run_gen(*args, cwd=REPO, env=None):
 @pytest.fixture
 def gen():
     return run_gen
+
+
+# A small system that uses every kind of cap: a provider of two interfaces, a driver of two
+# IRQ lines, and a client that uses both interfaces, waits on a notification and maps two regions.
+SMALL = """system: small
+components:
+  srv: {source: src, priority: 5, provides: [a, b]}
+  drv: {source: src, priority: 4, irqs: [9, 3], free_slots: 2}
+  cli: {source: src, priority: 1, uses: [b, a]}
+notifications:
+  bell: {wait: cli, signal: [drv, srv]}
+memory:
+  buf: {size: 8K, map: {cli: rw, srv: r}}
+  code: {size: 4K, map: {cli: rx}}
+"""
+
+
+def write_system(tmp_path, text, interfaces=("a", "b")):
+    """`text` as tmp_path/s.yaml, with a src folder and a one-method file per interface name."""
+    (tmp_path / "src").mkdir(exist_ok=True)
+    (tmp_path / "interfaces").mkdir(exist_ok=True)
+    for name in interfaces:
+        (tmp_path / "interfaces" / f"{name}.yaml").write_text(f"interface: {name}\nmethods:\n  m: {{}}\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    return str(path)

@@ -1,6 +1,7 @@
 """Good descriptions generate, reruns are byte-identical, and the artefacts say what they must."""
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,13 +184,9 @@ def test_depfile(tmp_path):
 CXX = shutil.which("g++")
 
 
-@pytest.mark.skipif(CXX is None, reason="no g++")
-def test_generated_headers_compile_freestanding(tmp_path):
-    gen = tmp_path / "gen"
-    assert run_gen("gen", "system.yaml", "--out", str(gen)).code == 0
-    assert run_gen("interfaces", "tests/codegen/interfaces/types.yaml", "--out", str(gen)).code == 0
-    fake = tmp_path / "fake" / "tessera"
-    fake.mkdir(parents=True)
+def write_fake_runtime(fake):
+    """tessera/runtime.h with only what generated headers call, so they compile on the host."""
+    fake.mkdir(parents=True, exist_ok=True)
     (fake / "runtime.h").write_text(
         "#pragma once\n#include <tessera/message.h>\n#include <tessera/outcome.h>\n#include <tessera/bytes.h>\n"
         "namespace tessera {\nnamespace sys {\nStatus recv(uint32_t, Message&);\n"
@@ -198,6 +195,14 @@ def test_generated_headers_compile_freestanding(tmp_path):
         "struct KernelTransport { Status call(uint32_t s, Message& m) { return sys::call(s, m); }\n"
         "  void receive_into(const uint32_t*, unsigned) {} };\n"
         "KernelTransport& kernel_transport();\n}\n")
+
+
+@pytest.mark.skipif(CXX is None, reason="no g++")
+def test_generated_headers_compile_freestanding(tmp_path):
+    gen = tmp_path / "gen"
+    assert run_gen("gen", "system.yaml", "--out", str(gen)).code == 0
+    assert run_gen("interfaces", "tests/codegen/interfaces/types.yaml", "--out", str(gen)).code == 0
+    write_fake_runtime(tmp_path / "fake" / "tessera")
     src = tmp_path / "use.cpp"
     src.write_text("""
 #include "kv/component.h"
@@ -230,3 +235,36 @@ template class tessera::interfaces::types::Client<tessera::KernelTransport>;
            str(tmp_path / "use.o")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+
+@pytest.mark.skipif(CXX is None, reason="no g++")
+@pytest.mark.parametrize("header,limit,value,include,message", [
+    # console's table has 13 slots; the kernel here would take 8.
+    ("spec_format.h", "kMaxCapSlots", "8", "console/component.h", "the kernel refuses a bigger cap table"),
+    # A console request takes 16 words.
+    ("abi.h", "kMaxMessageWords", "8", "interfaces/console.h", "kMaxRequestWords <="),
+    # A types request carries two caps.
+    ("abi.h", "kMaxMessageCaps", "1", "interfaces/types.h", "kMaxRequestCaps <="),
+])
+def test_generated_counts_are_checked_against_the_kernels(tmp_path, header, limit, value, include, message):
+    """A kernel whose limits are below what the generator assumed fails the generated headers'
+    static_asserts at compile time, instead of overrunning a table or a message at run time."""
+    gen = tmp_path / "gen"
+    assert run_gen("gen", "system.yaml", "--out", str(gen)).code == 0
+    assert run_gen("interfaces", "tests/codegen/interfaces/types.yaml", "--out", str(gen)).code == 0
+    fake = tmp_path / "fake" / "tessera"
+    write_fake_runtime(fake)
+    with open(os.path.join(REPO, "kernel", "include", "tessera", header), encoding="utf-8") as f:
+        text = f.read()
+    lowered = re.sub(rf"({limit} = )[0-9]+;", rf"\g<1>{value};", text)
+    assert lowered != text
+    (fake / header).write_text(lowered)
+    src = tmp_path / "use.cpp"
+    src.write_text(f'#include "{include}"\n')
+    cmd = [CXX, "-std=c++20", "-ffreestanding", "-fsyntax-only", f"-I{gen}", f"-I{tmp_path / 'fake'}",
+           f"-I{os.path.join(REPO, 'kernel', 'include')}",
+           f"-I{os.path.join(REPO, 'components', 'runtime', 'include')}", str(src)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "static assertion failed" in proc.stderr and message in proc.stderr, proc.stderr

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <tessera/runtime.h>
+#include <tessera/spec_format.h>
 
 #include "interfaces/kv.h"
 #include "interfaces/console.h"
@@ -31,6 +32,9 @@ inline constexpr uint32_t kFirstFree = 4;
 inline constexpr uint32_t kFreeCount = 8;
 /// The size of its cap table.
 inline constexpr uint32_t kSlotCount = 12;
+// The table the kernel builds from system.spec: the caps above, then the free slots.
+static_assert(kFirstFree == kInput + 1 && kFirstFree + kFreeCount == kSlotCount);
+static_assert(kSlotCount <= ::tessera::spec::kMaxCapSlots, "the kernel refuses a bigger cap table");
 }  // namespace caps
 
 /// The bits each signaller of a notification it waits on sets (its cap's badge).

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <tessera/runtime.h>
+#include <tessera/spec_format.h>
 
 #include "interfaces/console.h"
 
@@ -32,6 +33,9 @@ inline constexpr uint32_t kFirstFree = 5;
 inline constexpr uint32_t kFreeCount = 8;
 /// The size of its cap table.
 inline constexpr uint32_t kSlotCount = 13;
+// The table the kernel builds from system.spec: the caps above, then the free slots.
+static_assert(kFirstFree == kIrq4 + 1 && kFirstFree + kFreeCount == kSlotCount);
+static_assert(kSlotCount <= ::tessera::spec::kMaxCapSlots, "the kernel refuses a bigger cap table");
 }  // namespace caps
 
 /// The badge each client's requests arrive with (Message::badge).
@@ -52,6 +56,8 @@ inline constexpr uint64_t kMapQuota = 0;
 /// its label names and handed to `impl`; unknown labels are answered with kUnknownMethod.
 template <class Impl>
 [[noreturn]] void serve(Impl& impl) {
+  // No request of its interfaces brings more caps than the free slots made ready below.
+  static_assert(::tessera::interfaces::console::kMaxRequestCaps <= 0);
   ::tessera::Message msg;
   ::tessera::Status s = ::tessera::sys::recv(caps::kEndpoint, msg);
   for (;;) {

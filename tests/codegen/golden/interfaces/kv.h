@@ -19,6 +19,15 @@ inline constexpr uint16_t kInterfaceId = 0x44a9;
 inline constexpr uint32_t kMethodCount = 8;
 /// The most caps one request carries (servers keep that many empty slots ready).
 inline constexpr uint32_t kMaxRequestCaps = 0;
+/// The most words of one request and of one reply, and the most caps of one reply.
+inline constexpr uint32_t kMaxRequestWords = 2;
+inline constexpr uint32_t kMaxReplyWords = 4;
+inline constexpr uint32_t kMaxReplyCaps = 1;
+// The stubs below fill Message::mr and Message::caps up to these counts, and a label keeps
+// the method number in its low 16 bits.
+static_assert(kMaxRequestWords <= ::tessera::kMaxMessageWords && kMaxReplyWords <= ::tessera::kMaxMessageWords);
+static_assert(kMaxRequestCaps <= ::tessera::kMaxMessageCaps && kMaxReplyCaps <= ::tessera::kMaxMessageCaps);
+static_assert(kMethodCount >= 1 && kMethodCount <= 0xffff);
 
 /// Errors a method can return; the number is the reply label.
 enum class Error : uint32_t {

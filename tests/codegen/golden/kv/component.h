@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <tessera/runtime.h>
+#include <tessera/spec_format.h>
 
 #include "interfaces/kv.h"
 #include "interfaces/console.h"
@@ -31,6 +32,9 @@ inline constexpr uint32_t kFirstFree = 4;
 inline constexpr uint32_t kFreeCount = 8;
 /// The size of its cap table.
 inline constexpr uint32_t kSlotCount = 12;
+// The table the kernel builds from system.spec: the caps above, then the free slots.
+static_assert(kFirstFree == kStats + 1 && kFirstFree + kFreeCount == kSlotCount);
+static_assert(kSlotCount <= ::tessera::spec::kMaxCapSlots, "the kernel refuses a bigger cap table");
 }  // namespace caps
 
 /// The badge each client's requests arrive with (Message::badge).
@@ -57,6 +61,8 @@ inline ::tessera::interfaces::console::Client<::tessera::KernelTransport> consol
 /// its label names and handed to `impl`; unknown labels are answered with kUnknownMethod.
 template <class Impl>
 [[noreturn]] void serve(Impl& impl) {
+  // No request of its interfaces brings more caps than the free slots made ready below.
+  static_assert(::tessera::interfaces::kv::kMaxRequestCaps <= 0);
   ::tessera::Message msg;
   ::tessera::Status s = ::tessera::sys::recv(caps::kEndpoint, msg);
   for (;;) {
