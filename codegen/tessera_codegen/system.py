@@ -5,34 +5,32 @@ import re
 from . import schema
 from .errors import Diagnostics, Failed
 from .interfaces import load_interface
-from .model import (CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, IPC_BUFFER_BASE, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
-                    RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE, Cap, Component, Irq, Mapping, Notification,
-                    Region, System, Use)
+from .abi import (ABI, CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, IPC_BUFFER_BASE, MAX_CAP_SLOTS, MAX_CPUS,
+                  MAX_FREE_SLOTS, MAX_HEAP_PAGES, MAX_IRQ_LINES, MAX_IRQS, MAX_MAP_PAGES, MAX_PRIORITY,
+                  MAX_REGION_PAGES, MAX_SIGNALLERS, MAX_STACK_PAGES, PAGE_SIZE, RIGHT_EXEC, RIGHT_GRANT,
+                  RIGHT_READ, RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE)
+from .abi import MAX_THREADS_PER_COMPONENT as MAX_THREADS
+from .model import Cap, Component, Irq, Mapping, Notification, Region, System, Use
 from .schema import camel
 from .paths import banner_name
 from .yamlload import load
 
-PAGE = 4096
+PAGE = PAGE_SIZE
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
 COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit",
                            "irqs", "map_quota", "free_slots"]
-MAX_CPUS = 8  # tessera::kMaxCpus: the kernel runs no more
-MAX_IRQ_LINE = 63  # spec::kMaxIrqLines - 1
-MAX_DEVICE_IRQS = 32  # device vectors the platform has
-MAX_SIGNALLERS = 64  # one badge bit each
+# The limits are the kernel's (codegen/abi.yaml): a description within them gives a spec the
+# kernel's boot check accepts. Sizes here are in bytes, as the description writes them.
+MAX_IRQ_LINE = MAX_IRQ_LINES - 1
+MAX_DEVICE_IRQS = MAX_IRQS
 DEFAULT_FREE_SLOTS = 8
-# The kernel refuses a spec beyond these (kernel/include/tessera/spec_format.h, the constants
-# named on each line); keep both sides equal (tests/codegen/test_limits.py compares them).
-MAX_STACK = 1024 * 1024  # spec::kMaxStackPages pages
-MAX_MEMORY = 64 * 1024 * 1024  # spec::kMaxHeapPages pages
-MAX_CAP_SLOTS = 8192  # spec::kMaxCapSlots: granted caps and free_slots together
-MAX_FREE_SLOTS = 4096
-MAX_REGION = 64 * 1024 * 1024  # spec::kMaxRegionPages pages
-MAX_MAP_QUOTA = 256 * 1024 * 1024  # spec::kMaxMapPages pages
+MAX_STACK = MAX_STACK_PAGES * PAGE
+MAX_MEMORY = MAX_HEAP_PAGES * PAGE
+MAX_REGION = MAX_REGION_PAGES * PAGE
+MAX_MAP_QUOTA = MAX_MAP_PAGES * PAGE
 RIGHTS = {"r": RIGHT_READ, "rw": RIGHT_READ | RIGHT_WRITE, "rx": RIGHT_READ | RIGHT_EXEC}
-MAX_THREADS = 64  # spec::kMaxThreadsPerComponent
-MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
+MAX_NAME = ABI.record("Component").field("name").length - 1  # with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
 
 
@@ -181,7 +179,7 @@ def load_system(path):
                 source_abs = os.path.normpath(os.path.abspath(os.path.join(base_dir, source)))
                 if not os.path.isdir(source_abs):
                     diag.error(b["source"], f"source folder '{source}' does not exist")
-            priority = schema.check_int(diag, b["priority"], "priority", 0, 255)
+            priority = schema.check_int(diag, b["priority"], "priority", 0, MAX_PRIORITY)
             cpu = -1
             if "cpu" in b:
                 cpu = schema.check_int(diag, b["cpu"], "cpu", -(2 ** 31), 2 ** 31)
