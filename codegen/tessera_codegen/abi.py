@@ -280,16 +280,19 @@ class _Loader:
         if not schema.check_map(self.diag, fnode, f"fields of {name}", optional=list(fnode.value or ())):
             return None
         offset, align = 0, 1
+        broken = False  # after a refused field, offsets mean nothing: no follow-on problems
         for fname, f in fnode.value.items():
             knode = fnode.keys[fname]
             if schema.check_name(self.diag, knode, "field name") is None or \
                     not schema.check_map(self.diag, f, f"field '{fname}' of {name}", ["type"], ["doc"]):
+                broken = True
                 continue
             spelled = schema.check_str(self.diag, f.value["type"], "field type") or ""
             m = FIELD_TYPE_RE.match(spelled)
             if not m or m.group(1) not in SCALARS or (m.group(1) == "char" and m.group(2) is None):
                 self.diag.error(f.value["type"], f"field type '{spelled}' is not a type of {', '.join(SCALARS)} "
                                                  "(char as char[N]), or an array TYPE[N]")
+                broken = True
                 continue
             base, count = m.group(1), m.group(2)
             length = 1
@@ -301,15 +304,16 @@ class _Loader:
                 else:
                     self.diag.error(f.value["type"], f"array size '{count}' is neither a number nor a constant "
                                                      "declared before")
+                    broken = True
                     continue
             size = SCALARS[base][1]
-            if offset % size:
+            if offset % size and not broken:
                 self.diag.error(knode, f"field '{fname}' of {name} would be at offset {offset}, not a multiple of "
                                        f"its alignment {size}: declare padding (a reserved field) before it")
             align = max(align, size)
             item.values.append(Field(fname, base, count, length, offset, self._doc(f.value)))
             offset += size * length
-        if offset % align:
+        if offset % align and not broken:
             self.diag.error(fnode, f"{name} would be {offset} bytes, not a multiple of its alignment {align}: "
                                    "declare padding (a reserved field) at its end")
         item.size = offset

@@ -138,3 +138,18 @@ def test_an_unknown_array_size_is_refused(tmp_path):
     line, col = position(lines, '"u64[kMaxWords]"')
     assert problems == [[f"abi.yaml:{line}:{col}", "array size 'kMaxWords' is neither a number nor a constant "
                                                    "declared before"]]
+
+
+def test_a_refused_abi_description_stops_the_generator_with_its_position(tmp_path):
+    # A copy of the generator whose abi.yaml gives a record field a type that does not exist.
+    shutil.copytree(os.path.join(REPO, "codegen"), tmp_path / "codegen")
+    path = tmp_path / "codegen" / "abi.yaml"
+    text = path.read_text().replace("        slot: {type: u32, doc: index in", "        slot: {type: u31, doc: index in")
+    path.write_text(text)
+    line, col = position(text.splitlines(), "u31")
+    proc = subprocess.run([sys.executable, str(tmp_path / "codegen" / "tessera-gen.py"), "check", "system.yaml"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [f"codegen/abi.yaml:{line}:{col}: error: field type 'u31' is not a type of u8, u16, "
+                                        "u32, u64, i8, i16, i32, i64, unsigned, char (char as char[N]), or an array "
+                                        "TYPE[N]"]
