@@ -171,21 +171,29 @@ class _Loader:
                 out.append((name, node.keys[name], vnode.value))
         return out
 
+    def _prefix(self, b):
+        """The Python spelling's prefix of a group's values (`python: RIGHT_`)."""
+        return (schema.check_str(self.diag, b["python"], "python") or "") if "python" in b else ""
+
+    def _registers(self, v, key):
+        """A system call's `in:` or `out:`: {register: what it holds}, in the order written."""
+        if key not in v or not schema.check_map(self.diag, v[key], key, optional=list(v[key].value or ())):
+            return {}
+        return {r: schema.check_str(self.diag, w, f"what {r} holds") or "" for r, w in v[key].value.items()}
+
     def enum(self, name, node, b):
-        item = Item("enum", name, self._doc(b), SCALARS[self._type(b, node)][0])
+        t = self._type(b, node)
+        item = Item("enum", name, self._doc(b), SCALARS[t][0])
         seen = {}
         for vname, knode, v in self._values(b["values"], f"enum {name}", ["doc", "in", "out"], ["value"]):
-            value = self._int(v["value"], f"{name}::{vname}")
+            value = self._int(v["value"], f"{name}::{vname}", 0, 2 ** (SCALARS[t][1] * 8) - 1)
             if value is None:
                 continue
             if value in seen:
                 self.diag.error(v["value"], f"{name}::{vname} has the value {value} of {name}::{seen[value]}")
             seen[value] = vname
-            regs = [{r: schema.check_str(self.diag, w, "register use") for r, w in v[k].value.items()}
-                    if k in v and schema.check_map(self.diag, v[k], k, optional=list(v[k].value or ())) else {}
-                    for k in ("in", "out")]
-            item.values.append(Value(vname, value, self._doc(v), *regs))
-            self._python(knode, python_name(vname, b.get("python").value if "python" in b else ""), value)
+            item.values.append(Value(vname, value, self._doc(v), self._registers(v, "in"), self._registers(v, "out")))
+            self._python(knode, python_name(vname, self._prefix(b)), value)
         if "count" in b:
             item.count = self._cpp_name(b["count"], "count") or ""
             if sorted(seen) != list(range(len(seen))):
@@ -195,14 +203,15 @@ class _Loader:
     def _type(self, b, node):
         t = b["type"].value if "type" in b else None
         if t not in SCALARS or t == "char":
-            self.diag.error(b.get("type", node), f"type '{t}' is not one of {', '.join(SCALARS)}")
+            names = ", ".join(n for n in SCALARS if n != "char")
+            self.diag.error(b.get("type", node), f"type '{t}' is not one of {names}")
             return "u64"
         return t
 
     def bits(self, name, node, b):
         t = self._type(b, node)
         item = Item("bits", name, self._doc(b), SCALARS[t][0])
-        prefix = b["python"].value if "python" in b else ""
+        prefix = self._prefix(b)
         union, used = 0, {}
         width = SCALARS[t][1] * 8
         for vname, knode, v in self._values(b["values"], f"bits {name}", ["doc"], ["bit"]):
@@ -238,7 +247,7 @@ class _Loader:
             if value is not None:
                 item.values.append(Value(vname, value, self._doc(v)))
                 self.constants[f"{name}::{vname}"] = value
-                self._python(knode, python_name(vname, b["python"].value if "python" in b else ""), value)
+                self._python(knode, python_name(vname, self._prefix(b)), value)
         return item
 
     def magic(self, name, node, b):

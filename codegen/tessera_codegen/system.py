@@ -35,7 +35,7 @@ RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
 
 
 def parse_size(diag, node, what, lo, hi):
-    """An int of bytes or "16K" / "1M"; a multiple of 4096 in lo..hi."""
+    """An int of bytes or "16K" / "1M"; a multiple of a page in lo..hi."""
     v = node.value if node.kind == "scalar" else None
     if isinstance(v, bool) or not isinstance(v, (int, str)):
         diag.error(node, f"{what} must be a size (bytes, or a number with K or M), not {schema.kind_name(node)}")
@@ -47,7 +47,7 @@ def parse_size(diag, node, what, lo, hi):
             return None
         v = int(m.group(1)) * {"": 1, "K": 1024, "M": 1024 * 1024}[m.group(2)]
     if v % PAGE:
-        diag.error(node, f"{what} {v} is not a multiple of 4096 bytes")
+        diag.error(node, f"{what} {v} is not a multiple of {PAGE} bytes")
         return None
     if not lo <= v <= hi:
         diag.error(node, f"{what} {v} is out of range {lo}..{hi} bytes")
