@@ -116,7 +116,7 @@ class Header:
     doc: str
     includes: list
     items: list
-    asserts: list
+    asserts: list    # [(C++ expression, why)]
 
 
 @dataclass
@@ -368,8 +368,13 @@ class _Loader:
                     item = getattr(self, kind)(name, knode, body.value)
                 if item is not None:
                     items.append(item)
-        asserts = [schema.check_str(self.diag, n, "assert") for n in b["asserts"].value] \
-            if "asserts" in b and schema.check_list(self.diag, b["asserts"], "asserts") else []
+        asserts = []
+        if "asserts" in b and schema.check_list(self.diag, b["asserts"], "asserts"):
+            for n in b["asserts"].value:
+                if schema.check_map(self.diag, n, "assert", ["check"], ["why"]):
+                    check = " ".join((schema.check_str(self.diag, n.value["check"], "check") or "").split())
+                    why = schema.check_str(self.diag, n.value["why"], "why") if "why" in n.value else ""
+                    asserts.append((check, " ".join((why or "").split())))
         return Header(key, path, ns, doc, includes, items, asserts)
 
     def run(self):
