@@ -7,15 +7,15 @@ from .errors import Diagnostics, Failed
 from .interfaces import load_interface
 from .abi import (ABI, CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, IPC_BUFFER_BASE, MAX_CAP_SLOTS, MAX_CPUS,
                   MAX_FREE_SLOTS, MAX_HEAP_PAGES, MAX_IRQ_LINES, MAX_IRQS, MAX_MAP_PAGES, MAX_PRIORITY,
-                  MAX_REGION_PAGES, MAX_SIGNALLERS, MAX_STACK_PAGES, PAGE_SIZE, RIGHT_EXEC, RIGHT_GRANT,
-                  RIGHT_READ, RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE)
+                  MAX_REGION_PAGES, MAX_SIGNALLERS, MAX_STACK_PAGES, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
+                  RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE)
 from .abi import MAX_THREADS_PER_COMPONENT as MAX_THREADS
+from .abi import PAGE_SIZE as PAGE
 from .model import Cap, Component, Irq, Mapping, Notification, Region, System, Use
 from .schema import camel
 from .paths import banner_name
 from .yamlload import load
 
-PAGE = PAGE_SIZE
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
 COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit",
