@@ -1,38 +1,35 @@
 #!/usr/bin/env python3
 """Packs system.img (the boot spec plus one ELF per component) and the bootable GRUB ISO.
 
-system.img layout: kernel/include/tessera/spec_format.h (ImageHeader, ImageEntry[], blobs
-at 4 KiB-aligned offsets). Files are rewritten only when their content changes.
+system.img layout: codegen/abi.yaml (ImageHeader, ImageEntry[], blobs at kImageAlign
+offsets), read through the generator's abi module. Which ELFs go in: the manifest the
+generator writes next to system.spec, one component name a line (# starts a comment), in spec
+order. Files are
+rewritten only when their content changes.
 """
 import argparse
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 
-HEADER = struct.Struct("<8sII")
-ENTRY = struct.Struct("<48sQQ")
-# The leading fields of spec_format.h's Header that this tool reads (version 4).
-SPEC_HEADER = struct.Struct("<8s18I")
-SPEC_VERSION = 4
-SPEC_COMPONENT_NAME = 32
-ALIGN = 4096
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "codegen"))
+sys.dont_write_bytecode = True
+try:
+    from tessera_codegen import abi  # noqa: E402
+except Exception as e:  # codegen/abi.yaml refused: its FILE:LINE:COL lines
+    sys.stderr.write("".join(f"{p}\n" for p in getattr(e, "problems", [])) or f"pack_image: {e}\n")
+    sys.exit(1)
+
+HEADER = abi.ABI.record("ImageHeader").struct
+ENTRY = abi.ABI.record("ImageEntry").struct
+ALIGN = abi.IMAGE_ALIGN
 
 
-def component_names(spec):
-    fields = SPEC_HEADER.unpack_from(spec)
-    magic, version, count, comp_off, caps_off = fields[0], fields[1], fields[4], fields[12], fields[13]
-    if magic != b"TESSPEC1" or version != SPEC_VERSION:
-        raise SystemExit(f"pack_image: not a version {SPEC_VERSION} Tessera boot spec")
-    names = []
-    # Components are the records between their offset and the caps'; the names lead them.
-    record = (caps_off - comp_off) // count if count else 0
-    for i in range(count):
-        raw = spec[comp_off + i * record:][:SPEC_COMPONENT_NAME]
-        names.append(raw.split(b"\0", 1)[0].decode())
-    return names
+def component_names(manifest):
+    with open(manifest, encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
 
 
 def pack(spec, blobs):
@@ -43,7 +40,7 @@ def pack(spec, blobs):
         offset = (offset + ALIGN - 1) // ALIGN * ALIGN
         table.append((name, offset, len(data)))
         offset += len(data)
-    out = bytearray(HEADER.pack(b"TESSIMG1", len(entries), 0))
+    out = bytearray(HEADER.pack(abi.IMAGE_MAGIC, len(entries), 0))
     for name, off, size in table:
         out += ENTRY.pack(name.encode(), off, size)
     for (name, off, size), (_, data) in zip(table, entries):
@@ -91,6 +88,7 @@ def make_iso(iso, kernel, image, grub_cfg):
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--spec", required=True)
+    p.add_argument("--manifest", required=True, help="the generator's system.manifest: component names")
     p.add_argument("--elf-dir", required=True, help="folder holding <component>.elf")
     p.add_argument("--out", required=True, help="system.img to write")
     p.add_argument("--kernel")
@@ -100,7 +98,7 @@ def main():
     with open(a.spec, "rb") as f:
         spec = f.read()
     blobs = []
-    for name in component_names(spec):
+    for name in component_names(a.manifest):
         path = os.path.join(a.elf_dir, name + ".elf")
         if not os.path.exists(path):
             raise SystemExit(f"pack_image: {path} is missing: component {name} was not built")

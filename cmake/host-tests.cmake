@@ -5,9 +5,6 @@ find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h REQUIRED)
 file(GLOB TESSERA_INTERFACE_FILES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/interfaces/*.yaml ${CMAKE_SOURCE_DIR}/tests/codegen/interfaces/*.yaml)
 set(HOST_GEN ${CMAKE_BINARY_DIR}/host-gen)
-file(GLOB TESSERA_GENERATOR_FILES CONFIGURE_DEPENDS
-  ${CMAKE_SOURCE_DIR}/codegen/*.py ${CMAKE_SOURCE_DIR}/codegen/tessera_codegen/*.py
-  ${CMAKE_SOURCE_DIR}/codegen/templates/*)
 add_custom_command(
   OUTPUT ${HOST_GEN}/interfaces.stamp
   COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} interfaces ${TESSERA_INTERFACE_FILES} --out ${HOST_GEN}
@@ -21,10 +18,10 @@ set(TESSERA_HOST_COMPONENT_SOURCES ${CMAKE_SOURCE_DIR}/components/runtime/heap.c
 file(GLOB HOST_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/host/*.cpp)
 file(GLOB KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernel/*.cpp)
 add_executable(host_tests ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${TESSERA_HOST_COMPONENT_SOURCES})
-add_dependencies(host_tests host_gen)
+add_dependencies(host_tests host_gen abi_headers)
 target_include_directories(host_tests PRIVATE
-  ${CMAKE_SOURCE_DIR}/tests/host/include ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include ${CMAKE_SOURCE_DIR}/components/runtime/include
-  ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
+  ${CMAKE_SOURCE_DIR}/tests/host/include ${CMAKE_SOURCE_DIR} ${TESSERA_ABI_DIR} ${CMAKE_SOURCE_DIR}/kernel/include
+  ${CMAKE_SOURCE_DIR}/components/runtime/include ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
 target_compile_options(host_tests PRIVATE -Wall -Wextra -Wshadow)
 add_test(NAME host_doctest COMMAND host_tests)
 

@@ -8,6 +8,23 @@ set(TESSERA_FUZZ_SEED 1 CACHE STRING "seed of the system-call fuzzer")
 set(TESSERA_FUZZ_CALLS 100000 CACHE STRING "system calls the fuzzer makes")
 set(TESSERA_GEN "${CMAKE_SOURCE_DIR}/codegen/tessera-gen.py")
 set(TESSERA_TARGET_DIR "${CMAKE_BINARY_DIR}/target")
+file(GLOB TESSERA_GENERATOR_FILES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/codegen/*.py ${CMAKE_SOURCE_DIR}/codegen/*.yaml
+  ${CMAKE_SOURCE_DIR}/codegen/tessera_codegen/*.py ${CMAKE_SOURCE_DIR}/codegen/templates/*)
+
+# ---- the ABI headers: codegen/abi.yaml -> <build>/abi/tessera/{abi,spec_format}.h ---------
+# On the include path of the host tests and (TESSERA_ABI_DIR) of the freestanding build. The
+# generator rewrites a header only when its text changes, so the stamp is what ninja tracks.
+set(TESSERA_ABI_DIR "${CMAKE_BINARY_DIR}/abi")
+add_custom_command(
+  OUTPUT ${TESSERA_ABI_DIR}/abi.stamp
+  BYPRODUCTS ${TESSERA_ABI_DIR}/tessera/abi.h ${TESSERA_ABI_DIR}/tessera/spec_format.h
+  COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} abi --out ${TESSERA_ABI_DIR}
+  COMMAND ${CMAKE_COMMAND} -E touch ${TESSERA_ABI_DIR}/abi.stamp
+  DEPENDS ${TESSERA_GENERATOR_FILES}
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+  COMMENT "Generating tessera/abi.h and tessera/spec_format.h from codegen/abi.yaml")
+add_custom_target(abi_headers DEPENDS ${TESSERA_ABI_DIR}/abi.stamp)
 
 # ---- systems: each is generated, its components built, and packed into an ISO -------------
 set(TESSERA_SYSTEM_NAMES "")
@@ -18,6 +35,7 @@ set(TESSERA_SPECS "")
 function(tessera_system name yaml out_dir gen_dir)
   add_custom_command(
     OUTPUT ${gen_dir}/system.spec
+    BYPRODUCTS ${gen_dir}/system.manifest
     COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} gen ${yaml} --out ${gen_dir} --depfile ${gen_dir}/system.d
     DEPFILE ${gen_dir}/system.d
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
@@ -41,6 +59,7 @@ foreach(extra smp1 smp2 smp4 smp8 stress sched)
 endforeach()
 
 add_custom_target(gen)
+add_dependencies(gen abi_headers)
 foreach(name ${TESSERA_SYSTEM_NAMES})
   add_dependencies(gen gen_${name})
 endforeach()
@@ -57,6 +76,7 @@ ExternalProject_Add(target
     -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/toolchain-x86_64-elf.cmake
     -DTESSERA_SYSTEMS=${systems_arg}
     -DTESSERA_GEN_DIRS=${gen_dirs_arg}
+    -DTESSERA_ABI_DIR=${TESSERA_ABI_DIR}
     -DTESSERA_FUZZ_SEED=${TESSERA_FUZZ_SEED}
     -DTESSERA_FUZZ_CALLS=${TESSERA_FUZZ_CALLS}
   BUILD_ALWAYS ON
@@ -71,6 +91,7 @@ foreach(name ${TESSERA_SYSTEM_NAMES})
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/build-tools/pack_image.py
       --spec ${TESSERA_SYSTEM_${name}_GEN}/system.spec
+      --manifest ${TESSERA_SYSTEM_${name}_GEN}/system.manifest
       --elf-dir ${TESSERA_TARGET_DIR}/systems/${name}
       --out ${out}/system.img
       --kernel ${TESSERA_TARGET_DIR}/bin/kernel.elf

@@ -20,7 +20,10 @@ if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
         from tessera_codegen.cli import main
-    except Exception as e:  # a broken installation, still one line
+    except Exception as e:  # codegen/abi.yaml refused (FILE:LINE:COL lines), or a broken installation
+        if getattr(e, "problems", None):
+            sys.stderr.write("".join(f"{p}\n" for p in e.problems))
+            sys.exit(1)
         sys.stderr.write(f"tessera-gen: internal error: {type(e).__name__}: {e}\n")
         sys.exit(2)
     sys.exit(main())

@@ -12,7 +12,7 @@ namespace kernel::acpi {
 /// A pointer to `length` readable bytes at physical `phys`, or nullptr if not readable.
 using PhysReader = const uint8_t* (*)(uint64_t phys, size_t length, void* context);
 
-inline constexpr size_t kMaxCpus = 64;
+inline constexpr size_t kMaxCpus = 64;  ///< MADT entries kept, disabled and beyond-limit ones too
 inline constexpr size_t kMaxIoApics = 8;
 inline constexpr size_t kMaxOverrides = 16;
 

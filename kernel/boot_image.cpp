@@ -77,7 +77,7 @@ bool BootSpec::check_component(uint32_t index) const {
   const Header& h = *header_;
   const Component& c = components_[index];
   if (!terminated(c.name, sizeof(c.name)) || c.name[0] == '\0') return false;
-  if (c.priority > 255) return false;
+  if (c.priority > kMaxPriority) return false;
   // What boot allocates and maps for it is bounded as the generator bounds it, so a spec
   // cannot make boot overrun the address space layout or exhaust memory on one component.
   if (c.stack_pages == 0 || c.stack_pages > kMaxStackPages || c.heap_pages > kMaxHeapPages) return false;

@@ -8,7 +8,7 @@
 
 namespace kernel {
 
-inline constexpr unsigned kMaxCpus = tessera::kMaxCpus;
+using tessera::kMaxCpus;  // the one CPU limit, codegen/abi.yaml
 
 /// The threads placed on one CPU, counted by priority: what placement knows of a CPU. A
 /// thread is counted from its placement until it exits or its component stops.

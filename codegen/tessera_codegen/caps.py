@@ -13,8 +13,9 @@ line. `free_slots` empty slots follow.
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from .model import (CAP_ENDPOINT, CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
-                    RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE, Cap, Client, Irq, Mapping, Signal)
+from .abi import (CAP_ENDPOINT, CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
+                  RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE)
+from .model import Cap, Client, Irq, Mapping, Signal
 from .schema import camel
 
 FIRST_SLOT = 1

@@ -1,4 +1,4 @@
-"""Command line: check, gen, graph, interfaces. Problems go to stderr as FILE:LINE:COL: error: ..."""
+"""Command line: check, gen, graph, interfaces, abi. Problems go to stderr as FILE:LINE:COL: error: ..."""
 import argparse
 import os
 import sys
@@ -33,6 +33,9 @@ def _parser():
     i = sub.add_parser("interfaces", help="generate DIR/interfaces/NAME.h for each interface file")
     i.add_argument("files", nargs="+", metavar="FILE.yaml")
     i.add_argument("--out", required=True, metavar="DIR")
+    a = sub.add_parser("abi", help="write DIR/tessera/abi.h and DIR/tessera/spec_format.h from codegen/abi.yaml, "
+                                   "or print them without --out")
+    a.add_argument("--out", metavar="DIR")
     return p
 
 
@@ -71,6 +74,12 @@ def _load_interfaces(files):
 
 def run(argv):
     args = _parser().parse_args(argv)
+    if args.command == "abi":
+        if args.out:
+            emit.emit_abi(args.out)
+        else:
+            sys.stdout.write("\n".join(emit.abi_headers().values()))
+        return 0
     if args.command == "interfaces":
         emit.emit_interfaces(_load_interfaces(args.files), args.out)
         return 0

@@ -4,7 +4,8 @@ import re
 
 from . import schema
 from .errors import Diagnostics
-from .model import (CAP_TYPES, MAX_BYTES, MAX_MESSAGE_CAPS, MAX_MESSAGE_WORDS, SIGNED, UNSIGNED, Enum, Field,
+from .abi import MAX_MESSAGE_CAPS, MAX_MESSAGE_WORDS
+from .model import (CAP_TYPES, MAX_BYTES, SIGNED, UNSIGNED, Enum, Field,
                     Interface, Method, Struct, Type)
 from .paths import banner_name
 from .yamlload import load

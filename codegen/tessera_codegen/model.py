@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from .description import ComponentDecl
 from .schema import camel
 
-MESSAGE_REGISTERS = 6  # tessera::kMessageRegisters
-MAX_MESSAGE_WORDS = 128  # tessera::kMaxMessageWords: words beyond the registers use the IPC buffer
-MAX_MESSAGE_CAPS = 4  # tessera::kMaxMessageCaps
 MAX_BYTES = 1000  # string[N] / bytes[N]: 1 + 125 words, within one message
 CAP_TYPES = {"endpoint": "EndpointCap", "notification": "NotificationCap", "memory": "MemoryCap"}
 
@@ -245,13 +242,6 @@ class Use:
     @property
     def cap_name(self):
         return f"k{camel(self.interface.name)}"
-
-
-# Cap types and rights, as tessera/abi.h numbers them.
-CAP_ENDPOINT, CAP_NOTIFICATION, CAP_MEMORY, CAP_IRQ = 1, 2, 3, 4
-RIGHT_SEND, RIGHT_RECV, RIGHT_GRANT, RIGHT_READ, RIGHT_WRITE, RIGHT_EXEC = 1, 2, 4, 8, 16, 32
-SHARED_BASE = 0x0000_0300_0000_0000  # layout::kSharedBase
-IPC_BUFFER_BASE = 0x0000_7FFF_F000_0000  # layout::kIpcBufferBase
 
 
 @dataclass(frozen=True)

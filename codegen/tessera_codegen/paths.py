@@ -19,8 +19,8 @@ def banner_name(path):
 
 
 def generator_inputs():
-    """Every file of the generator: its .py modules and templates, sorted, absolute."""
-    out = []
+    """Every file of the generator: abi.yaml, its .py modules and templates, sorted, absolute."""
+    out = [os.path.join(GENERATOR_DIR, "abi.yaml")]
     for sub in ("", "tessera_codegen", "templates"):
         d = os.path.join(GENERATOR_DIR, sub)
         for name in sorted(os.listdir(d)):

@@ -1,20 +1,18 @@
-"""system.spec: the binary boot spec, laid out as kernel/include/tessera/spec_format.h says."""
-import struct
+"""system.spec: the binary boot spec, laid out as codegen/abi.yaml says (tessera/spec_format.h)."""
+from .abi import ABI, FLAG_SHUTDOWN_ON_EXIT
+from .abi import PAGE_SIZE as PAGE
+from .abi import SPEC_MAGIC as MAGIC
+from .abi import SPEC_VERSION as VERSION
 
-MAGIC = b"TESSPEC1"
-VERSION = 4
-FLAG_SHUTDOWN_ON_EXIT = 1
-PAGE = 4096
-
-HEADER = struct.Struct("<8s18I")
-COMPONENT = struct.Struct("<32sIiIIIIIIIIQII")
-CAP = struct.Struct("<IHHIIQ")
-IOPORT = struct.Struct("<HHI")
-REGION = struct.Struct("<II")
-IRQ = struct.Struct("<IIQII")
-MAPPING = struct.Struct("<IIQ")
-assert HEADER.size == 80 and COMPONENT.size == 88 and CAP.size == 24 and IOPORT.size == 8
-assert REGION.size == 8 and IRQ.size == 24 and MAPPING.size == 16
+# The records' struct formats, computed from the field types codegen/abi.yaml declares.
+HEADER = ABI.record("Header").struct
+COMPONENT = ABI.record("Component").struct
+CAP = ABI.record("Cap").struct
+IOPORT = ABI.record("IoPortRange").struct
+REGION = ABI.record("Region").struct
+IRQ = ABI.record("Irq").struct
+MAPPING = ABI.record("Mapping").struct
+NAME_SIZE = ABI.record("Component").field("name").length
 
 
 def affinity_mask(comp, cpus):
@@ -31,7 +29,7 @@ def build(system):
     comps, caps, ports, mappings = [], [], [], []
     for c in system.components:
         name = c.name.encode("ascii")
-        assert len(name) < 32
+        assert len(name) < NAME_SIZE
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
                                     len(caps), len(c.caps), len(ports), len(c.ioports),
                                     FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus),

@@ -10,35 +10,34 @@ from . import caps, schema, wiring
 from .build import build_system
 from .description import ComponentDecl, Description
 from .errors import Diagnostics, Failed
-from .model import CAP_ENDPOINT, IPC_BUFFER_BASE, Notification, Region
+from .abi import (ABI, CAP_ENDPOINT, IPC_BUFFER_BASE, MAX_CAP_SLOTS, MAX_CPUS, MAX_FREE_SLOTS, MAX_HEAP_PAGES,
+                  MAX_IRQ_LINES, MAX_IRQS, MAX_MAP_PAGES, MAX_PRIORITY, MAX_REGION_PAGES, MAX_SIGNALLERS,
+                  MAX_STACK_PAGES)
+from .abi import MAX_THREADS_PER_COMPONENT as MAX_THREADS
+from .abi import PAGE_SIZE as PAGE
+from .model import Notification, Region
 from .yamlload import load
 
-PAGE = 4096
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
 COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit",
                            "irqs", "map_quota", "free_slots"]
-MAX_CPUS = 8  # tessera::kMaxCpus: the kernel runs no more
-MAX_IRQ_LINE = 63  # spec::kMaxIrqLines - 1
-MAX_DEVICE_IRQS = 32  # device vectors the platform has
-MAX_SIGNALLERS = 64  # one badge bit each
+# The limits are the kernel's (codegen/abi.yaml): a description within them gives a spec the
+# kernel's boot check accepts. Sizes here are in bytes, as the description writes them.
+MAX_IRQ_LINE = MAX_IRQ_LINES - 1
+MAX_DEVICE_IRQS = MAX_IRQS
 DEFAULT_FREE_SLOTS = 8
-# The kernel refuses a spec beyond these (kernel/include/tessera/spec_format.h, the constants
-# named on each line); keep both sides equal (tests/codegen/test_limits.py compares them).
-MAX_STACK = 1024 * 1024  # spec::kMaxStackPages pages
-MAX_MEMORY = 64 * 1024 * 1024  # spec::kMaxHeapPages pages
-MAX_CAP_SLOTS = 8192  # spec::kMaxCapSlots: granted caps and free_slots together
-MAX_FREE_SLOTS = 4096
-MAX_REGION = 64 * 1024 * 1024  # spec::kMaxRegionPages pages
-MAX_MAP_QUOTA = 256 * 1024 * 1024  # spec::kMaxMapPages pages
+MAX_STACK = MAX_STACK_PAGES * PAGE
+MAX_MEMORY = MAX_HEAP_PAGES * PAGE
+MAX_REGION = MAX_REGION_PAGES * PAGE
+MAX_MAP_QUOTA = MAX_MAP_PAGES * PAGE
 RIGHTS = caps.MAP_RIGHTS  # the rights a region may be mapped with
-MAX_THREADS = 64  # spec::kMaxThreadsPerComponent
-MAX_NAME = 31  # spec::Component::name is 32 bytes with the NUL
+MAX_NAME = ABI.record("Component").field("name").length - 1  # with the NUL
 RESERVED_COMPONENTS = {"interfaces"}  # a folder of the generator output
 
 
 def parse_size(diag, node, what, lo, hi):
-    """An int of bytes or "16K" / "1M"; a multiple of 4096 in lo..hi."""
+    """An int of bytes or "16K" / "1M"; a multiple of a page in lo..hi."""
     v = node.value if node.kind == "scalar" else None
     if isinstance(v, bool) or not isinstance(v, (int, str)):
         diag.error(node, f"{what} must be a size (bytes, or a number with K or M), not {schema.kind_name(node)}")
@@ -50,7 +49,7 @@ def parse_size(diag, node, what, lo, hi):
             return None
         v = int(m.group(1)) * {"": 1, "K": 1024, "M": 1024 * 1024}[m.group(2)]
     if v % PAGE:
-        diag.error(node, f"{what} {v} is not a multiple of 4096 bytes")
+        diag.error(node, f"{what} {v} is not a multiple of {PAGE} bytes")
         return None
     if not lo <= v <= hi:
         diag.error(node, f"{what} {v} is out of range {lo}..{hi} bytes")
@@ -226,7 +225,7 @@ def _check_component(diag, cname, b, base_dir, cpus, resolver):
         source_abs = os.path.normpath(os.path.abspath(os.path.join(base_dir, source)))
         if not os.path.isdir(source_abs):
             diag.error(b["source"], f"source folder '{source}' does not exist")
-    priority = schema.check_int(diag, b["priority"], "priority", 0, 255)
+    priority = schema.check_int(diag, b["priority"], "priority", 0, MAX_PRIORITY)
     cpu = -1
     if "cpu" in b:
         cpu = schema.check_int(diag, b["cpu"], "cpu", -(2 ** 31), 2 ** 31)

@@ -8,7 +8,7 @@
 
 namespace platform::x86 {
 
-inline constexpr size_t kMaxCpus = tessera::kMaxCpus;
+using tessera::kMaxCpus;  // the one CPU limit, codegen/abi.yaml
 
 /// Selectors. The order is fixed by syscall/sysret: STAR[47:32] = kernel CS, SS = CS + 8;
 /// STAR[63:48] + 8 = user SS, + 16 = user CS [Intel SDM vol2 SYSCALL, SYSRET].

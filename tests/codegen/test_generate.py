@@ -38,7 +38,7 @@ def test_gen_writes_every_artefact(system, tmp_path):
     yaml, comps, ifcs = SYSTEMS[system]
     r = run_gen("gen", yaml, "--out", str(tmp_path))
     assert (r.code, r.out, r.err) == (0, "", "")
-    expected = {"system.spec", "system.dot", "components.cmake"}
+    expected = {"system.spec", "system.dot", "components.cmake", "system.manifest"}
     expected |= {f"{c}/component.h" for c in comps} | {f"interfaces/{i}.h" for i in ifcs}
     files = tree(tmp_path)
     assert set(files) == expected
@@ -55,6 +55,8 @@ def test_gen_writes_every_artefact(system, tmp_path):
         f"// Generated from {yaml} (component {comps[0]}) by codegen/tessera-gen.py. Do not edit.\n")
     for i in ifcs:
         assert files[f"interfaces/{i}.h"].decode().splitlines()[0].startswith("// Generated from ")
+    # The image packer's list: the components in spec order, after two comment lines.
+    assert files["system.manifest"].decode().splitlines()[2:] == comps
 
 
 @pytest.mark.parametrize("system", sorted(SYSTEMS))
@@ -202,6 +204,7 @@ def test_generated_headers_compile_freestanding(tmp_path):
     gen = tmp_path / "gen"
     assert run_gen("gen", "system.yaml", "--out", str(gen)).code == 0
     assert run_gen("interfaces", "tests/codegen/interfaces/types.yaml", "--out", str(gen)).code == 0
+    assert run_gen("abi", "--out", str(tmp_path / "abi")).code == 0
     write_fake_runtime(tmp_path / "fake" / "tessera")
     src = tmp_path / "use.cpp"
     src.write_text("""
@@ -230,7 +233,7 @@ template class tessera::interfaces::types::Client<tessera::KernelTransport>;
 """)
     cmd = [CXX, "-std=c++20", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-mgeneral-regs-only", "-Wall",
            "-Wextra", "-Wshadow", "-Wconversion", "-Werror", f"-I{gen}", f"-I{tmp_path / 'fake'}",
-           f"-I{os.path.join(REPO, 'kernel', 'include')}",
+           f"-I{tmp_path / 'abi'}", f"-I{os.path.join(REPO, 'kernel', 'include')}",
            f"-I{os.path.join(REPO, 'components', 'runtime', 'include')}", "-c", str(src), "-o",
            str(tmp_path / "use.o")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -253,9 +256,10 @@ def test_generated_counts_are_checked_against_the_kernels(tmp_path, header, limi
     gen = tmp_path / "gen"
     assert run_gen("gen", "system.yaml", "--out", str(gen)).code == 0
     assert run_gen("interfaces", "tests/codegen/interfaces/types.yaml", "--out", str(gen)).code == 0
+    assert run_gen("abi", "--out", str(tmp_path / "abi")).code == 0
     fake = tmp_path / "fake" / "tessera"
     write_fake_runtime(fake)
-    with open(os.path.join(REPO, "kernel", "include", "tessera", header), encoding="utf-8") as f:
+    with open(tmp_path / "abi" / "tessera" / header, encoding="utf-8") as f:
         text = f.read()
     lowered = re.sub(rf"({limit} = )[0-9]+;", rf"\g<1>{value};", text)
     assert lowered != text
@@ -263,7 +267,7 @@ def test_generated_counts_are_checked_against_the_kernels(tmp_path, header, limi
     src = tmp_path / "use.cpp"
     src.write_text(f'#include "{include}"\n')
     cmd = [CXX, "-std=c++20", "-ffreestanding", "-fsyntax-only", f"-I{gen}", f"-I{tmp_path / 'fake'}",
-           f"-I{os.path.join(REPO, 'kernel', 'include')}",
+           f"-I{tmp_path / 'abi'}", f"-I{os.path.join(REPO, 'kernel', 'include')}",
            f"-I{os.path.join(REPO, 'components', 'runtime', 'include')}", str(src)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode != 0

@@ -12,26 +12,33 @@ from tessera_codegen import system  # noqa: E402
 PAGE = 4096
 
 
-def constants(header):
-    """`inline constexpr <type> kName = <int>;` of a kernel header, by name."""
-    with open(os.path.join(REPO, "kernel", "include", "tessera", header), encoding="utf-8") as f:
-        text = f.read()
+def constants(tmp_path, header):
+    """`inline constexpr <type> kName = <int>;` of a generated ABI header, by name."""
+    out = tmp_path / "abi"
+    if not out.exists():
+        assert run_gen("abi", "--out", str(out)).code == 0
+    text = (out / "tessera" / header).read_text(encoding="utf-8")
     return {m.group(1): int(m.group(2).replace("'", ""), 0)
             for m in re.finditer(r"inline constexpr \w+ (k\w+) = ([0-9x'a-fA-F]+);", text)}
 
 
-def test_limits_equal_the_kernels():
-    spec = constants("spec_format.h")
-    abi = constants("abi.h")
+def test_limits_equal_the_kernels(tmp_path):
+    # The headers the kernel compiles against and the numbers the generator checks with.
+    spec = constants(tmp_path, "spec_format.h")
+    abi = constants(tmp_path, "abi.h")
     assert system.MAX_STACK == spec["kMaxStackPages"] * PAGE
     assert system.MAX_MEMORY == spec["kMaxHeapPages"] * PAGE
     assert system.MAX_CAP_SLOTS == spec["kMaxCapSlots"]
-    assert system.MAX_FREE_SLOTS < system.MAX_CAP_SLOTS  # room for the granted caps
+    assert system.MAX_FREE_SLOTS == spec["kMaxFreeSlots"] < system.MAX_CAP_SLOTS  # room for the granted caps
     assert system.MAX_REGION == spec["kMaxRegionPages"] * PAGE
     assert system.MAX_MAP_QUOTA == spec["kMaxMapPages"] * PAGE
     assert system.MAX_THREADS == spec["kMaxThreadsPerComponent"]
     assert system.MAX_IRQ_LINE == spec["kMaxIrqLines"] - 1
+    assert system.MAX_DEVICE_IRQS == spec["kMaxIrqs"]
+    assert system.MAX_SIGNALLERS == spec["kMaxSignallers"]
+    assert system.MAX_PRIORITY == spec["kMaxPriority"]
     assert system.MAX_CPUS == abi["kMaxCpus"]
+    assert system.PAGE == abi["kPageSize"]
 
 
 def many_notifications(tmp_path, count):

@@ -1,46 +1,55 @@
-"""system.spec decodes to the records spec_format.h describes."""
-import struct
+"""system.spec decodes to the records codegen/abi.yaml describes (tessera/spec_format.h)."""
+import os
+import sys
 
 import pytest
 
-from conftest import run_gen
+from conftest import REPO, run_gen
 
-HEADER = struct.Struct("<8s18I")
-COMPONENT = struct.Struct("<32sIiIIIIIIIIQII")
-CAP = struct.Struct("<IHHIIQ")
-IOPORT = struct.Struct("<HHI")
-REGION = struct.Struct("<II")
-IRQ = struct.Struct("<IIQII")
-MAPPING = struct.Struct("<IIQ")
+sys.path.insert(0, os.path.join(REPO, "codegen"))
+
+from tessera_codegen import abi  # noqa: E402
+
+RECORD = {name: abi.ABI.record(name) for name in ("Header", "Component", "Cap", "IoPortRange", "Region", "Irq",
+                                                   "Mapping")}
 SEND, RECV, GRANT, READ, WRITE, EXEC = 1, 2, 4, 8, 16, 32
 ENDPOINT, NOTIFICATION, MEMORY, IRQ_CAP = 1, 2, 3, 4
 FREE = 8  # empty slots every component gets unless it says free_slots
 
 
+def table(data, h, name, count, offset):
+    r = RECORD[name]
+    return [r.unpack(data, h[offset] + r.size * i) for i in range(h[count])]
+
+
 def decode(data):
-    h = HEADER.unpack_from(data, 0)
-    (magic, version, total, cpus, ncomp, nendp, nnotif, nregion, nirq, ncaps, nports, nmaps,
-     comp_off, caps_off, ports_off, regions_off, irqs_off, maps_off, _reserved) = h
-    assert magic == b"TESSPEC1" and version == 4 and total == len(data)
+    h = RECORD["Header"].unpack(data)
+    assert h["magic"] == b"TESSPEC1" and h["version"] == 4 and h["total_size"] == len(data)
+    # The records as the kernel reads them: these sizes are asserted in spec_format.h too.
+    assert [RECORD[n].size for n in RECORD] == [80, 88, 24, 8, 8, 24, 16]
     # Tables follow the header back to back, in this order.
-    assert comp_off == 80 and caps_off == comp_off + 88 * ncomp and ports_off == caps_off + 24 * ncaps
-    assert regions_off == ports_off + 8 * nports and irqs_off == regions_off + 8 * nregion
-    assert maps_off == irqs_off + 24 * nirq and total == maps_off + 16 * nmaps
+    at = 80
+    for name, count, offset in [("Component", "component_count", "components_offset"),
+                                ("Cap", "cap_count", "caps_offset"), ("IoPortRange", "ioport_count", "ioports_offset"),
+                                ("Region", "region_count", "regions_offset"), ("Irq", "irq_count", "irqs_offset"),
+                                ("Mapping", "mapping_count", "mappings_offset")]:
+        assert h[offset] == at
+        at += RECORD[name].size * h[count]
+    assert h["total_size"] == at
     comps = []
-    for i in range(ncomp):
-        f = COMPONENT.unpack_from(data, comp_off + 88 * i)
-        comps.append({"name": f[0].rstrip(b"\0").decode(), "priority": f[1], "cpu": f[2], "stack_pages": f[3],
-                      "heap_pages": f[4], "cap_slots": f[5], "cap_first": f[6], "cap_count": f[7],
-                      "ioport_first": f[8], "ioport_count": f[9], "flags": f[10],
-                      "affinity": f[11], "threads": f[12], "map_pages": f[13]})
-        assert f[0].endswith(b"\0")
-    caps = [CAP.unpack_from(data, caps_off + 24 * i) for i in range(ncaps)]
-    ports = [IOPORT.unpack_from(data, ports_off + 8 * i) for i in range(nports)]
-    regions = [REGION.unpack_from(data, regions_off + 8 * i)[0] for i in range(nregion)]
-    irqs = [IRQ.unpack_from(data, irqs_off + 24 * i) for i in range(nirq)]
-    mappings = [MAPPING.unpack_from(data, maps_off + 16 * i) for i in range(nmaps)]
-    return {"cpus": cpus, "endpoints": nendp, "notifications": nnotif, "components": comps, "caps": caps,
-            "ports": ports, "regions": regions, "irqs": irqs, "mappings": mappings}
+    for c in table(data, h, "Component", "component_count", "components_offset"):
+        assert c["name"].endswith(b"\0")
+        c["name"] = c["name"].rstrip(b"\0").decode()
+        c["threads"] = c.pop("thread_quota")
+        comps.append(c)
+    caps = [tuple(c.values()) for c in table(data, h, "Cap", "cap_count", "caps_offset")]
+    ports = [tuple(p.values()) for p in table(data, h, "IoPortRange", "ioport_count", "ioports_offset")]
+    regions = [r["pages"] for r in table(data, h, "Region", "region_count", "regions_offset")]
+    irqs = [tuple(i.values()) for i in table(data, h, "Irq", "irq_count", "irqs_offset")]
+    mappings = [tuple(m.values()) for m in table(data, h, "Mapping", "mapping_count", "mappings_offset")]
+    return {"cpus": h["cpus"], "endpoints": h["endpoint_count"], "notifications": h["notification_count"],
+            "components": comps, "caps": caps, "ports": ports, "regions": regions, "irqs": irqs,
+            "mappings": mappings}
 
 
 def spec_of(yaml, tmp_path):

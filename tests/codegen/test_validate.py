@@ -8,7 +8,7 @@ from conftest import CASES, REPO, SMALL, run_gen, write_system
 
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 
-from tessera_codegen import build, caps, model, system  # noqa: E402
+from tessera_codegen import abi, build, caps, model, system  # noqa: E402
 from tessera_codegen.description import Description  # noqa: E402
 
 
@@ -71,7 +71,7 @@ def test_two_uses_with_one_cap_name_are_refused(tmp_path):
 def test_shared_regions_beyond_the_address_space_are_refused(tmp_path):
     # No description within the size limits gets there; a hand-made one shows the check works.
     desc, _ = system.validate_system(write_system(tmp_path, SMALL))
-    huge = model.Region("huge", 2, model.IPC_BUFFER_BASE - model.SHARED_BASE, (("srv", "r"),))
+    huge = model.Region("huge", 2, abi.IPC_BUFFER_BASE - abi.SHARED_BASE, (("srv", "r"),))
     desc = Description(desc.name, desc.cpus, desc.path, desc.components, desc.interfaces, desc.notifications,
                        desc.regions + (huge,))
     problems = []
