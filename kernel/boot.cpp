@@ -4,7 +4,6 @@
 #include "kernel/boot_image.h"
 #include "kernel/elf.h"
 #include "kernel/kernel_state.h"
-#include "kernel/scheduler.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
 #include "kernel/placement.h"
@@ -164,7 +163,6 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   start_first_thread(c, index, sc, img);
   return true;
 }
-
 
 /// Each CPU's state and idle thread.
 void make_cpus() {

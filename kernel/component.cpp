@@ -29,7 +29,6 @@ void reset_thread_slot(Thread& t) {
 
 }  // namespace
 
-
 void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Pool<Endpoint> endpoints) {
   assert_locked(cpu);  // it takes threads off other CPUs' queues
   if (c->stopped) return;
@@ -55,6 +54,8 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Pool<Endpo
 
 Thread* thread_create(Component& c, uint8_t priority, uint32_t id, const platform::UserEntry& entry, Pool<Cpu> cpus) {
   Thread* t = &c.threads[id];
+  // Invariant: a slot is taken fresh or after its thread exited, never from a live thread.
+  if (id != c.thread_count && t->state != ThreadState::kDead) panic("thread_create: slot %u of %s is live", id, c.name);
   if (id == c.thread_count) {
     ++c.thread_count;
   } else {

@@ -4,6 +4,7 @@
 #include "kernel/component.h"
 #include "kernel/ipc.h"
 #include "kernel/message.h"
+#include "kernel/scheduler.h"
 #include "kernel/syscalls.h"
 
 namespace kernel {
@@ -11,9 +12,6 @@ namespace {
 
 using tessera::CapType;
 namespace rights = tessera::rights;
-
-constexpr uint64_t kNsPerMs = 1'000'000;
-constexpr uint64_t kMaxTimeoutMs = 1ull << 40;  // about 35 years: anything longer is a mistake
 
 /// A decoded send: where to, the badge its cap delivers, and whether a reply may carry caps.
 struct SendOp {
@@ -105,11 +103,11 @@ struct TimedRecvOp {
 };
 
 Result<TimedRecvOp> decode_recv_timeout(const Thread& self, RecvTimeoutArgs args) {
-  if (args.ms > kMaxTimeoutMs) return Status::kInvalidArgument;
+  if (args.ms > tessera::kMaxTimeoutMs) return Status::kInvalidArgument;
   Endpoint* ep = TRY(receive_endpoint(self, args.slot));
   // A zero timeout is a poll: nothing queued is its answer, not a wait.
   if (args.ms == 0 && ep->senders.empty()) return Status::kTimeout;
-  return TimedRecvOp{ep, platform::now_ns() + args.ms * kNsPerMs};
+  return TimedRecvOp{ep, deadline_in_ms(args.ms)};
 }
 
 /// The long-message variants, out of line: the fast path then saves no registers.

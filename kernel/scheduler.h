@@ -61,6 +61,10 @@ inline Thread* yield(Cpu& cpu, Thread* self) {
 /// the next one when current is dead, or current itself.
 Thread* preempt_check(Cpu& cpu);
 
+/// The deadline `ms` milliseconds from now (ms at most tessera::kMaxTimeoutMs, so it cannot
+/// overflow).
+inline uint64_t deadline_in_ms(uint64_t ms) { return platform::now_ns() + ms * 1'000'000; }
+
 /// Blocks self until `deadline`.
 Thread* sleep_until(Cpu& cpu, Thread* self, uint64_t deadline);
 

@@ -79,6 +79,8 @@ struct RegionMapArgs {
   uint64_t address;
 };
 
+// Routing compares the whole register: 2^32 + 6 must not be taken for a call.
+static_assert(sizeof(Syscall) == sizeof(uint64_t));
 inline Syscall syscall_number(const SyscallFrame& f) { return static_cast<Syscall>(f.op); }
 
 /// The argument words of the frame laid over `Args`, a struct of at most four words.

@@ -9,9 +9,6 @@
 namespace kernel {
 namespace {
 
-constexpr uint64_t kNsPerMs = 1'000'000;
-constexpr uint64_t kMaxTimeoutMs = 1ull << 40;  // about 35 years: anything longer is a mistake
-
 /// Exit codes are 7 bits: the rest is the kernel's (kStatusFault, kStatusIdle).
 constexpr uint64_t kExitCodeMask = 0x7f;
 
@@ -50,10 +47,10 @@ Result<ThreadCreateOp> decode_thread_create(const Component& c, ThreadCreateArgs
 }  // namespace
 
 Thread* sys_sleep(Cpu& cpu, Thread* self, SleepArgs args) {
-  if (args.ms > kMaxTimeoutMs) return refuse(self, Status::kInvalidArgument);
+  if (args.ms > tessera::kMaxTimeoutMs) return refuse(self, Status::kInvalidArgument);
   write_status(*self->frame, Status::kOk);
   if (args.ms == 0) return yield(cpu, self);
-  return sleep_until(cpu, self, platform::now_ns() + args.ms * kNsPerMs);
+  return sleep_until(cpu, self, deadline_in_ms(args.ms));
 }
 
 Thread* sys_exit(Cpu& cpu, Thread* self, ExitArgs args) {

@@ -83,6 +83,7 @@ uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
 void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
   ctx.kernel_stack_top = kernel_stack_top;
   ctx.thread_pointer = entry.thread_pointer;
+  fake::platform().user_threads.emplace_back(&ctx, entry);
 }
 void switch_context(Context&, Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);

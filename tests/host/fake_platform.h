@@ -30,6 +30,8 @@ struct Platform {
   /// For each console write (kernel log or component text), whether the kernel lock was held.
   std::vector<bool> console_writes_locked;
   std::vector<platform::Context*> switches;
+  /// Each prepare_user_thread: the context it set up and where that thread would start.
+  std::vector<std::pair<platform::Context*, platform::UserEntry>> user_threads;
   std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page
   /// Page tables that exist: (space root, level 1..3, vaddr >> (12 + 9 * level)).
   std::set<std::tuple<uint64_t, unsigned, uint64_t>> tables;

@@ -165,7 +165,6 @@ TEST_CASE("stopping a component gives its threads' places back to the CPUs they 
   CHECK(w.cpus[0].placed.total() == 4);
 }
 
-
 TEST_CASE("new threads go where they can run, not behind a higher priority, until it stops") {
   World w;
   const Pool<Cpu> cpus{w.cpus, 2};
