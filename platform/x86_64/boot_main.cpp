@@ -1,5 +1,5 @@
 // The platform's C++ boot sequence on the bootstrap processor, from boot.S to kernel::main.
-#include "kernel/multiboot2.h"
+#include "platform/x86_64/multiboot2.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/cpu_init.h"
 #include "platform/x86_64/frame_allocator.h"

@@ -2,7 +2,7 @@
 // the kernel lives in pools sized by the spec, so a bump allocator over free ranges suffices.
 #include "platform/x86_64/frame_allocator.h"
 
-#include "kernel/multiboot2.h"
+#include "platform/x86_64/multiboot2.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/layout.h"
 #include "platform/x86_64/log.h"

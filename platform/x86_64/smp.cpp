@@ -2,8 +2,8 @@
 // shootdown and the platform's CPU and time calls.
 #include "platform/x86_64/smp.h"
 
-#include "kernel/acpi.h"
-#include "kernel/multiboot2.h"
+#include "platform/x86_64/acpi.h"
+#include "platform/x86_64/multiboot2.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/apic.h"
 #include "platform/x86_64/irq.h"
