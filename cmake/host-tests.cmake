@@ -23,14 +23,31 @@ file(GLOB KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernel/*.cpp)
 # The platform's firmware parsers are portable: they read bytes, so they are tested on dumps.
 set(PLATFORM_PARSER_SOURCES
   ${CMAKE_SOURCE_DIR}/platform/x86_64/acpi.cpp ${CMAKE_SOURCE_DIR}/platform/x86_64/multiboot2.cpp)
-add_executable(host_tests ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${PLATFORM_PARSER_SOURCES}
-  ${TESSERA_HOST_COMPONENT_SOURCES})
-add_dependencies(host_tests host_gen)
-target_include_directories(host_tests PRIVATE
-  ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include ${CMAKE_SOURCE_DIR}/components/runtime/include
-  ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
-target_compile_options(host_tests PRIVATE -Wall -Wextra -Wshadow)
+include(${CMAKE_CURRENT_LIST_DIR}/warnings.cmake)
+
+# tessera_host_tests(NAME [FLAGS...]): the doctest binary over the kernel's real sources, the
+# tests and the fake platform, with the target's warnings; FLAGS go to compiler and linker.
+function(tessera_host_tests name)
+  add_executable(${name} ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${PLATFORM_PARSER_SOURCES}
+    ${TESSERA_HOST_COMPONENT_SOURCES})
+  add_dependencies(${name} host_gen)
+  target_include_directories(${name} PRIVATE
+    ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include ${CMAKE_SOURCE_DIR}/components/runtime/include
+    ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
+  target_compile_options(${name} PRIVATE ${TESSERA_WARNING_FLAGS} ${ARGN})
+  target_link_options(${name} PRIVATE ${ARGN})
+endfunction()
+
+tessera_host_tests(host_tests)
 add_test(NAME host_doctest COMMAND host_tests)
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer: the first finding
+# ends the run with an error (no recovery), leaks included.
+tessera_host_tests(host_tests_sanitized
+  -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
+add_test(NAME host_doctest_sanitized COMMAND host_tests_sanitized)
+set_tests_properties(host_doctest_sanitized PROPERTIES ENVIRONMENT
+  "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1;UBSAN_OPTIONS=print_stacktrace=1")
 
 add_test(NAME codegen_pytest
   COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/codegen
