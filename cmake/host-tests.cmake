@@ -49,6 +49,9 @@ add_test(NAME host_doctest_sanitized COMMAND host_tests_sanitized)
 set_tests_properties(host_doctest_sanitized PROPERTIES ENVIRONMENT
   "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1;UBSAN_OPTIONS=print_stacktrace=1")
 
+# Every C/C++ source laid out as .clang-format says (clang-format --dry-run --Werror).
+add_test(NAME format_check COMMAND ${CMAKE_SOURCE_DIR}/build-tools/tessera format --check)
+
 add_test(NAME codegen_pytest
   COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/codegen
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
