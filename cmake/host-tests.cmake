@@ -17,13 +17,38 @@ add_custom_target(host_gen DEPENDS ${HOST_GEN}/interfaces.stamp)
 set(TESSERA_HOST_COMPONENT_SOURCES ${CMAKE_SOURCE_DIR}/components/runtime/heap.cpp)
 file(GLOB HOST_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/host/*.cpp)
 file(GLOB KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernel/*.cpp)
-add_executable(host_tests ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${TESSERA_HOST_COMPONENT_SOURCES})
-add_dependencies(host_tests host_gen abi_headers)
-target_include_directories(host_tests PRIVATE
-  ${CMAKE_SOURCE_DIR}/tests/host/include ${CMAKE_SOURCE_DIR} ${TESSERA_ABI_DIR} ${CMAKE_SOURCE_DIR}/kernel/include
-  ${CMAKE_SOURCE_DIR}/components/runtime/include ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
-target_compile_options(host_tests PRIVATE -Wall -Wextra -Wshadow)
+# The platform's firmware parsers are portable: they read bytes, so they are tested on dumps.
+set(PLATFORM_PARSER_SOURCES
+  ${CMAKE_SOURCE_DIR}/platform/x86_64/acpi.cpp ${CMAKE_SOURCE_DIR}/platform/x86_64/multiboot2.cpp)
+include(${CMAKE_CURRENT_LIST_DIR}/warnings.cmake)
+
+# tessera_host_tests(NAME [FLAGS...]): the doctest binary over the kernel's real sources, the
+# tests and the fake platform, with the target's warnings; FLAGS go to compiler and linker.
+# tests/host/include comes first: its arch/ headers stand in for the platform's.
+function(tessera_host_tests name)
+  add_executable(${name} ${HOST_TEST_SOURCES} ${KERNEL_SOURCES} ${PLATFORM_PARSER_SOURCES}
+    ${TESSERA_HOST_COMPONENT_SOURCES})
+  add_dependencies(${name} host_gen abi_headers)
+  target_include_directories(${name} PRIVATE
+    ${CMAKE_SOURCE_DIR}/tests/host/include ${CMAKE_SOURCE_DIR} ${TESSERA_ABI_DIR} ${CMAKE_SOURCE_DIR}/kernel/include
+    ${CMAKE_SOURCE_DIR}/components/runtime/include ${HOST_GEN} ${DOCTEST_INCLUDE_DIR})
+  target_compile_options(${name} PRIVATE ${TESSERA_WARNING_FLAGS} ${ARGN})
+  target_link_options(${name} PRIVATE ${ARGN})
+endfunction()
+
+tessera_host_tests(host_tests)
 add_test(NAME host_doctest COMMAND host_tests)
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer: the first finding
+# ends the run with an error (no recovery), leaks included.
+tessera_host_tests(host_tests_sanitized
+  -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
+add_test(NAME host_doctest_sanitized COMMAND host_tests_sanitized)
+set_tests_properties(host_doctest_sanitized PROPERTIES ENVIRONMENT
+  "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1;UBSAN_OPTIONS=print_stacktrace=1")
+
+# Every C/C++ source laid out as .clang-format says (clang-format --dry-run --Werror).
+add_test(NAME format_check COMMAND ${CMAKE_SOURCE_DIR}/build-tools/tessera format --check)
 
 # Portable kernel files name no x86 register (the platform's arch/ headers map ABI roles).
 add_test(NAME lint_portable_names

@@ -84,6 +84,22 @@ ExternalProject_Add(target
   USES_TERMINAL_BUILD ON
   DEPENDS gen)
 
+# ---- compile_commands.json for clangd: the target's entries, then the host's ---------------
+# One database for every source (kernel/ with the target's flags, tests with the host's) in
+# build/clangd/; the default build also links it as compile_commands.json at the top of the
+# tree, where clangd and other tools look first.
+set(TESSERA_COMPILE_COMMANDS ${CMAKE_BINARY_DIR}/clangd/compile_commands.json)
+add_custom_target(compile_commands ALL
+  COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/build-tools/compile_commands.py --out ${TESSERA_COMPILE_COMMANDS}
+    ${TESSERA_TARGET_DIR}/compile_commands.json ${CMAKE_BINARY_DIR}/compile_commands.json
+  BYPRODUCTS ${TESSERA_COMPILE_COMMANDS}
+  COMMENT "Merging compile_commands.json of the target and host builds")
+add_dependencies(compile_commands target)
+set(link ${CMAKE_SOURCE_DIR}/compile_commands.json)
+if(CMAKE_BINARY_DIR STREQUAL "${CMAKE_SOURCE_DIR}/build" AND NOT IS_SYMLINK ${link} AND NOT EXISTS ${link})
+  file(CREATE_LINK build/clangd/compile_commands.json ${link} SYMBOLIC)
+endif()
+
 # ---- images: system.img + tessera.iso per system -----------------------------------------
 foreach(name ${TESSERA_SYSTEM_NAMES})
   set(out ${TESSERA_SYSTEM_${name}_OUT})

@@ -1,4 +1,4 @@
-// Kernel printf: enough formatting for boot logs, fault reports and panics.
+// Kernel printf: enough formatting for boot logs, fault reports and panics, for kernel and platform.
 #include "kernel/log.h"
 
 #include "kernel/platform.h"

@@ -1,4 +1,5 @@
-// The kernel's log: a small printf onto the platform console.
+// The one log of kernel and platform: a small printf (tessera/format.h) onto the platform
+// console, and the one panic path with its one status.
 #pragma once
 
 #include <stdarg.h>
@@ -7,10 +8,11 @@
 
 namespace kernel {
 
-/// Formats and writes one message to the kernel console.
+/// Formats and writes one message to the kernel console (at most 255 characters).
 void log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/// A kernel bug: logs, then powers off with kStatusPanic.
+/// A kernel or platform bug, or a machine it cannot run on: logs "kernel: PANIC: ...", then
+/// powers off with kStatusPanic.
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /// System exit statuses chosen by the kernel (a component's exit code is passed through).

@@ -1,8 +1,8 @@
 // Local APIC, I/O APIC, TSC and APIC-timer calibration against the PIT, and the tick.
 #include "platform/x86_64/apic.h"
 
+#include "kernel/log.h"
 #include "platform/x86_64/cpu.h"
-#include "platform/x86_64/log.h"
 #include "platform/x86_64/paging.h"
 
 namespace platform::x86 {
@@ -147,13 +147,8 @@ void time_calibrate() {
   g_apic_ticks_per_tick = apic_hz * kTickNs / 1'000'000'000;
   if (g_apic_ticks_per_tick == 0) g_apic_ticks_per_tick = 1;
   g_tsc_per_tick = g_tsc_hz * kTickNs / 1'000'000'000;
-  log("time: TSC ");
-  log_dec(g_tsc_hz / 1000);
-  log(" kHz, APIC timer ");
-  log_dec(apic_hz / 1000);
-  log(" kHz (/16), tick ");
-  log_dec(kTickNs / 1000);
-  log(g_tsc_deadline ? " us, TSC-deadline mode\n" : " us, periodic mode\n");
+  kernel::log("time: TSC %lu kHz, APIC timer %lu kHz (/16), tick %lu us, %s mode\n", g_tsc_hz / 1000,
+              apic_hz / 1000, kTickNs / 1000, g_tsc_deadline ? "TSC-deadline" : "periodic");
 }
 
 void tick_start() {

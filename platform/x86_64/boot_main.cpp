@@ -1,10 +1,10 @@
 // The platform's C++ boot sequence on the bootstrap processor, from boot.S to kernel::main.
-#include "kernel/multiboot2.h"
+#include "kernel/log.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/cpu_init.h"
 #include "platform/x86_64/frame_allocator.h"
 #include "platform/x86_64/layout.h"
-#include "platform/x86_64/log.h"
+#include "platform/x86_64/multiboot2.h"
 #include "platform/x86_64/paging.h"
 #include "platform/x86_64/serial.h"
 #include "platform/x86_64/smp.h"
@@ -35,28 +35,20 @@ const char* memory_type_name(kernel::mb2::MemoryType type) {
 
 void parse_boot_info(uint64_t info_phys) {
   // Only the first GiB is mapped this early; GRUB puts the information low anyway.
-  if (info_phys == 0 || info_phys + 8 > kEarlyMapLimit) panic("boot information not reachable");
+  if (info_phys == 0 || info_phys + 8 > kEarlyMapLimit) kernel::panic("boot information not reachable");
   const void* info = phys_to_virt(info_phys);
   const uint32_t size = kernel::mb2::declared_size(info, 8);
-  if (info_phys + size > kEarlyMapLimit) panic("boot information not reachable");
+  if (info_phys + size > kEarlyMapLimit) kernel::panic("boot information not reachable");
   const auto status = kernel::mb2::parse(info, size, g_boot_info);
   if (status != kernel::mb2::ParseStatus::kOk) {
-    log("multiboot2: parse error ");
-    log_dec(static_cast<uint32_t>(status));
-    panic("bad boot information");
+    kernel::panic("bad boot information (multiboot2 parse error %u)", static_cast<uint32_t>(status));
   }
 }
 
 void log_memory_map() {
   for (size_t i = 0; i < g_boot_info.memory_count; ++i) {
     const auto& region = g_boot_info.memory[i];
-    log("  ");
-    log_hex(region.base);
-    log(" - ");
-    log_hex(region.base + region.length);
-    log(" ");
-    log(memory_type_name(region.type));
-    log("\n");
+    kernel::log("  0x%016lx - 0x%016lx %s\n", region.base, region.base + region.length, memory_type_name(region.type));
   }
 }
 
@@ -65,16 +57,12 @@ kernel::BootModule find_system_module() {
   if (module == nullptr && g_boot_info.module_count > 0) module = &g_boot_info.modules[0];
   for (size_t i = 0; i < g_boot_info.module_count; ++i) {
     const auto& m = g_boot_info.modules[i];
-    log("module ");
-    log_hex(m.start);
-    log(" - ");
-    log_hex(m.end);
-    log(" '");
+    kernel::log("module 0x%016lx - 0x%016lx '", m.start, m.end);
     console_write(m.cmdline, m.cmdline_length);
-    log(m.start == module->start ? "' (system image)\n" : "'\n");
+    kernel::log(m.start == module->start ? "' (system image)\n" : "'\n");
   }
   if (module == nullptr) {
-    log("no boot module: the kernel gets an empty image\n");
+    kernel::log("no boot module: the kernel gets an empty image\n");
     return {};
   }
   return {module->start, module->end};
@@ -86,25 +74,18 @@ kernel::BootModule find_system_module() {
 extern "C" [[noreturn]] void platform_boot(uint64_t info_phys) {
   using namespace platform::x86;
   serial_init();
-  log("\nTessera: x86_64 platform starting\n");
+  kernel::log("\nTessera: x86_64 platform starting\n");
   idt_init();
   cpu_init(0, kernel_root());
   pic_mask_all();
 
   parse_boot_info(info_phys);
-  log("memory map:\n");
+  kernel::log("memory map:\n");
   log_memory_map();
   const uint64_t ram_top = frame_allocator_init(g_boot_info, info_phys);
   paging_init(ram_top);
-  log("memory: RAM top ");
-  log_hex(ram_top);
-  log(", ");
-  log_dec(free_frame_count());
-  log(" free frames (");
-  log_dec(free_frame_count() * kPageSize >> 20);
-  log(" MiB), direct map at ");
-  log_hex(kDirectMapBase);
-  log("\n");
+  kernel::log("memory: RAM top 0x%016lx, %lu free frames (%lu MiB), direct map at 0x%016lx\n", ram_top,
+              free_frame_count(), free_frame_count() * kPageSize >> 20, kDirectMapBase);
 
   smp_init(g_boot_info);
   const kernel::BootModule image = find_system_module();

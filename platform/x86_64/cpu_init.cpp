@@ -2,9 +2,9 @@
 // masking the legacy PICs.
 #include "platform/x86_64/cpu_init.h"
 
+#include "kernel/log.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/cpu_local.h"
-#include "platform/x86_64/log.h"
 
 extern "C" void syscall_entry();
 
@@ -40,12 +40,8 @@ void enable_protections(bool report) {
   }
   write_cr4(cr4);
   if (!report) return;
-  log("cpu: cr4=");
-  log_hex(cr4);
-  log((cr4 & kCr4Smep) ? " smep" : "");
-  log((cr4 & kCr4Smap) ? " smap" : "");
-  log((cr4 & kCr4Umip) ? " umip" : "");
-  log("\n");
+  kernel::log("cpu: cr4=0x%016lx%s%s%s\n", cr4, (cr4 & kCr4Smep) ? " smep" : "", (cr4 & kCr4Smap) ? " smap" : "",
+              (cr4 & kCr4Umip) ? " umip" : "");
 }
 
 void enable_syscall() {

@@ -1,11 +1,11 @@
 // What happens on a CPU exception: print it; a kernel bug panics, a user fault goes to the
 // kernel's user_fault, which stops the thread and never comes back here.
+#include "kernel/log.h"
 #include "kernel/platform.h"
 #include "arch/syscall_frame.h"
 #include "tessera/format.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/exceptions.h"
-#include "platform/x86_64/log.h"
 #include "platform/x86_64/smp.h"
 
 namespace platform::x86 {
@@ -23,11 +23,6 @@ const char* const kVectorNames[32] = {
     "reserved 27", "reserved 28", "#HV hypervisor injection", "#VC VMM communication",
     "#SX security"};
 
-void field(const char* name, uint64_t value) {
-  log(name);
-  log_hex(value);
-}
-
 }  // namespace
 
 [[noreturn]] void report_user_fault(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_t cr2) {
@@ -38,28 +33,13 @@ void field(const char* name, uint64_t value) {
 }
 
 void print_frame(const InterruptFrame& f, uint64_t cr2) {
-  field("  rip=", f.rip);
-  field(" cs=", f.cs);
-  field(" rflags=", f.rflags);
-  field("\n  rsp=", f.rsp);
-  field(" ss=", f.ss);
-  field(" cr2=", cr2);
-  field("\n  rax=", f.rax);
-  field(" rbx=", f.rbx);
-  field(" rcx=", f.rcx);
-  field("\n  rdx=", f.rdx);
-  field(" rsi=", f.rsi);
-  field(" rdi=", f.rdi);
-  field("\n  rbp=", f.rbp);
-  field(" r8 =", f.r8);
-  field(" r9 =", f.r9);
-  field("\n  r10=", f.r10);
-  field(" r11=", f.r11);
-  field(" r12=", f.r12);
-  field("\n  r13=", f.r13);
-  field(" r14=", f.r14);
-  field(" r15=", f.r15);
-  log("\n");
+  kernel::log("  rip=0x%016lx cs=0x%016lx rflags=0x%016lx\n", f.rip, f.cs, f.rflags);
+  kernel::log("  rsp=0x%016lx ss=0x%016lx cr2=0x%016lx\n", f.rsp, f.ss, cr2);
+  kernel::log("  rax=0x%016lx rbx=0x%016lx rcx=0x%016lx\n", f.rax, f.rbx, f.rcx);
+  kernel::log("  rdx=0x%016lx rsi=0x%016lx rdi=0x%016lx\n", f.rdx, f.rsi, f.rdi);
+  kernel::log("  rbp=0x%016lx r8 =0x%016lx r9 =0x%016lx\n", f.rbp, f.r8, f.r9);
+  kernel::log("  r10=0x%016lx r11=0x%016lx r12=0x%016lx\n", f.r10, f.r11, f.r12);
+  kernel::log("  r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", f.r13, f.r14, f.r15);
 }
 
 }  // namespace platform::x86
@@ -69,21 +49,16 @@ using platform::x86::InterruptFrame;
 extern "C" void exception_dispatch(InterruptFrame* frame) {
   using namespace platform::x86;
   // Invariant: kernel code never runs with AC (SMAP off) or DF set, whatever ring 3 left.
-  if ((read_rflags() & (kFlagAc | kFlagDf)) != 0) panic("kernel entered with AC or DF set");
+  if ((read_rflags() & (kFlagAc | kFlagDf)) != 0) kernel::panic("kernel entered with AC or DF set");
   if (frame->vector >= 32) return interrupt_dispatch(frame->vector);
   const uint64_t cr2 = read_cr2();  // first, before anything else could fault
   const bool from_user = (frame->cs & 3) == 3;
-  log(from_user ? "\nuser exception " : "\nKERNEL exception ");
-  log_dec(frame->vector);
-  log(" (");
-  log(frame->vector < 32 ? kVectorNames[frame->vector] : "?");
-  log(") error=");
-  log_hex(frame->error_code);
-  log("\n");
+  kernel::log("\n%s exception %lu (%s) error=0x%016lx\n", from_user ? "user" : "KERNEL", frame->vector,
+              frame->vector < 32 ? kVectorNames[frame->vector] : "?", frame->error_code);
   print_frame(*frame, cr2);
-  if (!from_user) panic("exception in the kernel");
+  if (!from_user) kernel::panic("exception in the kernel");
   // NMI and machine check report the machine, not the thread that happened to run.
-  if (frame->vector == 2 || frame->vector == 18) panic("NMI or machine check");
+  if (frame->vector == 2 || frame->vector == 18) kernel::panic("NMI or machine check");
   report_user_fault(frame->vector, frame->error_code, frame->rip, cr2);
 }
 
@@ -91,8 +66,6 @@ extern "C" void exception_dispatch(InterruptFrame* frame) {
 // canonical user address). Treat it as a #GP of the user thread.
 extern "C" [[noreturn]] void syscall_bad_return(kernel::SyscallFrame* frame) {
   using namespace platform::x86;
-  log("\nuser exception 13 (#GP general protection): sysret to non-user rip ");
-  log_hex(frame->user_ip);
-  log("\n");
+  kernel::log("\nuser exception 13 (#GP general protection): sysret to non-user rip 0x%016lx\n", frame->user_ip);
   report_user_fault(13, 0, frame->user_ip, 0);
 }

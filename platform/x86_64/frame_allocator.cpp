@@ -2,10 +2,10 @@
 // the kernel lives in pools sized by the spec, so a bump allocator over free ranges suffices.
 #include "platform/x86_64/frame_allocator.h"
 
-#include "kernel/multiboot2.h"
+#include "kernel/log.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/layout.h"
-#include "platform/x86_64/log.h"
+#include "platform/x86_64/multiboot2.h"
 
 namespace platform::x86 {
 namespace {
@@ -28,7 +28,7 @@ uint64_t align_up(uint64_t value) { return (value + kPageSize - 1) & ~(kPageSize
 void insert(Range range) {
   if (range.base >= range.end) return;
   if (g_count == kMaxRanges) {
-    log("frames: too many free ranges, dropping one\n");
+    kernel::log("frames: too many free ranges, dropping one\n");
     return;
   }
   size_t at = g_count;

@@ -4,7 +4,6 @@
 
 #include "kernel/platform.h"
 #include "platform/x86_64/apic.h"
-#include "platform/x86_64/log.h"
 #include "platform/x86_64/paging.h"
 #include "platform/x86_64/smp.h"
 

@@ -2,11 +2,11 @@
 // translate) and phys_to_virt. 4-level paging [Intel SDM vol3 §4.5].
 #include "platform/x86_64/paging.h"
 
+#include "kernel/log.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/layout.h"
-#include "platform/x86_64/log.h"
 #include "tessera/abi.h"
 
 namespace platform::x86 {
@@ -36,7 +36,7 @@ uint64_t* next_table(uint64_t* table, unsigned index) {
   uint64_t& entry = table[index];
   if ((entry & pte::kPresent) == 0) {
     const uint64_t frame = alloc_frame();
-    if (frame == 0) panic("paging: no frame for an MMIO page table");
+    if (frame == 0) kernel::panic("paging: no frame for an MMIO page table");
     entry = frame | pte::kPresent | pte::kWrite;
   }
   return table_at(entry & pte::kAddressMask);
@@ -65,7 +65,7 @@ void map_kernel_image() {
       continue;
     }
     const uint64_t pt = alloc_frame();
-    if (pt == 0 || pt >= kEarlyMapLimit) panic("paging: no frame for the kernel image tables");
+    if (pt == 0 || pt >= kEarlyMapLimit) kernel::panic("paging: no frame for the kernel image tables");
     uint64_t* entries = table_at(pt);
     for (uint64_t i = 0; i < 512; ++i) {
       const uint64_t phys = chunk * kLargePageSize + i * kPageSize;
@@ -86,7 +86,7 @@ void* map_mmio(uint64_t phys) {
   const uint64_t page = phys & ~(kPageSize - 1);
   for (size_t i = 0; i < g_mmio_count; ++i)
     if (g_mmio_pages[i] == page) return reinterpret_cast<void*>(kMmioBase + i * kPageSize + (phys - page));
-  if (g_mmio_count == kMaxMmioPages) panic("paging: MMIO window full");
+  if (g_mmio_count == kMaxMmioPages) kernel::panic("paging: MMIO window full");
   const uint64_t va = kMmioBase + g_mmio_count * kPageSize;
   g_mmio_pages[g_mmio_count++] = page;
   uint64_t* table = table_at(kernel_root());
@@ -106,17 +106,17 @@ void flush_all_tlb(uint64_t root) {
 
 void paging_init(uint64_t ram_top) {
   if (ram_top > kDirectMapMaxBytes) {
-    log("paging: RAM above 512 GiB is not mapped\n");
+    kernel::log("paging: RAM above 512 GiB is not mapped\n");
     ram_top = kDirectMapMaxBytes;
   }
   // Frames for the new tables come from the bottom of RAM, which the boot direct map (first
   // GiB) already covers, so they can be zeroed and filled through it.
   const uint64_t pdpt = alloc_frame();
-  if (pdpt == 0 || pdpt >= kEarlyMapLimit) panic("paging: no low frame for the direct map");
+  if (pdpt == 0 || pdpt >= kEarlyMapLimit) kernel::panic("paging: no low frame for the direct map");
   uint64_t* pdpt_table = table_at(pdpt);
   for (uint64_t gib = 0; gib * kGiB < ram_top; ++gib) {
     const uint64_t pd = alloc_frame();
-    if (pd == 0 || pd >= kEarlyMapLimit) panic("paging: no low frame for the direct map");
+    if (pd == 0 || pd >= kEarlyMapLimit) kernel::panic("paging: no low frame for the direct map");
     uint64_t* pd_table = table_at(pd);
     for (uint64_t i = 0; i < 512; ++i) {
       pd_table[i] = (gib * kGiB + i * kLargePageSize) | pte::kPresent | pte::kWrite |
@@ -130,7 +130,7 @@ void paging_init(uint64_t ram_top) {
   // (it shares boot_pd with the kernel window), so nothing may be allocated until the new
   // direct map is in place.
   const uint64_t mmio_pdpt = alloc_frame();
-  if (mmio_pdpt == 0) panic("paging: no frame for the MMIO window");
+  if (mmio_pdpt == 0) kernel::panic("paging: no frame for the MMIO window");
   boot_pml4[kMmioSlot] = mmio_pdpt | pte::kPresent | pte::kWrite;
 
   map_kernel_image();

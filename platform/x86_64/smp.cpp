@@ -2,16 +2,16 @@
 // shootdown and the platform's CPU and time calls.
 #include "platform/x86_64/smp.h"
 
-#include "kernel/acpi.h"
-#include "kernel/multiboot2.h"
+#include "kernel/log.h"
 #include "kernel/platform.h"
+#include "platform/x86_64/acpi.h"
 #include "platform/x86_64/apic.h"
 #include "platform/x86_64/irq.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/cpu_init.h"
 #include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/layout.h"
-#include "platform/x86_64/log.h"
+#include "platform/x86_64/multiboot2.h"
 #include "platform/x86_64/serial.h"
 #include "platform/x86_64/paging.h"
 
@@ -54,13 +54,7 @@ const uint8_t* read_phys(uint64_t phys, size_t length, void*) {
 bool ap_arrived() { return __atomic_load_n(&g_ap_arrived, __ATOMIC_ACQUIRE); }
 
 void log_cpu(unsigned index, uint32_t apic_id, const char* what) {
-  log("smp: cpu ");
-  log_dec(index);
-  log(" (APIC ID ");
-  log_dec(apic_id);
-  log(") ");
-  log(what);
-  log("\n");
+  kernel::log("smp: cpu %u (APIC ID %u) %s\n", index, apic_id, what);
 }
 
 // Maps physical 0..2 MiB at virtual 0 in the kernel's tables while APs start, so the
@@ -75,7 +69,7 @@ void identity_map_low(bool on) {
   if (pdpt == 0) {
     pdpt = alloc_frame();
     const uint64_t pd = alloc_frame();
-    if (pdpt == 0 || pd == 0) panic("smp: no frames for the trampoline mapping");
+    if (pdpt == 0 || pd == 0) kernel::panic("smp: no frames for the trampoline mapping");
     static_cast<uint64_t*>(phys_to_virt(pd))[0] = 0 | pte::kPresent | pte::kWrite | pte::kLarge;
     static_cast<uint64_t*>(phys_to_virt(pdpt))[0] = pd | pte::kPresent | pte::kWrite;
   }
@@ -148,9 +142,7 @@ void stray_interrupt() {
   lapic_eoi();
   static bool reported = false;
   if (vector != kStrayTestVector && !__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED)) {
-    log("apic: stray interrupt on vector ");
-    log_hex(static_cast<uint64_t>(vector));
-    log(" acknowledged (reported once)\n");
+    kernel::log("apic: stray interrupt on vector 0x%016lx acknowledged (reported once)\n", static_cast<uint64_t>(vector));
   }
 }
 
@@ -159,7 +151,7 @@ void stray_interrupt() {
 void check_stray_interrupts() {
   lapic_send_ipi(lapic_id(), kStrayTestVector);
   asm volatile("sti; nop; nop; nop; nop; cli" ::: "memory");
-  if (lapic_in_service() >= 0) panic("an interrupt on an unowned vector was left in service");
+  if (lapic_in_service() >= 0) kernel::panic("an interrupt on an unowned vector was left in service");
 }
 
 void smp_init(const kernel::mb2::BootInfo& info) {
@@ -167,45 +159,30 @@ void smp_init(const kernel::mb2::BootInfo& info) {
   kernel::acpi::Status status = kernel::acpi::Status::kBadRsdp;
   if (info.rsdp != nullptr) status = kernel::acpi::parse_madt(info.rsdp, info.rsdp_length, read_phys, nullptr, madt);
   if (status != kernel::acpi::Status::kOk) {
-    log("acpi: ");
-    log(kernel::acpi::status_name(status));
-    log("; running on the bootstrap processor only\n");
+    kernel::log("acpi: %s; running on the bootstrap processor only\n", kernel::acpi::status_name(status));
   } else {
     g_lapic_phys = madt.local_apic_address;
     for (size_t i = 0; i < madt.ioapic_count; ++i) {
       const unsigned entries = ioapic_add(madt.ioapics[i].address, madt.ioapics[i].gsi_base);
-      log("acpi: I/O APIC ");
-      log_dec(madt.ioapics[i].id);
-      log(" at ");
-      log_hex(madt.ioapics[i].address);
-      log(", GSI ");
-      log_dec(madt.ioapics[i].gsi_base);
-      log("..");
-      log_dec(madt.ioapics[i].gsi_base + entries - 1);
-      log(", all masked\n");
+      kernel::log("acpi: I/O APIC %u at 0x%016lx, GSI %u..%u, all masked\n", madt.ioapics[i].id,
+                  madt.ioapics[i].address, madt.ioapics[i].gsi_base, madt.ioapics[i].gsi_base + entries - 1);
     }
     for (size_t i = 0; i < madt.override_count; ++i) {
       isa_override_add(madt.overrides[i].source_irq, madt.overrides[i].gsi, madt.overrides[i].flags);
-      log("acpi: IRQ ");
-      log_dec(madt.overrides[i].source_irq);
-      log(" -> GSI ");
-      log_dec(madt.overrides[i].gsi);
-      log("\n");
+      kernel::log("acpi: IRQ %u -> GSI %u\n", madt.overrides[i].source_irq, madt.overrides[i].gsi);
     }
   }
   lapic_init(g_lapic_phys);
   const uint32_t bsp_id = lapic_id();
   g_apic_ids[0] = bsp_id;
-  log(lapic_x2apic() ? "apic: x2APIC mode\n" : "apic: xAPIC mode\n");
+  kernel::log(lapic_x2apic() ? "apic: x2APIC mode\n" : "apic: xAPIC mode\n");
   check_stray_interrupts();
   time_calibrate();
   g_tsc_boot = rdtsc();
   g_ns_per_tsc_fixed = (1'000'000'000ull << 32) / tsc_hz();
   log_cpu(0, bsp_id, "up (bootstrap processor)");
   if (status == kernel::acpi::Status::kOk) start_aps(madt, bsp_id);
-  log("smp: ");
-  log_dec(g_cpu_count);
-  log(g_cpu_count == 1 ? " CPU running\n" : " CPUs running\n");
+  kernel::log("smp: %u %s running\n", g_cpu_count, g_cpu_count == 1 ? "CPU" : "CPUs");
 }
 
 uint32_t apic_id_of(unsigned cpu) { return g_apic_ids[cpu]; }

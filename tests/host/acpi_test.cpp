@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/acpi.h"
+#include "platform/x86_64/acpi.h"
 
 namespace acpi = kernel::acpi;
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace fake {
 Platform& platform() {
@@ -14,6 +15,21 @@ Platform& platform() {
   return instance;
 }
 }  // namespace fake
+
+namespace {
+/// Every frame handed out. The kernel never gives physical memory back, so the frames live
+/// until the process ends and are freed only then (which keeps the leak checker quiet).
+struct Frames {
+  std::vector<void*> blocks;
+  ~Frames() {
+    for (void* b : blocks) std::free(b);
+  }
+};
+Frames& frames() {
+  static Frames instance;
+  return instance;
+}
+}  // namespace
 
 namespace platform {
 
@@ -33,6 +49,7 @@ void halt_forever() { throw fake::Shutdown{~0u}; }
 uint64_t alloc_frames(size_t count) {
   void* p = std::aligned_alloc(4096, count * 4096);
   std::memset(p, 0, count * 4096);
+  frames().blocks.push_back(p);
   return reinterpret_cast<uint64_t>(p);  // identity "direct map" on the host
 }
 uint64_t alloc_frame() { return alloc_frames(1); }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/multiboot2.h"
+#include "platform/x86_64/multiboot2.h"
 
 namespace mb2 = kernel::mb2;
 

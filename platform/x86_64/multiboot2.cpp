@@ -1,5 +1,5 @@
 // Parser for the multiboot2 boot information; see multiboot2.h.
-#include "kernel/multiboot2.h"
+#include "platform/x86_64/multiboot2.h"
 
 namespace kernel::mb2 {
 namespace {

@@ -1,5 +1,5 @@
 // ACPI: RSDP -> RSDT/XSDT -> MADT [ACPI 6.5 §5.2.5, §5.2.7, §5.2.8, §5.2.12].
-#include "kernel/acpi.h"
+#include "platform/x86_64/acpi.h"
 
 namespace kernel::acpi {
 namespace {
