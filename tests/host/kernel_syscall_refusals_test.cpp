@@ -169,7 +169,6 @@ struct World {
   KernelState saved_state;
   void* saved_cpu_data;
   std::map<uint32_t, bool> saved_irq_masked;
-  std::vector<uint64_t> frames_owned;  ///< what this world allocated, given back at its end
 
   World()
       : saved_state(state()),
@@ -193,8 +192,8 @@ struct World {
     caller_c.priority = kPriority;
     caller_c.map_pool = FramePool(pool_storage, kQuota);
     for (uint32_t i = 0; i < kQuota; ++i)
-      caller_c.map_pool.push(frames_owned.emplace_back(platform::alloc_frame()));
-    const uint64_t text = frames_owned.emplace_back(platform::alloc_frame());
+      caller_c.map_pool.push(platform::alloc_frame());
+    const uint64_t text = platform::alloc_frame();
     std::memcpy(platform::phys_to_virt(text), "refused\n", 8);
     REQUIRE(platform::map_page(caller_c.space, kText, text, platform::MapFlags{true, false, true}));
 
@@ -233,7 +232,7 @@ struct World {
     irq.notification = &ntf;
     irq.bits = 1u << kIrqLine;
     irq.driver = &caller_c;
-    region = Region{frames_owned.emplace_back(platform::alloc_frames(2)), 2};
+    region = Region{platform::alloc_frames(2), 2};
 
     using tessera::CapType;
     const uint16_t kSR = rights::kSend | rights::kRecv;
@@ -274,8 +273,6 @@ struct World {
       std::erase_if(f.pages, [root](const auto& page) { return page.first.first == root; });
       std::erase_if(f.tables, [root](const auto& table) { return std::get<0>(table) == root; });
     }
-    // The fake's frames are heap blocks.
-    for (const uint64_t frame : frames_owned) std::free(platform::phys_to_virt(frame));
   }
   World(const World&) = delete;
   World& operator=(const World&) = delete;
