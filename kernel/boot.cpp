@@ -54,11 +54,16 @@ bool map_fresh(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file
 void* cap_object(const spec::Cap& s) {
   KernelState& k = state();
   switch (static_cast<tessera::CapType>(s.type)) {
-    case tessera::CapType::kEndpoint: return &k.endpoints[s.object];
-    case tessera::CapType::kNotification: return &k.notifications[s.object];
-    case tessera::CapType::kMemory: return &k.regions[s.object];
-    case tessera::CapType::kIrq: return &k.irqs[s.object];
-    default: return nullptr;
+    case tessera::CapType::kEndpoint:
+      return &k.endpoints[s.object];
+    case tessera::CapType::kNotification:
+      return &k.notifications[s.object];
+    case tessera::CapType::kMemory:
+      return &k.regions[s.object];
+    case tessera::CapType::kIrq:
+      return &k.irqs[s.object];
+    default:
+      return nullptr;
   }
 }
 
@@ -91,19 +96,19 @@ bool reserve_map_quota(Component& c, uint32_t pages) {
 /// thread_create places every thread) and queues it there.
 void start_first_thread(Component& c, uint32_t index, const spec::Component& sc, const ElfImage& img) {
   KernelState& k = state();
-  const platform::UserEntry entry{img.entry, tessera::layout::kStackTop, tessera::layout::kHeapBase,
-                                  uint64_t{sc.heap_pages} * kPageSize, index, ipc_buffer_address(0)};
+  const platform::UserEntry entry{
+      img.entry, tessera::layout::kStackTop, tessera::layout::kHeapBase, uint64_t{sc.heap_pages} * kPageSize,
+      index,     ipc_buffer_address(0)};
   Thread* t = thread_create(c, c.priority, 0, entry, k.cpu_pool());
   Cpu& home = *t->cpu;
   if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
-    log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu,
-        k.cpu_count, home.index);
+    log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu, k.cpu_count,
+        home.index);
   home.ready.enqueue(t);
 }
 
 /// Builds one component; on failure logs why and leaves it stopped.
-bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpec& bs,
-          const BootImage& image) {
+bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpec& bs, const BootImage& image) {
   __builtin_memcpy(c.name, sc.name, sizeof(c.name));
   c.index = index;
   c.flags = sc.flags;
@@ -135,8 +140,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   ElfImage img = elf.value();
   for (unsigned i = 0; i < img.segment_count; ++i) {
     const ElfSegment& s = img.segments[i];
-    if (!map_fresh(c, s.vaddr, s.memsz, elf_blob.data + s.offset, s.filesz,
-                   platform::MapFlags{true, s.write, s.exec}))
+    if (!map_fresh(c, s.vaddr, s.memsz, elf_blob.data + s.offset, s.filesz, platform::MapFlags{true, s.write, s.exec}))
       return false;
   }
   uint64_t stack_bytes = uint64_t{sc.stack_pages} * kPageSize;
@@ -144,8 +148,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   // The page below the stack stays unmapped: an overflow faults instead of corrupting.
   if (!map_fresh(c, tessera::layout::kStackTop - stack_bytes, stack_bytes, nullptr, 0,
                  platform::MapFlags{true, true, false}) ||
-      !map_fresh(c, tessera::layout::kHeapBase, heap_bytes, nullptr, 0,
-                 platform::MapFlags{true, true, false}))
+      !map_fresh(c, tessera::layout::kHeapBase, heap_bytes, nullptr, 0, platform::MapFlags{true, true, false}))
     return false;
 
   // Every thread the quota allows gets its kernel stack now; creating one later only
@@ -261,8 +264,8 @@ void main(const BootModule& module) {
     Component& c = k.components[i];
     if (load(c, i, bs.component(i), bs, image.value())) {
       ++started;
-      log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority,
-          c.caps.size(), c.threads[0].cpu->index);
+      log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority, c.caps.size(),
+          c.threads[0].cpu->index);
     } else {
       log("kernel: component %s was not started\n", bs.component(i).name);
       stop_component(cpu, &c, kStatusFault, k.endpoint_pool());

@@ -38,14 +38,12 @@ Result<BootImage> BootImage::parse(const uint8_t* data, size_t size) {
   if (data == nullptr || size < sizeof(ImageHeader)) return Status::kInvalidArgument;
   const auto* header = reinterpret_cast<const ImageHeader*>(data);
   if (!same_magic(header->magic, kImageMagic)) return Status::kInvalidArgument;
-  if (!table_fits(sizeof(ImageHeader), header->count, sizeof(ImageEntry), 8, size))
-    return Status::kInvalidArgument;
+  if (!table_fits(sizeof(ImageHeader), header->count, sizeof(ImageEntry), 8, size)) return Status::kInvalidArgument;
   const auto* entries = reinterpret_cast<const ImageEntry*>(data + sizeof(ImageHeader));
   for (uint32_t i = 0; i < header->count; ++i) {
     const ImageEntry& e = entries[i];
     if (!terminated(e.name, sizeof(e.name))) return Status::kInvalidArgument;
-    if (e.offset % 8 != 0 || e.offset > size || size - e.offset < e.size)
-      return Status::kInvalidArgument;
+    if (e.offset % 8 != 0 || e.offset > size || size - e.offset < e.size) return Status::kInvalidArgument;
   }
   BootImage image;
   image.data_ = data;
@@ -65,11 +63,16 @@ Blob BootImage::find(const char* name) const {
 /// Objects a cap of each type may name.
 uint32_t object_count(const Header& h, uint16_t type) {
   switch (static_cast<tessera::CapType>(type)) {
-    case tessera::CapType::kEndpoint: return h.endpoint_count;
-    case tessera::CapType::kNotification: return h.notification_count;
-    case tessera::CapType::kMemory: return h.region_count;
-    case tessera::CapType::kIrq: return h.irq_count;
-    default: return 0;
+    case tessera::CapType::kEndpoint:
+      return h.endpoint_count;
+    case tessera::CapType::kNotification:
+      return h.notification_count;
+    case tessera::CapType::kMemory:
+      return h.region_count;
+    case tessera::CapType::kIrq:
+      return h.irq_count;
+    default:
+      return 0;
   }
 }
 
@@ -180,8 +183,10 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
     const Cap* cap = nullptr;
     for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k)
       if (spec.caps_[k].slot == m.slot) cap = &spec.caps_[k];
-    if (cap == nullptr || cap->type != static_cast<uint16_t>(tessera::CapType::kMemory)) return Status::kInvalidArgument;
-    if (uint64_t{spec.regions_[cap->object].pages} * tessera::layout::kPageSize > tessera::layout::kIpcBufferBase - m.vaddr)
+    if (cap == nullptr || cap->type != static_cast<uint16_t>(tessera::CapType::kMemory))
+      return Status::kInvalidArgument;
+    if (uint64_t{spec.regions_[cap->object].pages} * tessera::layout::kPageSize >
+        tessera::layout::kIpcBufferBase - m.vaddr)
       return Status::kInvalidArgument;
   }
   return spec;

@@ -25,7 +25,7 @@ struct Component {
   uint32_t thread_count = 0;  ///< slots used so far (threads[0 .. thread_count))
   uint32_t thread_quota = 1;  ///< the most threads at once, counting the first
   uint32_t live_threads = 0;  ///< created and not exited
-  FramePool map_pool;  ///< its map quota: frames for kMap and for map-window page tables
+  FramePool map_pool;         ///< its map quota: frames for kMap and for map-window page tables
   /// How many of its memory caps have a region mapped (mapped_at != 0), so that unmap looks
   /// through its cap table for them only when there are some.
   uint32_t region_mappings = 0;

@@ -48,9 +48,7 @@ class ConsoleBuffer {
 
   size_t used() const { return static_cast<size_t>(tail_ - head_); }
   /// Safe to ask without the lock that guards the buffer (the answer may be stale).
-  bool empty() const {
-    return __atomic_load_n(&head_, __ATOMIC_RELAXED) == __atomic_load_n(&tail_, __ATOMIC_RELAXED);
-  }
+  bool empty() const { return __atomic_load_n(&head_, __ATOMIC_RELAXED) == __atomic_load_n(&tail_, __ATOMIC_RELAXED); }
 
  private:
   void put(char c) {

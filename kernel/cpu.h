@@ -4,21 +4,21 @@
 
 #include "kernel/placement.h"
 #include "kernel/run_queue.h"
-#include "tessera/abi.h"
 #include "kernel/timer_queue.h"
+#include "tessera/abi.h"
 
 namespace kernel {
 
 struct Component;
 
 struct Cpu {
-  Thread* current = nullptr;  ///< the thread this CPU runs (in ring 3 or in a system call)
-  Thread* idle = nullptr;     ///< runs when nothing else can; never queued
-  RunQueue ready;             ///< ready threads of this CPU other than `current`
-  TimerQueue timers;          ///< threads of this CPU waiting for a deadline
+  Thread* current = nullptr;      ///< the thread this CPU runs (in ring 3 or in a system call)
+  Thread* idle = nullptr;         ///< runs when nothing else can; never queued
+  RunQueue ready;                 ///< ready threads of this CPU other than `current`
+  TimerQueue timers;              ///< threads of this CPU waiting for a deadline
   Component* io_owner = nullptr;  ///< whose I/O port grants are open in this CPU's TSS
   unsigned index = 0;
-  PlacedThreads placed;       ///< threads whose home this is, by priority (for placement)
+  PlacedThreads placed;  ///< threads whose home this is, by priority (for placement)
   /// Text of the debug_write this CPU is carrying out: copied in under the kernel lock,
   /// written to the console after it is let go (leave_kernel).
   uint32_t debug_length = 0;

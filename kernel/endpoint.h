@@ -9,8 +9,8 @@ struct Component;
 
 /// Invariant: at most one of `senders` and `receivers` is non-empty.
 struct Endpoint {
-  ThreadQueue senders;    ///< kBlockedSend threads, in arrival order
-  ThreadQueue receivers;  ///< kBlockedRecv threads, in arrival order
+  ThreadQueue senders;         ///< kBlockedSend threads, in arrival order
+  ThreadQueue receivers;       ///< kBlockedRecv threads, in arrival order
   Component* owner = nullptr;  ///< the component that receives on it
   bool dead = false;           ///< its owner stopped: every use fails with kPeerDied
 };

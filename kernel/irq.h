@@ -13,7 +13,7 @@ namespace kernel {
 struct Component;
 
 struct Irq {
-  uint32_t line = 0;                       ///< as granted (ISA IRQ or GSI)
+  uint32_t line = 0;  ///< as granted (ISA IRQ or GSI)
   Notification* notification = nullptr;
   uint64_t bits = 0;
   Component* driver = nullptr;

@@ -16,8 +16,8 @@ void log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /// System exit statuses chosen by the kernel (a component's exit code is passed through).
-inline constexpr uint32_t kStatusIdle = 125;     ///< nothing can ever run again
-inline constexpr uint32_t kStatusFault = 126;    ///< the shutdown component faulted
-inline constexpr uint32_t kStatusPanic = 127;    ///< kernel bug or unusable boot image
+inline constexpr uint32_t kStatusIdle = 125;   ///< nothing can ever run again
+inline constexpr uint32_t kStatusFault = 126;  ///< the shutdown component faulted
+inline constexpr uint32_t kStatusPanic = 127;  ///< kernel bug or unusable boot image
 
 }  // namespace kernel

@@ -103,8 +103,8 @@ Progress invoke_map(Component& c, const MapOp& op, WorkBudget& work) {
     const uint64_t at = m.vaddr + i * kPageSize;
     const uint64_t frame = c.map_pool.pop();
     if (frame == 0 || !platform::map_page(c.space, at, frame, m.flags, tables))
-      panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", m.pages, m.vaddr,
-            c.name, at);
+      panic("map of %lu pages at 0x%lx in %s: page 0x%lx failed after the decode accepted it", m.pages, m.vaddr, c.name,
+            at);
   }
   work.spend(static_cast<uint32_t>(m.now));
   return Progress{m.now, m.now == m.pages};
@@ -133,7 +133,8 @@ Result<RegionMapOp> decode_region_map(const Component& c, const Cap& cap, uint64
   if ((cap.rights & tessera::rights::kRead) == 0) return Status::kNoRights;
   const auto* region = static_cast<const Region*>(cap.object);
   // A mapping under way goes on at its own address; a whole one, or another address, is refused.
-  if (cap.mapped_at != 0 && (vaddr != cap.mapped_at || cap.mapped_pages == region->pages)) return Status::kAlreadyMapped;
+  if (cap.mapped_at != 0 && (vaddr != cap.mapped_at || cap.mapped_pages == region->pages))
+    return Status::kAlreadyMapped;
   if (Status s = check_window(vaddr, region->pages); s != Status::kOk) return s;
   const uint32_t first = cap.mapped_pages;
   const uint64_t from = vaddr + uint64_t{first} * kPageSize;

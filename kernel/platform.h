@@ -31,7 +31,7 @@ void console_write_lines(const char* text, size_t length);
 /// Writes buffered lines to the serial port unless another CPU is doing so. Call it without
 /// the kernel lock: it waits for the UART.
 void console_flush();
-[[noreturn]] void shutdown(uint32_t status);          ///< isa-debug-exit, then halt forever
+[[noreturn]] void shutdown(uint32_t status);  ///< isa-debug-exit, then halt forever
 [[noreturn]] void halt_forever();
 
 // ---- physical memory ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ template <class T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(value), status_(Status::kOk) {}  // NOLINT: implicit by design
-  Result(Status status) : value_(), status_(status) {}     // NOLINT: implicit by design
+  Result(Status status) : value_(), status_(status) {}      // NOLINT: implicit by design
 
   bool ok() const { return status_ == Status::kOk; }
   Status status() const { return status_; }
@@ -27,9 +27,9 @@ class [[nodiscard]] Result {
 
 /// Evaluates a Result; returns its Status from the enclosing function on failure,
 /// otherwise yields the value.
-#define TRY(expr)                                 \
-  ({                                              \
-    auto try_result_ = (expr);                    \
+#define TRY(expr)                                       \
+  ({                                                    \
+    auto try_result_ = (expr);                          \
     if (!try_result_.ok()) return try_result_.status(); \
-    try_result_.value();                          \
+    try_result_.value();                                \
   })

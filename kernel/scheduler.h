@@ -4,8 +4,8 @@
 #pragma once
 
 #include "kernel/cpu.h"
-#include "kernel/pool.h"
 #include "kernel/platform.h"
+#include "kernel/pool.h"
 #include "kernel/thread.h"
 
 namespace kernel {

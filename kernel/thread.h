@@ -3,8 +3,8 @@
 
 #include <stdint.h>
 
-#include "kernel/platform.h"
 #include "arch/syscall_frame.h"  // the platform's, or the host tests' own
+#include "kernel/platform.h"
 
 namespace kernel {
 
@@ -30,7 +30,7 @@ inline constexpr unsigned kSliceTicks = 4;
 
 struct Thread {
   platform::Context context;
-  SyscallFrame* frame = nullptr;  ///< user registers; a blocked thread's message lives here
+  SyscallFrame* frame = nullptr;   ///< user registers; a blocked thread's message lives here
   Component* component = nullptr;  ///< nullptr for a CPU's idle thread
   Cpu* cpu = nullptr;              ///< the CPU it runs on; threads never move
   uint8_t priority = 0;
@@ -44,12 +44,12 @@ struct Thread {
   tessera::IpcBuffer* ipc_buffer = nullptr;
 
   // IPC. Invariant: caller->callee == server exactly when server->reply_to == caller.
-  bool sending_call = false;   ///< while kBlockedSend: the message is a call (wants a reply)
-  bool reply_grant = false;    ///< caller side: its reply may carry caps (it called with grant)
-  uint64_t send_badge = 0;     ///< while kBlockedSend: badge of the cap it sent through
+  bool sending_call = false;       ///< while kBlockedSend: the message is a call (wants a reply)
+  bool reply_grant = false;        ///< caller side: its reply may carry caps (it called with grant)
+  uint64_t send_badge = 0;         ///< while kBlockedSend: badge of the cap it sent through
   Endpoint* blocked_on = nullptr;  ///< while kBlockedSend/kBlockedRecv
-  Thread* reply_to = nullptr;  ///< server side: the caller its next reply goes to
-  Thread* callee = nullptr;    ///< caller side, while kBlockedReply: who holds our reply right
+  Thread* reply_to = nullptr;      ///< server side: the caller its next reply goes to
+  Thread* callee = nullptr;        ///< caller side, while kBlockedReply: who holds our reply right
 
   // Deadline (sleep, or a receive with a timeout); valid while in a TimerQueue.
   uint64_t deadline = 0;

@@ -14,8 +14,7 @@ class UserRange {
  public:
   /// kBadAddress unless [addr, addr+length) lies wholly below layout::kUserTop.
   static Result<UserRange> make(uint64_t addr, size_t length) {
-    if (addr >= tessera::layout::kUserTop || length > tessera::layout::kUserTop - addr)
-      return Status::kBadAddress;
+    if (addr >= tessera::layout::kUserTop || length > tessera::layout::kUserTop - addr) return Status::kBadAddress;
     return UserRange(addr, length);
   }
   UserRange() = default;

@@ -38,9 +38,8 @@ const char* error_name(const tessera::Outcome<uint64_t, ifc::Error>& r) {
 }  // namespace
 
 int main() {
-  tessera::set_log_sink([](const char* text, size_t length) {
-    tessera::console_log(app::console_client(), text, length);
-  });
+  tessera::set_log_sink(
+      [](const char* text, size_t length) { tessera::console_log(app::console_client(), text, length); });
   auto kv = app::kv_client();
   tessera::log("app: hello from ring 3\n");
 
@@ -68,8 +67,8 @@ int main() {
 
   auto has = kv.contains(1);
   auto hasnt = kv.contains(7);
-  tessera::log("app: contains(1) -> %s, contains(7) -> %s\n",
-               has.ok() && has.value() ? "true" : "false", hasnt.ok() && hasnt.value() ? "true" : "false");
+  tessera::log("app: contains(1) -> %s, contains(7) -> %s\n", has.ok() && has.value() ? "true" : "false",
+               hasnt.ok() && hasnt.value() ? "true" : "false");
   check(has.ok() && has.value() && hasnt.ok() && !hasnt.value(), "contains");
 
   check(kv.put(2, 200).ok(), "put(2, 200)");
@@ -127,7 +126,8 @@ int main() {
   tessera::sys::CapInfo info;
   const bool got_cap = region.ok() && region.value().slot == stats_slot &&
                        tessera::sys::cap_info(stats_slot, info) == tessera::Status::kOk &&
-                       info.type == tessera::CapType::kMemory && info.rights == (tessera::rights::kRead | tessera::rights::kGrant);
+                       info.type == tessera::CapType::kMemory &&
+                       info.rights == (tessera::rights::kRead | tessera::rights::kGrant);
   check(got_cap, "kv sent a read-only memory cap");
   const tessera::Status mapped = tessera::sys::region_map(stats_slot, tessera::layout::kMapBase);
   check(mapped == tessera::Status::kOk, "the stats page maps into the map window");

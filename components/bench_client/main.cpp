@@ -72,7 +72,8 @@ bool long_map(uint32_t* samples) {
     if (s == tessera::Status::kIncomplete) done += out[0];
     return s;
   };
-  bool ok = measure_steps("map_64mib_per_call", samples, [&] { return step(tessera::Syscall::kMap, tessera::map_flags::kWrite); });
+  bool ok = measure_steps("map_64mib_per_call", samples,
+                          [&] { return step(tessera::Syscall::kMap, tessera::map_flags::kWrite); });
   done = 0;
   return ok && measure_steps("unmap_64mib_per_call", samples, [&] { return step(tessera::Syscall::kUnmap, 0); });
 }
@@ -82,10 +83,10 @@ bool deep_revoke(uint32_t* samples) {
   constexpr uint32_t kDepth = 4000;
   const uint32_t first = bench_client::caps::kFirstFree;
   bool ok = tessera::sys::cap_copy(bench_client::caps::kPing, first) == tessera::Status::kOk;
-  for (uint32_t i = 1; ok && i <= kDepth; ++i) ok = tessera::sys::cap_copy(first + i - 1, first + i) == tessera::Status::kOk;
-  ok = ok && measure_steps("revoke_4000_deep_per_call", samples, [&] {
-    return tessera::sys::detail::call4(tessera::Syscall::kCapRevoke, first, 0);
-  });
+  for (uint32_t i = 1; ok && i <= kDepth; ++i)
+    ok = tessera::sys::cap_copy(first + i - 1, first + i) == tessera::Status::kOk;
+  ok = ok && measure_steps("revoke_4000_deep_per_call", samples,
+                           [&] { return tessera::sys::detail::call4(tessera::Syscall::kCapRevoke, first, 0); });
   for (uint32_t i = 0; ok && i <= kDepth; ++i) ok = tessera::sys::cap_delete(first + i) == tessera::Status::kOk;
   return ok;
 }

@@ -6,9 +6,8 @@
 #include "kv_service.h"
 
 int main() {
-  tessera::set_log_sink([](const char* text, size_t length) {
-    tessera::console_log(kv::console_client(), text, length);
-  });
+  tessera::set_log_sink(
+      [](const char* text, size_t length) { tessera::console_log(kv::console_client(), text, length); });
   tessera::log("kv: serving %u slots\n", kv_service::KvService::kCapacity);
   // Clients get a read-only copy of the stats cap (they may pass it on: grant stays).
   const uint32_t read_only = kv::caps::kFirstFree;

@@ -40,12 +40,8 @@ void* must_allocate(size_t size, size_t align) {
 
 void* operator new(size_t size) { return must_allocate(size, tessera::Heap::kAlign); }
 void* operator new[](size_t size) { return must_allocate(size, tessera::Heap::kAlign); }
-void* operator new(size_t size, std::align_val_t align) {
-  return must_allocate(size, static_cast<size_t>(align));
-}
-void* operator new[](size_t size, std::align_val_t align) {
-  return must_allocate(size, static_cast<size_t>(align));
-}
+void* operator new(size_t size, std::align_val_t align) { return must_allocate(size, static_cast<size_t>(align)); }
+void* operator new[](size_t size, std::align_val_t align) { return must_allocate(size, static_cast<size_t>(align)); }
 void* operator new(size_t size, const std::nothrow_t&) noexcept {
   return tessera::heap::allocate(size == 0 ? 1 : size);
 }

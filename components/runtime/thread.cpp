@@ -15,7 +15,10 @@ Status thread_create(void (*fn)(void*), void* arg, void* stack, size_t size, uin
   register uint64_t rsi asm("rsi") = reinterpret_cast<uint64_t>(stack) + size;
   register uint64_t rdx asm("rdx") = reinterpret_cast<uint64_t>(arg);
   register uint64_t r10 asm("r10") = reinterpret_cast<uint64_t>(fn);
-  asm volatile("syscall" : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10) : : "rcx", "r11", "r8", "r9", "r12", "r13", "memory");
+  asm volatile("syscall"
+               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10)
+               :
+               : "rcx", "r11", "r8", "r9", "r12", "r13", "memory");
   if (id != nullptr) *id = static_cast<uint32_t>(rdi);
   return static_cast<Status>(rax);
 }

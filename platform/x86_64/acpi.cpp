@@ -121,11 +121,16 @@ Status parse_madt(const uint8_t* rsdp, size_t rsdp_length, PhysReader read, void
 
 const char* status_name(Status status) {
   switch (status) {
-    case Status::kOk: return "ok";
-    case Status::kBadRsdp: return "no valid RSDP";
-    case Status::kBadRootTable: return "RSDT/XSDT missing or corrupt";
-    case Status::kNoMadt: return "no MADT";
-    case Status::kBadMadt: return "MADT corrupt";
+    case Status::kOk:
+      return "ok";
+    case Status::kBadRsdp:
+      return "no valid RSDP";
+    case Status::kBadRootTable:
+      return "RSDT/XSDT missing or corrupt";
+    case Status::kNoMadt:
+      return "no MADT";
+    case Status::kBadMadt:
+      return "MADT corrupt";
   }
   return "unknown";
 }

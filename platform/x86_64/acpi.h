@@ -52,8 +52,7 @@ enum class Status : uint32_t { kOk, kBadRsdp, kBadRootTable, kNoMadt, kBadMadt }
 /// Finds the MADT ("APIC") through the RSDP copy multiboot2 hands over (`rsdp_length`
 /// bytes) and fills `out`. Revision 2+ RSDPs with an XSDT address use the XSDT, older ones
 /// the RSDT.
-[[nodiscard]] Status parse_madt(const uint8_t* rsdp, size_t rsdp_length, PhysReader read, void* context,
-                                Madt& out);
+[[nodiscard]] Status parse_madt(const uint8_t* rsdp, size_t rsdp_length, PhysReader read, void* context, Madt& out);
 
 const char* status_name(Status status);
 

@@ -147,8 +147,8 @@ void time_calibrate() {
   g_apic_ticks_per_tick = apic_hz * kTickNs / 1'000'000'000;
   if (g_apic_ticks_per_tick == 0) g_apic_ticks_per_tick = 1;
   g_tsc_per_tick = g_tsc_hz * kTickNs / 1'000'000'000;
-  kernel::log("time: TSC %lu kHz, APIC timer %lu kHz (/16), tick %lu us, %s mode\n", g_tsc_hz / 1000,
-              apic_hz / 1000, kTickNs / 1000, g_tsc_deadline ? "TSC-deadline" : "periodic");
+  kernel::log("time: TSC %lu kHz, APIC timer %lu kHz (/16), tick %lu us, %s mode\n", g_tsc_hz / 1000, apic_hz / 1000,
+              kTickNs / 1000, g_tsc_deadline ? "TSC-deadline" : "periodic");
 }
 
 void tick_start() {

@@ -24,11 +24,16 @@ kernel::mb2::BootInfo g_boot_info;
 const char* memory_type_name(kernel::mb2::MemoryType type) {
   using kernel::mb2::MemoryType;
   switch (type) {
-    case MemoryType::kAvailable: return "available";
-    case MemoryType::kReserved: return "reserved";
-    case MemoryType::kAcpiReclaimable: return "ACPI reclaimable";
-    case MemoryType::kAcpiNvs: return "ACPI NVS";
-    case MemoryType::kBad: return "bad";
+    case MemoryType::kAvailable:
+      return "available";
+    case MemoryType::kReserved:
+      return "reserved";
+    case MemoryType::kAcpiReclaimable:
+      return "ACPI reclaimable";
+    case MemoryType::kAcpiNvs:
+      return "ACPI NVS";
+    case MemoryType::kBad:
+      return "bad";
   }
   return "other";
 }

@@ -45,12 +45,8 @@ inline constexpr uint64_t kFlagDf = 1ull << 10;
 inline constexpr uint64_t kFlagNt = 1ull << 14;
 inline constexpr uint64_t kFlagAc = 1ull << 18;
 
-inline void outb(uint16_t port, uint8_t value) {
-  asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-inline void outl(uint16_t port, uint32_t value) {
-  asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
-}
+inline void outb(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" : : "a"(value), "Nd"(port)); }
+inline void outl(uint16_t port, uint32_t value) { asm volatile("outl %0, %1" : : "a"(value), "Nd"(port)); }
 inline uint8_t inb(uint16_t port) {
   uint8_t value;
   asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));

@@ -17,9 +17,7 @@ namespace {
 /// thread can touch is one that no thread can leak or poison for the next. Caching is on
 /// (CD and NW clear: firmware leaves them set on application processors), and x87 errors,
 /// should the FPU ever be enabled, are reported as #MF rather than by the legacy FERR# line.
-void set_cr0() {
-  write_cr0(kCr0Pe | kCr0Mp | kCr0Em | kCr0Ts | kCr0Et | kCr0Ne | kCr0Wp | kCr0Pg);
-}
+void set_cr0() { write_cr0(kCr0Pe | kCr0Mp | kCr0Em | kCr0Ts | kCr0Et | kCr0Ne | kCr0Wp | kCr0Pg); }
 
 void enable_protections(bool report) {
   // CPUID.(EAX=7,ECX=0): EBX bit 7 SMEP, bit 20 SMAP; ECX bit 2 UMIP [Intel SDM vol2 CPUID].
@@ -29,8 +27,8 @@ void enable_protections(bool report) {
   // (wrfsbase and wrgsbase #UD, so FS and GS bases only come from descriptors), rdpmc in
   // ring 3, protection keys and CET, none of which the kernel switches per thread; and TSD,
   // so rdtsc stays allowed (the bench reads it).
-  constexpr uint64_t kCleared = kCr4Tsd | kCr4Pce | kCr4Osfxsr | kCr4Osxmmexcpt | kCr4Fsgsbase |
-                                kCr4Osxsave | kCr4Pke | kCr4Cet;
+  constexpr uint64_t kCleared = kCr4Tsd | kCr4Pce | kCr4Osfxsr | kCr4Osxmmexcpt | kCr4Fsgsbase | kCr4Osxsave | kCr4Pke |
+                                kCr4Cet;
   uint64_t cr4 = (read_cr4() & ~kCleared) | kCr4Pge;
   if (cpuid(0).eax >= 7) {
     const CpuidResult leaf7 = cpuid(7, 0);
@@ -46,8 +44,7 @@ void enable_protections(bool report) {
 
 void enable_syscall() {
   // EFER.SCE and NXE were set by boot.S before paging was turned on.
-  wrmsr(Msr::kStar, static_cast<uint64_t>(kSysretBase) << 48 |
-                        static_cast<uint64_t>(kKernelCode) << 32);
+  wrmsr(Msr::kStar, static_cast<uint64_t>(kSysretBase) << 48 | static_cast<uint64_t>(kKernelCode) << 32);
   wrmsr(Msr::kLstar, reinterpret_cast<uint64_t>(&syscall_entry));
   // Cleared on entry: the kernel runs with interrupts off, string ops forward, no single
   // step, no alignment checks (and, with SMAP, no user access), no nested task.
@@ -63,13 +60,13 @@ void pic_mask_all() {
   constexpr uint16_t kSlaveCommand = 0xa0, kSlaveData = 0xa1;
   outb(kMasterCommand, 0x11);  // ICW1: init, ICW4 follows
   outb(kSlaveCommand, 0x11);
-  outb(kMasterData, 0x20);     // ICW2: vector base
+  outb(kMasterData, 0x20);  // ICW2: vector base
   outb(kSlaveData, 0x28);
-  outb(kMasterData, 0x04);     // ICW3: slave on IRQ 2
+  outb(kMasterData, 0x04);  // ICW3: slave on IRQ 2
   outb(kSlaveData, 0x02);
-  outb(kMasterData, 0x01);     // ICW4: 8086 mode
+  outb(kMasterData, 0x01);  // ICW4: 8086 mode
   outb(kSlaveData, 0x01);
-  outb(kMasterData, 0xff);     // OCW1: mask all
+  outb(kMasterData, 0xff);  // OCW1: mask all
   outb(kSlaveData, 0xff);
 }
 

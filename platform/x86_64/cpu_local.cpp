@@ -26,8 +26,8 @@ struct [[gnu::packed]] DescriptorPointer {
 void set_tss_descriptor(uint64_t* slot, const Tss* tss) {
   const uint64_t base = reinterpret_cast<uint64_t>(tss);
   const uint64_t limit = sizeof(Tss) - 1;  // covers the whole I/O bitmap and its 0xff byte
-  slot[0] = (limit & 0xffff) | (base & 0xff'ffff) << 16 | 0x89ull << 40 |
-            ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+  slot[0] = (limit & 0xffff) | (base & 0xff'ffff) << 16 | 0x89ull << 40 | ((limit >> 16) & 0xf) << 48 |
+            ((base >> 24) & 0xff) << 56;
   slot[1] = base >> 32;
 }
 
@@ -61,8 +61,7 @@ void cpu_local_init(uint32_t index, uint64_t kernel_root) {
   Tss& tss = cpu.tss;
   tss.io_map_base = offsetof(Tss, io_bitmap);
   for (uint8_t& byte : tss.io_bitmap) byte = 0xff;  // every port denied to ring 3
-  for (size_t i = 0; i < kIstStacks; ++i)
-    tss.ist[i] = reinterpret_cast<uint64_t>(cpu.ist_stacks[i] + kIstStackSize);
+  for (size_t i = 0; i < kIstStacks; ++i) tss.ist[i] = reinterpret_cast<uint64_t>(cpu.ist_stacks[i] + kIstStackSize);
 
   cpu.gdt[0] = 0;
   cpu.gdt[1] = kDescKernelCode;

@@ -44,13 +44,13 @@ inline constexpr size_t kIstStackSize = 8192;
 /// The block GS points at while the CPU runs kernel code. The first fields are read by
 /// assembly (syscall_entry.S, context.S) at the offsets asserted below.
 struct PerCpu {
-  PerCpu* self;                ///< gs:0, so C++ can find the block with one load
-  uint64_t kernel_stack_top;   ///< gs:8, loaded into rsp by the syscall entry
-  uint64_t user_rsp;           ///< gs:16, scratch for the user rsp during syscall entry
-  void* kernel_data;           ///< gs:24, platform::cpu_data()
-  uint64_t current_root;       ///< gs:32, physical PML4 in CR3, to skip redundant loads
-  Tss* tss;                    ///< gs:40, to update rsp0 on a thread switch
-  uint32_t index;              ///< CPU number, 0 = bootstrap processor
+  PerCpu* self;               ///< gs:0, so C++ can find the block with one load
+  uint64_t kernel_stack_top;  ///< gs:8, loaded into rsp by the syscall entry
+  uint64_t user_rsp;          ///< gs:16, scratch for the user rsp during syscall entry
+  void* kernel_data;          ///< gs:24, platform::cpu_data()
+  uint64_t current_root;      ///< gs:32, physical PML4 in CR3, to skip redundant loads
+  Tss* tss;                   ///< gs:40, to update rsp0 on a thread switch
+  uint32_t index;             ///< CPU number, 0 = bootstrap processor
 };
 static_assert(offsetof(PerCpu, kernel_stack_top) == 8);
 static_assert(offsetof(PerCpu, user_rsp) == 16);

@@ -1,27 +1,49 @@
 // What happens on a CPU exception: print it; a kernel bug panics, a user fault goes to the
 // kernel's user_fault, which stops the thread and never comes back here.
+#include "platform/x86_64/exceptions.h"
+#include "arch/syscall_frame.h"
 #include "kernel/log.h"
 #include "kernel/platform.h"
-#include "arch/syscall_frame.h"
-#include "tessera/format.h"
 #include "platform/x86_64/cpu.h"
-#include "platform/x86_64/exceptions.h"
 #include "platform/x86_64/smp.h"
+#include "tessera/format.h"
 
 namespace platform::x86 {
 namespace {
 
 // [Intel SDM vol3 §6.3.1, table 6-1]
-const char* const kVectorNames[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range", "#UD invalid opcode", "#NM device not available",
-    "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
-    "#NP segment not present", "#SS stack fault", "#GP general protection",
-    "#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
-    "#MC machine check", "#XM SIMD error", "#VE virtualization", "#CP control protection",
-    "reserved 22", "reserved 23", "reserved 24", "reserved 25", "reserved 26",
-    "reserved 27", "reserved 28", "#HV hypervisor injection", "#VC VMM communication",
-    "#SX security"};
+const char* const kVectorNames[32] = {"#DE divide error",
+                                      "#DB debug",
+                                      "NMI",
+                                      "#BP breakpoint",
+                                      "#OF overflow",
+                                      "#BR bound range",
+                                      "#UD invalid opcode",
+                                      "#NM device not available",
+                                      "#DF double fault",
+                                      "coprocessor segment overrun",
+                                      "#TS invalid TSS",
+                                      "#NP segment not present",
+                                      "#SS stack fault",
+                                      "#GP general protection",
+                                      "#PF page fault",
+                                      "reserved 15",
+                                      "#MF x87 error",
+                                      "#AC alignment check",
+                                      "#MC machine check",
+                                      "#XM SIMD error",
+                                      "#VE virtualization",
+                                      "#CP control protection",
+                                      "reserved 22",
+                                      "reserved 23",
+                                      "reserved 24",
+                                      "reserved 25",
+                                      "reserved 26",
+                                      "reserved 27",
+                                      "reserved 28",
+                                      "#HV hypervisor injection",
+                                      "#VC VMM communication",
+                                      "#SX security"};
 
 }  // namespace
 

@@ -88,8 +88,7 @@ uint64_t frame_allocator_init(const kernel::mb2::BootInfo& info, uint64_t info_p
   reserve(0, kLowMemoryEnd);
   reserve(reinterpret_cast<uint64_t>(kernel_phys_start), reinterpret_cast<uint64_t>(kernel_phys_end));
   reserve(info_phys, info_phys + info.total_size);
-  for (size_t i = 0; i < info.module_count; ++i)
-    reserve(info.modules[i].start, info.modules[i].end);
+  for (size_t i = 0; i < info.module_count; ++i) reserve(info.modules[i].start, info.modules[i].end);
   return top;
 }
 

@@ -50,8 +50,8 @@ bool find_route(uint32_t line, Route& out) {
     gsi = g_overrides[i].gsi;
     const uint16_t f = g_overrides[i].flags;
     mode = 0;
-    if ((f & 0x3) == 0x3) mode |= kActiveLow;         // polarity: 11 = active low
-    if (((f >> 2) & 0x3) == 0x3) mode |= kLevel;      // trigger: 11 = level
+    if ((f & 0x3) == 0x3) mode |= kActiveLow;     // polarity: 11 = active low
+    if (((f >> 2) & 0x3) == 0x3) mode |= kLevel;  // trigger: 11 = level
   }
   for (size_t i = 0; i < g_ioapic_count; ++i) {
     IoApicInfo& io = g_ioapics[i];

@@ -26,9 +26,7 @@ inline constexpr uint64_t kAddressMask = 0x000f'ffff'ffff'f000;
 }  // namespace pte
 
 /// Physical address of a symbol in the kernel image.
-inline uint64_t image_phys(const void* symbol) {
-  return reinterpret_cast<uint64_t>(symbol) - kKernelVirtualBase;
-}
+inline uint64_t image_phys(const void* symbol) { return reinterpret_cast<uint64_t>(symbol) - kKernelVirtualBase; }
 
 }  // namespace platform::x86
 
@@ -36,10 +34,10 @@ inline uint64_t image_phys(const void* symbol) {
 extern "C" {
 extern char kernel_phys_start[];  ///< physical address of the image's first byte (1 MiB)
 extern char kernel_phys_end[];    ///< physical address just past .bss, page aligned
-extern char kernel_text_start[];   ///< virtual: .text (read, execute)
+extern char kernel_text_start[];  ///< virtual: .text (read, execute)
 extern char kernel_text_end[];
 extern char kernel_rodata_start[];  ///< virtual: .rodata (read only) up to kernel_data_start
 extern char kernel_data_start[];    ///< virtual: .data and .bss (read, write) up to the end
-extern uint64_t boot_pml4[512];    ///< the kernel's PML4, set up by boot.S
-extern uint64_t boot_pd[512];      ///< the boot 2 MiB page directory for physical 0..1 GiB
+extern uint64_t boot_pml4[512];     ///< the kernel's PML4, set up by boot.S
+extern uint64_t boot_pd[512];       ///< the boot 2 MiB page directory for physical 0..1 GiB
 }

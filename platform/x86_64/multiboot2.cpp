@@ -4,15 +4,15 @@
 namespace kernel::mb2 {
 namespace {
 
-constexpr size_t kHeaderSize = 8;  // total_size, reserved
-constexpr size_t kTagHeaderSize = 8;  // type, size
+constexpr size_t kHeaderSize = 8;                               // total_size, reserved
+constexpr size_t kTagHeaderSize = 8;                            // type, size
 constexpr size_t kMinimumTotal = kHeaderSize + kTagHeaderSize;  // header + end tag
 
 // Byte-wise little-endian loads: the buffer need not be aligned on the host, and this keeps
 // the parser free of type punning.
 uint32_t load_u32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+         static_cast<uint32_t>(p[3]) << 24;
 }
 
 uint64_t load_u64(const uint8_t* p) {
@@ -123,8 +123,7 @@ ParseStatus parse(const void* data, size_t size, BootInfo& out) {
     const uint32_t tag_size = load_u32(base + offset + 4);
     if (tag_size < kTagHeaderSize || tag_size > total - offset) return ParseStatus::kBadTag;
     if (static_cast<TagType>(type) == TagType::kEnd) return ParseStatus::kOk;
-    const ParseStatus status = parse_tag(type, base + offset + kTagHeaderSize,
-                                         tag_size - kTagHeaderSize, out);
+    const ParseStatus status = parse_tag(type, base + offset + kTagHeaderSize, tag_size - kTagHeaderSize, out);
     if (status != ParseStatus::kOk) return status;
     const size_t padded = (static_cast<size_t>(tag_size) + 7) & ~static_cast<size_t>(7);
     if (padded > total - offset) break;  // the padding of the last tag ran off the end

@@ -26,21 +26,21 @@ struct MemoryRegion {
 /// A boot module: [start, end) in physical memory and the string GRUB gave it.
 struct Module {
   uint64_t start = 0;
-  uint64_t end = 0;                 ///< exclusive
-  const char* cmdline = nullptr;    ///< points into the parsed buffer; NUL-terminated
-  size_t cmdline_length = 0;        ///< without the NUL
+  uint64_t end = 0;               ///< exclusive
+  const char* cmdline = nullptr;  ///< points into the parsed buffer; NUL-terminated
+  size_t cmdline_length = 0;      ///< without the NUL
 };
 
 /// Why a buffer was refused. Anything but kOk leaves the BootInfo unusable.
 enum class ParseStatus : uint32_t {
   kOk = 0,
-  kTooSmall = 1,        ///< shorter than the fixed header plus an end tag
-  kBadTotalSize = 2,    ///< total_size exceeds the buffer or is below the minimum
-  kBadTag = 3,          ///< a tag's size is below 8 or runs past total_size
-  kMissingEndTag = 4,   ///< the tags ran out without a terminating end tag
-  kBadMemoryMap = 5,    ///< memory map entry size is unusable
-  kBadModule = 6,       ///< module tag too short, end < start, or string not terminated
-  kBadString = 7,       ///< a string tag is not NUL-terminated within its size
+  kTooSmall = 1,       ///< shorter than the fixed header plus an end tag
+  kBadTotalSize = 2,   ///< total_size exceeds the buffer or is below the minimum
+  kBadTag = 3,         ///< a tag's size is below 8 or runs past total_size
+  kMissingEndTag = 4,  ///< the tags ran out without a terminating end tag
+  kBadMemoryMap = 5,   ///< memory map entry size is unusable
+  kBadModule = 6,      ///< module tag too short, end < start, or string not terminated
+  kBadString = 7,      ///< a string tag is not NUL-terminated within its size
 };
 
 inline constexpr size_t kMaxMemoryRegions = 64;

@@ -13,16 +13,15 @@ namespace platform::x86 {
 namespace {
 
 constexpr uint64_t kGiB = 1ull << 30;
-constexpr unsigned kKernelHalfFirst = 256;  // PML4 slots 256..511 belong to the kernel
+constexpr unsigned kKernelHalfFirst = 256;           // PML4 slots 256..511 belong to the kernel
 constexpr uint64_t kDirectMapMaxBytes = 512 * kGiB;  // one PML4 slot
 constexpr unsigned kMmioSlot = 257;
-constexpr uint64_t kMmioBase = 0xffff'8080'0000'0000;  // PML4 slot 257
+constexpr uint64_t kMmioBase = 0xffff'8080'0000'0000;    // PML4 slot 257
 constexpr uint64_t kPcdPwt = (1ull << 4) | (1ull << 3);  // uncached [Intel SDM vol3 §11.12]
 constexpr size_t kMaxMmioPages = 16;
 uint64_t g_mmio_pages[kMaxMmioPages];  // physical page of each window slot
 size_t g_mmio_count = 0;
 uint64_t g_direct_map_end = kEarlyMapLimit;
-
 
 uint64_t* table_at(uint64_t phys) { return static_cast<uint64_t*>(phys_to_virt(phys)); }
 
@@ -119,8 +118,8 @@ void paging_init(uint64_t ram_top) {
     if (pd == 0 || pd >= kEarlyMapLimit) kernel::panic("paging: no low frame for the direct map");
     uint64_t* pd_table = table_at(pd);
     for (uint64_t i = 0; i < 512; ++i) {
-      pd_table[i] = (gib * kGiB + i * kLargePageSize) | pte::kPresent | pte::kWrite |
-                    pte::kLarge | pte::kGlobal | pte::kNoExecute;
+      pd_table[i] = (gib * kGiB + i * kLargePageSize) | pte::kPresent | pte::kWrite | pte::kLarge | pte::kGlobal |
+                    pte::kNoExecute;
     }
     pdpt_table[gib] = pd | pte::kPresent | pte::kWrite;
     g_direct_map_end = (gib + 1) * kGiB;
@@ -144,9 +143,7 @@ void paging_init(uint64_t ram_top) {
 
 namespace platform {
 
-void* phys_to_virt(uint64_t phys) {
-  return reinterpret_cast<void*>(x86::kDirectMapBase + phys);
-}
+void* phys_to_virt(uint64_t phys) { return reinterpret_cast<void*>(x86::kDirectMapBase + phys); }
 
 bool create_address_space(AddressSpace& as) {
   using namespace x86;

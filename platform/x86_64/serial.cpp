@@ -1,18 +1,18 @@
 // COM1 serial port, 115200 8N1: the kernel console. Writers put whole lines into one buffer
 // (kernel/console_buffer.h) and never wait for the UART while they hold the kernel lock;
 // whichever CPU leaves the kernel next writes the buffer out (console_flush).
+#include "platform/x86_64/serial.h"
 #include "kernel/console_buffer.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/cpu_local.h"
-#include "platform/x86_64/serial.h"
 
 namespace platform::x86 {
 namespace {
 
 constexpr uint16_t kCom1 = 0x3f8;
 // 16550 register offsets [PC16550D data sheet, table 2].
-constexpr uint16_t kData = 0;           // DLAB=0: transmit holding; DLAB=1: divisor low
+constexpr uint16_t kData = 0;             // DLAB=0: transmit holding; DLAB=1: divisor low
 constexpr uint16_t kInterruptEnable = 1;  // DLAB=1: divisor high
 constexpr uint16_t kFifoControl = 2;
 constexpr uint16_t kLineControl = 3;
@@ -34,12 +34,12 @@ class SpinLock {
   bool held_ = false;
 };
 
-kernel::ConsoleBuffer g_buffer;             // guarded by g_buffer_lock
+kernel::ConsoleBuffer g_buffer;  // guarded by g_buffer_lock
 SpinLock g_buffer_lock;
-SpinLock g_uart_lock;                       // held by the one CPU writing to the UART
-kernel::LineAssembler g_lines[kMaxCpus];    // each touched only by its CPU
-uint64_t g_dropped = 0;                     // kernel bytes lost to a full buffer; g_buffer_lock
-bool g_asynchronous = false;                // set once other CPUs and threads run
+SpinLock g_uart_lock;                     // held by the one CPU writing to the UART
+kernel::LineAssembler g_lines[kMaxCpus];  // each touched only by its CPU
+uint64_t g_dropped = 0;                   // kernel bytes lost to a full buffer; g_buffer_lock
+bool g_asynchronous = false;              // set once other CPUs and threads run
 
 void put_raw(char c) {
   while ((inb(kCom1 + kLineStatus) & kTransmitEmpty) == 0) {
@@ -84,8 +84,7 @@ void commit_kernel_line(const char* line, size_t length) {
     for (const char* p = " bytes\n"; *p != 0; ++p) note[n++] = *p;
     if (g_buffer.append(note, n, kernel::ConsoleBuffer::Writer::kKernel)) g_dropped = 0;
   }
-  if (g_dropped != 0 || !g_buffer.append(line, length, kernel::ConsoleBuffer::Writer::kKernel))
-    g_dropped += length;
+  if (g_dropped != 0 || !g_buffer.append(line, length, kernel::ConsoleBuffer::Writer::kKernel)) g_dropped += length;
   g_buffer_lock.unlock();
 }
 
@@ -98,9 +97,9 @@ void serial_init() {
   outb(kCom1 + kLineControl, 0x80);      // DLAB on to set the divisor
   outb(kCom1 + kData, 0x01);             // 115200 / 1
   outb(kCom1 + kInterruptEnable, 0x00);
-  outb(kCom1 + kLineControl, 0x03);      // 8 data bits, no parity, 1 stop bit, DLAB off
-  outb(kCom1 + kFifoControl, 0xc7);      // FIFOs on and cleared
-  outb(kCom1 + kModemControl, 0x03);     // DTR, RTS; OUT2 off keeps the IRQ line quiet
+  outb(kCom1 + kLineControl, 0x03);   // 8 data bits, no parity, 1 stop bit, DLAB off
+  outb(kCom1 + kFifoControl, 0xc7);   // FIFOs on and cleared
+  outb(kCom1 + kModemControl, 0x03);  // DTR, RTS; OUT2 off keeps the IRQ line quiet
 }
 
 void console_go_asynchronous() { __atomic_store_n(&g_asynchronous, true, __ATOMIC_RELEASE); }

@@ -6,14 +6,14 @@
 #include "kernel/platform.h"
 #include "platform/x86_64/acpi.h"
 #include "platform/x86_64/apic.h"
-#include "platform/x86_64/irq.h"
 #include "platform/x86_64/cpu.h"
 #include "platform/x86_64/cpu_init.h"
 #include "platform/x86_64/cpu_local.h"
+#include "platform/x86_64/irq.h"
 #include "platform/x86_64/layout.h"
 #include "platform/x86_64/multiboot2.h"
-#include "platform/x86_64/serial.h"
 #include "platform/x86_64/paging.h"
+#include "platform/x86_64/serial.h"
 
 extern "C" {
 extern const char ap_trampoline_start[];
@@ -80,8 +80,8 @@ void identity_map_low(bool on) {
 bool start_ap(unsigned index, uint32_t apic_id) {
   const uint64_t stack = alloc_frames(kApBootStackPages);
   if (stack == 0) return false;
-  auto* params = reinterpret_cast<TrampolineParams*>(
-      static_cast<char*>(phys_to_virt(kTrampolinePhys)) + (ap_trampoline_params - ap_trampoline_start));
+  auto* params = reinterpret_cast<TrampolineParams*>(static_cast<char*>(phys_to_virt(kTrampolinePhys)) +
+                                                     (ap_trampoline_params - ap_trampoline_start));
   params->cr3 = kernel_root();
   params->stack = reinterpret_cast<uint64_t>(phys_to_virt(stack)) + kApBootStackPages * kPageSize;
   params->entry = reinterpret_cast<uint64_t>(&ap_entry);
@@ -142,7 +142,8 @@ void stray_interrupt() {
   lapic_eoi();
   static bool reported = false;
   if (vector != kStrayTestVector && !__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED)) {
-    kernel::log("apic: stray interrupt on vector 0x%016lx acknowledged (reported once)\n", static_cast<uint64_t>(vector));
+    kernel::log("apic: stray interrupt on vector 0x%016lx acknowledged (reported once)\n",
+                static_cast<uint64_t>(vector));
   }
 }
 

@@ -1,6 +1,6 @@
 // New user threads: the initial kernel stack that makes the first switch drop to ring 3.
-#include "kernel/platform.h"
 #include "arch/syscall_frame.h"
+#include "kernel/platform.h"
 
 extern "C" void thread_start_user();
 

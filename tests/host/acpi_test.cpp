@@ -96,9 +96,7 @@ struct Memory {
     if (phys - it->first + length > it->second.size()) return nullptr;
     return it->second.data() + (phys - it->first);
   }
-  acpi::Status parse(const Bytes& r, acpi::Madt& out) {
-    return acpi::parse_madt(r.data(), r.size(), read, this, out);
-  }
+  acpi::Status parse(const Bytes& r, acpi::Madt& out) { return acpi::parse_madt(r.data(), r.size(), read, this, out); }
 };
 
 Bytes rsdt(const std::vector<uint32_t>& tables) {
@@ -165,8 +163,7 @@ TEST_CASE("acpi: a CPU listed as both xAPIC and x2APIC is recorded once") {
 
 TEST_CASE("acpi: unknown entries are skipped; too many CPUs are cut off and flagged") {
   std::vector<Bytes> entries{Bytes{0x7f, 6, 1, 2, 3, 4}};
-  for (unsigned i = 0; i < acpi::kMaxCpus + 3; ++i)
-    entries.push_back(x2apic(i, 1, i));
+  for (unsigned i = 0; i < acpi::kMaxCpus + 3; ++i) entries.push_back(x2apic(i, 1, i));
   Memory mem;
   mem.tables[0x2000] = madt(entries);
   mem.tables[0x3000] = rsdt({0x2000});
@@ -196,9 +193,7 @@ TEST_CASE("acpi: corrupt or missing tables are refused") {
     mem.tables[0x3000][10] ^= 1;
     CHECK(mem.parse(rsdp(0, 0x3000, 0), m) == acpi::Status::kBadRootTable);
   }
-  SUBCASE("root table unreadable") {
-    CHECK(mem.parse(rsdp(0, 0x9000, 0), m) == acpi::Status::kBadRootTable);
-  }
+  SUBCASE("root table unreadable") { CHECK(mem.parse(rsdp(0, 0x9000, 0), m) == acpi::Status::kBadRootTable); }
   SUBCASE("MADT checksum") {
     mem.tables[0x2000][50] ^= 1;
     CHECK(mem.parse(rsdp(0, 0x3000, 0), m) == acpi::Status::kBadMadt);

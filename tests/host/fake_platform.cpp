@@ -102,9 +102,7 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
   ctx.thread_pointer = entry.thread_pointer;
   fake::platform().user_threads.emplace_back(&ctx, entry);
 }
-void switch_context(Context&, Context& to, const AddressSpace&) {
-  fake::platform().switches.push_back(&to);
-}
+void switch_context(Context&, Context& to, const AddressSpace&) { fake::platform().switches.push_back(&to); }
 void start_first(Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);
   kernel::kernel_lock().release();  // what the first thread does on its way to ring 3

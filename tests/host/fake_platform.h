@@ -38,15 +38,15 @@ struct Platform {
   /// missing_tables reports this many tables fewer than map_page will need (at least 0): a
   /// platform that disagrees with itself, for tests of what the kernel does then.
   uint64_t missing_tables_shortfall = 0;
-  unsigned tlb_flushes = 0;        ///< flush_tlb calls
+  unsigned tlb_flushes = 0;                                  ///< flush_tlb calls
   std::map<uint32_t, std::pair<unsigned, unsigned>> routes;  ///< line -> (index, cpu) routed
-  std::map<uint32_t, bool> irq_masked;  ///< line -> masked, as last set
+  std::map<uint32_t, bool> irq_masked;                       ///< line -> masked, as last set
   std::map<uint32_t, bool> io_allowed;
   uint64_t next_space = 0;
-  unsigned cpus = 1;               ///< what platform::cpu_count reports
-  uint64_t now = 0;                ///< what platform::now_ns reports
+  unsigned cpus = 1;                  ///< what platform::cpu_count reports
+  uint64_t now = 0;                   ///< what platform::now_ns reports
   std::vector<unsigned> reschedules;  ///< CPUs sent a reschedule interrupt, in order
-  bool released = false;           ///< release_secondary_cpus was called
+  bool released = false;              ///< release_secondary_cpus was called
 };
 
 Platform& platform();

@@ -127,15 +127,16 @@ struct KvStore {
     for (Entry& e : entries) n += e.key != 0 ? 1u : 0u;
     return n;
   }
-  Outcome<kv::Counters, kv::Error> counters() {
-    return kv::Counters{puts, gets, misses, count().value()};
-  }
+  Outcome<kv::Counters, kv::Error> counters() { return kv::Counters{puts, gets, misses, count().value()}; }
   Outcome<tessera::MemoryCap, kv::Error> stats_region() { return kv::Error::kUnavailable; }
   Outcome<uint64_t, kv::Error> stat(kv::Stat which) {
     switch (which) {
-      case kv::Stat::kPuts: return puts;
-      case kv::Stat::kGets: return gets;
-      case kv::Stat::kMisses: return misses;
+      case kv::Stat::kPuts:
+        return puts;
+      case kv::Stat::kGets:
+        return gets;
+      case kv::Stat::kMisses:
+        return misses;
     }
     return uint64_t{0};
   }
@@ -365,9 +366,7 @@ struct Types {
     if (text.size > 30) return types::Error::kTooBig;
     return text;
   }
-  Outcome<uint32_t, types::Error> short_bytes(const Bytes<3>& data, uint8_t tag) {
-    return data.size * 1000u + tag;
-  }
+  Outcome<uint32_t, types::Error> short_bytes(const Bytes<3>& data, uint8_t tag) { return data.size * 1000u + tag; }
   Outcome<types::SplitResult, types::Error> split(uint64_t value) {
     return types::SplitResult{static_cast<uint32_t>(value >> 32), static_cast<uint32_t>(value),
                               static_cast<int8_t>(static_cast<int64_t>(value) < 0 ? -1 : 0)};
@@ -396,7 +395,7 @@ struct Types {
   tessera::NotificationCap last_bell;
   int swap_calls = 0;
   Outcome<types::SwapCapsResult, types::Error> swap_caps(tessera::EndpointCap reply_to, uint32_t tag,
-                                                           tessera::NotificationCap bell) {
+                                                         tessera::NotificationCap bell) {
     ++swap_calls;
     last_reply_to = reply_to;
     last_bell = bell;
@@ -404,11 +403,16 @@ struct Types {
   }
   Outcome<void, types::Error> fail(uint32_t code) {
     switch (code) {
-      case 0: return {};
-      case 1: return types::Error::kRejected;
-      case 2: return types::Error::kTooBig;
-      case 3: return Outcome<void, types::Error>::failure(Status::kInvalidArgument);
-      default: return static_cast<types::Error>(0);  // not an error: the server must refuse it
+      case 0:
+        return {};
+      case 1:
+        return types::Error::kRejected;
+      case 2:
+        return types::Error::kTooBig;
+      case 3:
+        return Outcome<void, types::Error>::failure(Status::kInvalidArgument);
+      default:
+        return static_cast<types::Error>(0);  // not an error: the server must refuse it
     }
   }
 };
@@ -520,8 +524,7 @@ TEST_CASE("types: strings of 0..40 bytes, and too long ones") {
   CHECK(empty.value().size == 0);
   auto hi = client.echo_text(Bytes<40>::from("hi there"));
   CHECK(hi.value() == Bytes<40>::from("hi there"));
-  CHECK(client.echo_text(Bytes<40>::from("0123456789012345678901234567890123456789")).error() ==
-        types::Error::kTooBig);
+  CHECK(client.echo_text(Bytes<40>::from("0123456789012345678901234567890123456789")).error() == types::Error::kTooBig);
 
   Bytes<40> oversized = Bytes<40>::from("abc");
   oversized.size = 99;  // clamped to 40 on the wire
@@ -814,4 +817,3 @@ TEST_CASE("types: an Impl with set_caller learns each request's badge first") {
   CHECK(TS::dispatch(impl, msg));
   CHECK(impl.caller == 7);
 }
-

@@ -47,7 +47,8 @@ struct SpecBuilder {
     header.total_size = header.mappings_offset + static_cast<uint32_t>(mappings.size() * sizeof(Mapping));
     std::vector<uint8_t> bytes;
     put(bytes, 0, header);
-    for (size_t i = 0; i < components.size(); ++i) put(bytes, header.components_offset + i * sizeof(Component), components[i]);
+    for (size_t i = 0; i < components.size(); ++i)
+      put(bytes, header.components_offset + i * sizeof(Component), components[i]);
     for (size_t i = 0; i < caps.size(); ++i) put(bytes, header.caps_offset + i * sizeof(Cap), caps[i]);
     for (size_t i = 0; i < ioports.size(); ++i) put(bytes, header.ioports_offset + i * sizeof(IoPortRange), ioports[i]);
     for (size_t i = 0; i < regions.size(); ++i) put(bytes, header.regions_offset + i * sizeof(Region), regions[i]);
@@ -382,4 +383,3 @@ TEST_CASE("regions, IRQs and mappings are checked against what exists") {
     CHECK(parse(words) == Status::kInvalidArgument);
   }
 }
-

@@ -259,8 +259,8 @@ TEST_CASE("a large region is mapped, unmapped and revoked in bounded steps") {
   Region region{platform::alloc_frames(kRegionPages), kRegionPages};
   Component& owner = s.comps[0];
   Component& other = s.comps[1];
-  REQUIRE(owner.caps.install(1, CapValue{CapType::kMemory, rights::kRead | rights::kWrite | rights::kGrant, &region, 0}) ==
-          Status::kOk);
+  REQUIRE(owner.caps.install(1, CapValue{CapType::kMemory, rights::kRead | rights::kWrite | rights::kGrant, &region,
+                                         0}) == Status::kOk);
   other.caps.derive(s.slots[0][1], s.slots[1][2], rights::kRead | rights::kGrant, 0);
   const uint64_t at = kMapBase + 64 * kPageSize;
 
@@ -273,7 +273,8 @@ TEST_CASE("a large region is mapped, unmapped and revoked in bounded steps") {
     ++calls;
     CHECK(s.mapped(1, at, kRegionPages) - before <= kWorkPerCall);
     REQUIRE(calls <= kRegionPages);
-    if (status == Status::kIncomplete) CHECK(s.call(1, Syscall::kRegionMap, 2, at + kPageSize) == Status::kAlreadyMapped);
+    if (status == Status::kIncomplete)
+      CHECK(s.call(1, Syscall::kRegionMap, 2, at + kPageSize) == Status::kAlreadyMapped);
   }
   CHECK(status == Status::kOk);
   CHECK(calls == (kRegionPages + kWorkPerCall - 1) / kWorkPerCall);
@@ -331,7 +332,8 @@ TEST_CASE("a revoke makes one TLB flush per call however many mapped caps it rea
   System s(8, 16);
   Region region{platform::alloc_frames(1), 1};
   Component& other = s.comps[1];
-  REQUIRE(s.comps[0].caps.install(1, CapValue{CapType::kMemory, rights::kRead | rights::kGrant, &region, 0}) == Status::kOk);
+  REQUIRE(s.comps[0].caps.install(1, CapValue{CapType::kMemory, rights::kRead | rights::kGrant, &region, 0}) ==
+          Status::kOk);
   for (uint32_t slot = 1; slot <= 3; ++slot) {
     other.caps.derive(s.slots[0][1], s.slots[1][slot], rights::kRead | rights::kGrant, 0);
     REQUIRE(s.call(1, Syscall::kRegionMap, slot, kMapBase + slot * 2 * kPageSize) == Status::kOk);

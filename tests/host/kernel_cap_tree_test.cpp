@@ -95,14 +95,14 @@ TEST_CASE("copy and mint derive children with the same or fewer rights") {
 
 TEST_CASE("every misuse of a cap operation has its own error") {
   Tables t;
-  CHECK(t.call(t.a, Syscall::kCapCopy, 8, 2) == Status::kInvalidSlot);    // source beyond the table
-  CHECK(t.call(t.a, Syscall::kCapCopy, 1, 99) == Status::kInvalidSlot);   // destination beyond it
-  CHECK(t.call(t.a, Syscall::kCapCopy, 3, 2) == Status::kEmptySlot);      // nothing to copy
-  CHECK(t.call(t.a, Syscall::kCapCopy, 1, 1) == Status::kSlotOccupied);   // destination taken
+  CHECK(t.call(t.a, Syscall::kCapCopy, 8, 2) == Status::kInvalidSlot);   // source beyond the table
+  CHECK(t.call(t.a, Syscall::kCapCopy, 1, 99) == Status::kInvalidSlot);  // destination beyond it
+  CHECK(t.call(t.a, Syscall::kCapCopy, 3, 2) == Status::kEmptySlot);     // nothing to copy
+  CHECK(t.call(t.a, Syscall::kCapCopy, 1, 1) == Status::kSlotOccupied);  // destination taken
   CHECK(t.call(t.a, Syscall::kCapMove, 1, 1) == Status::kSlotOccupied);
   CHECK(t.call(t.a, Syscall::kCapDelete, 0) == Status::kEmptySlot);
   CHECK(t.call(t.a, Syscall::kCapDelete, 100) == Status::kInvalidSlot);
-  CHECK(t.call(t.a, Syscall::kSignal, 1, 1) == Status::kWrongType);       // an endpoint is no notification
+  CHECK(t.call(t.a, Syscall::kSignal, 1, 1) == Status::kWrongType);  // an endpoint is no notification
   CHECK(t.call(t.a, Syscall::kCapRevoke, 2) == Status::kEmptySlot);
   CHECK(t.call(t.a, Syscall::kCapInfo, 0) == Status::kEmptySlot);
   CHECK(t.call(t.a, static_cast<Syscall>(200), 0) == Status::kInvalidSyscall);
@@ -123,7 +123,7 @@ TEST_CASE("slot 0 never holds a cap: copy, mint and move into it are refused") {
 TEST_CASE("revoke removes every cap derived from a cap, in every component") {
   Tables t;
   REQUIRE(t.call(t.a, Syscall::kCapMint, 1, 2, rights::kSend | rights::kGrant, 5) == Status::kOk);
-  t.send_to_b(2, 3);  // b: slot 3, a grandchild of a's slot 1
+  t.send_to_b(2, 3);                                             // b: slot 3, a grandchild of a's slot 1
   REQUIRE(t.call(t.b, Syscall::kCapCopy, 3, 4) == Status::kOk);  // b: slot 4, great-grandchild
   REQUIRE(t.call(t.a, Syscall::kCapCopy, 1, 5) == Status::kOk);  // a: slot 5, another child
 

@@ -36,8 +36,7 @@ TEST_CASE("cap lookup checks slot, type and rights") {
   SUBCASE("missing right") {
     CHECK(table.lookup(1, CapType::kEndpoint, rights::kRecv).status() == Status::kNoRights);
     CHECK(table.lookup(2, CapType::kEndpoint, rights::kSend).status() == Status::kNoRights);
-    CHECK(table.lookup(1, CapType::kEndpoint, rights::kSend | rights::kGrant).status() ==
-          Status::kNoRights);
+    CHECK(table.lookup(1, CapType::kEndpoint, rights::kSend | rights::kGrant).status() == Status::kNoRights);
   }
   SUBCASE("install refuses occupied and out-of-range slots") {
     CHECK(table.install(1, kernel::CapValue{CapType::kEndpoint, rights::kSend, &object, 0}) == Status::kSlotOccupied);

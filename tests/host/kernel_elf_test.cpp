@@ -45,7 +45,7 @@ struct Builder {
 
 Builder typical() {
   Builder b;
-  b.add(5, 0x400000, 0x800, 0x800);          // text: R+X
+  b.add(5, 0x400000, 0x800, 0x800);           // text: R+X
   b.add(6, 0x402000, 0x100, 0x3000, 0x2000);  // data+bss: R+W
   return b;
 }
@@ -68,8 +68,7 @@ TEST_CASE("a well-formed executable yields its segments and entry") {
 
 TEST_CASE("malformed executables are refused") {
   auto refused = [](const std::vector<uint8_t>& bytes) {
-    return kernel::parse_elf(bytes.data(), bytes.size(), kUserTop).status() ==
-           tessera::Status::kInvalidArgument;
+    return kernel::parse_elf(bytes.data(), bytes.size(), kUserTop).status() == tessera::Status::kInvalidArgument;
   };
   SUBCASE("truncated") {
     auto bytes = typical().build();

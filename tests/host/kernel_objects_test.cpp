@@ -132,7 +132,8 @@ TEST_CASE("messages: check_message refuses what cannot be sent") {
   World w;
   Endpoint ep;
   Thread* a = w.thread(0);
-  REQUIRE(w.comps[0].caps.install(1, CapValue{CapType::kEndpoint, rights::kSend | rights::kGrant, &ep, 0}) == Status::kOk);
+  REQUIRE(w.comps[0].caps.install(1, CapValue{CapType::kEndpoint, rights::kSend | rights::kGrant, &ep, 0}) ==
+          Status::kOk);
   REQUIRE(w.comps[0].caps.install(2, CapValue{CapType::kEndpoint, rights::kSend, &ep, 0}) == Status::kOk);
   CHECK(check_message(a, tessera::make_info(1, 128), true) == Status::kOk);
   CHECK(check_message(a, tessera::make_info(1, 129), true) == Status::kInvalidArgument);
@@ -154,8 +155,10 @@ TEST_CASE("messages: words and caps travel to the receiver's buffer and slots") 
   Notification n;
   Thread* sender = w.thread(0);
   Thread* receiver = w.thread(1);
-  REQUIRE(w.comps[0].caps.install(3, CapValue{CapType::kNotification, rights::kSend | rights::kGrant, &n, 9}) == Status::kOk);
-  REQUIRE(w.comps[0].caps.install(4, CapValue{CapType::kNotification, rights::kSend | rights::kGrant, &n, 10}) == Status::kOk);
+  REQUIRE(w.comps[0].caps.install(3, CapValue{CapType::kNotification, rights::kSend | rights::kGrant, &n, 9}) ==
+          Status::kOk);
+  REQUIRE(w.comps[0].caps.install(4, CapValue{CapType::kNotification, rights::kSend | rights::kGrant, &n, 10}) ==
+          Status::kOk);
   for (uint32_t i = 6; i < 20; ++i) sender->ipc_buffer->words[i] = i * 11;
   sender->ipc_buffer->send_caps[0] = 3;
   sender->ipc_buffer->send_caps[1] = 4;
@@ -237,7 +240,8 @@ TEST_CASE("map quota: the decode refuses what the quota cannot back, before anyt
     CHECK(w.call(0, Syscall::kMap, kMapBase, 5) == Status::kOutOfMemory);  // 5 pages and 3 tables
     CHECK(c.map_pool.available() == 7);
     CHECK(platform::missing_tables(c.space, kMapBase, 5) == 3);  // no table was made either
-    for (uint64_t i = 0; i < 5; ++i) CHECK(platform::translate(c.space, kMapBase + i * kPageSize, platform::MapFlags{}) == 0);
+    for (uint64_t i = 0; i < 5; ++i)
+      CHECK(platform::translate(c.space, kMapBase + i * kPageSize, platform::MapFlags{}) == 0);
     CHECK(w.call(0, Syscall::kMap, kMapBase, 4) == Status::kOk);
     CHECK(c.map_pool.available() == 0);
   }
@@ -304,8 +308,8 @@ TEST_CASE("regions: a memory cap maps with its rights, once, and revoking it unm
   Region region{platform::alloc_frames(2), 2};
   Component& owner = w.comps[0];
   Component& other = w.comps[1];
-  REQUIRE(owner.caps.install(1, CapValue{CapType::kMemory, rights::kRead | rights::kWrite | rights::kGrant, &region, 0}) ==
-          Status::kOk);
+  REQUIRE(owner.caps.install(1, CapValue{CapType::kMemory, rights::kRead | rights::kWrite | rights::kGrant, &region,
+                                         0}) == Status::kOk);
   // What a transfer would leave in `other`: a read-only child of the owner's cap.
   other.caps.derive(w.slots[0][1], w.slots[1][2], rights::kRead | rights::kGrant, 0);
 

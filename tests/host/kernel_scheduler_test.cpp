@@ -1,9 +1,9 @@
 // Timer ticks: round-robin among equal priorities, preemption by higher ones, never by lower.
 #include <doctest/doctest.h>
 
+#include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/scheduler.h"
-#include "kernel/endpoint.h"
 
 using namespace kernel;
 

@@ -40,9 +40,7 @@ namespace abi {
 
 /// What a thread's saved user registers are, and how a thread is given them.
 using Frame = SyscallFrame;
-inline void attach(Thread& t, Frame& f) {
-  t.frame = &f;
-}
+inline void attach(Thread& t, Frame& f) { t.frame = &f; }
 
 /// One call's inputs by ABI role.
 struct Call {
@@ -65,9 +63,7 @@ inline void enter(Thread& t, const Call& call) {
   syscall_dispatch(&f);
 }
 
-inline Status status(const Thread& t) {
-  return static_cast<Status>(t.frame->op);
-}
+inline Status status(const Thread& t) { return static_cast<Status>(t.frame->op); }
 
 /// Result word i of t's last call, in ABI order.
 inline uint64_t result(const Thread& t, unsigned i) {
@@ -88,23 +84,23 @@ inline Saved save(const Thread& t) {
 
 // The caller's cap table. Slot 0 is the ABI's "no slot" and never holds a cap.
 constexpr uint32_t kSlots = 20;
-constexpr uint64_t kEpAll = 1;        ///< endpoint: send, recv, grant
-constexpr uint64_t kEpSend = 2;       ///< endpoint: send only (no grant)
-constexpr uint64_t kEpRecv = 3;       ///< endpoint: recv only
-constexpr uint64_t kEpNone = 4;       ///< endpoint: no rights
-constexpr uint64_t kNtfAll = 5;       ///< notification: send, recv, grant
-constexpr uint64_t kNtfSend = 6;      ///< notification: send only (no grant)
-constexpr uint64_t kNtfRecv = 7;      ///< notification: recv only
-constexpr uint64_t kIrqCap = 8;       ///< interrupt line 5
-constexpr uint64_t kMem = 9;          ///< 2-page region: read, write, grant
-constexpr uint64_t kMemNoRead = 10;   ///< the same region: write, exec, grant; no read
-constexpr uint64_t kRevokedEp = 11;   ///< an endpoint cap revoked (derived from kEpAll)
-constexpr uint64_t kRevokedMem = 12;  ///< a memory cap revoked (derived from kMem)
-constexpr uint64_t kDeadEp = 13;      ///< endpoint whose server stopped: all rights
-constexpr uint64_t kBadgedNtf = 14;   ///< notification: send, badge 0x100
-constexpr uint64_t kEmpty = 15;       ///< empty (so are 17 .. kSlots-1)
-constexpr uint64_t kMem2 = 16;        ///< another read cap of the same region
-constexpr uint64_t kBeyond = kSlots;  ///< the first slot beyond the table
+constexpr uint64_t kEpAll = 1;                                ///< endpoint: send, recv, grant
+constexpr uint64_t kEpSend = 2;                               ///< endpoint: send only (no grant)
+constexpr uint64_t kEpRecv = 3;                               ///< endpoint: recv only
+constexpr uint64_t kEpNone = 4;                               ///< endpoint: no rights
+constexpr uint64_t kNtfAll = 5;                               ///< notification: send, recv, grant
+constexpr uint64_t kNtfSend = 6;                              ///< notification: send only (no grant)
+constexpr uint64_t kNtfRecv = 7;                              ///< notification: recv only
+constexpr uint64_t kIrqCap = 8;                               ///< interrupt line 5
+constexpr uint64_t kMem = 9;                                  ///< 2-page region: read, write, grant
+constexpr uint64_t kMemNoRead = 10;                           ///< the same region: write, exec, grant; no read
+constexpr uint64_t kRevokedEp = 11;                           ///< an endpoint cap revoked (derived from kEpAll)
+constexpr uint64_t kRevokedMem = 12;                          ///< a memory cap revoked (derived from kMem)
+constexpr uint64_t kDeadEp = 13;                              ///< endpoint whose server stopped: all rights
+constexpr uint64_t kBadgedNtf = 14;                           ///< notification: send, badge 0x100
+constexpr uint64_t kEmpty = 15;                               ///< empty (so are 17 .. kSlots-1)
+constexpr uint64_t kMem2 = 16;                                ///< another read cap of the same region
+constexpr uint64_t kBeyond = kSlots;                          ///< the first slot beyond the table
 constexpr uint64_t kFar = (uint64_t{1} << 32) + kEpAll;       ///< kEpAll, if cut to 32 bits
 constexpr uint64_t kFarEmpty = (uint64_t{1} << 32) + kEmpty;  ///< kEmpty, if cut
 constexpr uint64_t kOnes = ~uint64_t{0};
@@ -143,9 +139,7 @@ enum class Setup : uint32_t {
 constexpr Setup operator|(Setup a, Setup b) {
   return static_cast<Setup>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
 }
-constexpr bool has(Setup set, Setup flag) {
-  return (static_cast<uint32_t>(set) & static_cast<uint32_t>(flag)) != 0;
-}
+constexpr bool has(Setup set, Setup flag) { return (static_cast<uint32_t>(set) & static_cast<uint32_t>(flag)) != 0; }
 
 struct World {
   Cpu cpu;
@@ -170,10 +164,7 @@ struct World {
   void* saved_cpu_data;
   std::map<uint32_t, bool> saved_irq_masked;
 
-  World()
-      : saved_state(state()),
-        saved_cpu_data(platform::cpu_data()),
-        saved_irq_masked(fake::platform().irq_masked) {
+  World() : saved_state(state()), saved_cpu_data(platform::cpu_data()), saved_irq_masked(fake::platform().irq_masked) {
     state() = KernelState{};
     state().cpus = &cpu;
     state().cpu_count = 1;
@@ -191,8 +182,7 @@ struct World {
     caller_c.live_threads = 1;
     caller_c.priority = kPriority;
     caller_c.map_pool = FramePool(pool_storage, kQuota);
-    for (uint32_t i = 0; i < kQuota; ++i)
-      caller_c.map_pool.push(platform::alloc_frame());
+    for (uint32_t i = 0; i < kQuota; ++i) caller_c.map_pool.push(platform::alloc_frame());
     const uint64_t text = platform::alloc_frame();
     std::memcpy(platform::phys_to_virt(text), "refused\n", 8);
     REQUIRE(platform::map_page(caller_c.space, kText, text, platform::MapFlags{true, false, true}));
@@ -277,10 +267,8 @@ struct World {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  static void give(Component& c, uint64_t slot, tessera::CapType type, uint16_t r, void* object,
-                   uint64_t badge = 0) {
-    REQUIRE(c.caps.install(static_cast<uint32_t>(slot), CapValue{type, r, object, badge}) ==
-            Status::kOk);
+  static void give(Component& c, uint64_t slot, tessera::CapType type, uint16_t r, void* object, uint64_t badge = 0) {
+    REQUIRE(c.caps.install(static_cast<uint32_t>(slot), CapValue{type, r, object, badge}) == Status::kOk);
   }
   Thread& caller() { return caller_threads[0]; }
   Thread& peer() { return peer_threads[0]; }
@@ -348,8 +336,8 @@ std::vector<CapView> caps_of(const Cap* slots, uint32_t count) {
   std::vector<CapView> v;
   for (uint32_t i = 0; i < count; ++i) {
     const Cap& c = slots[i];
-    v.push_back({c.type, c.rights, c.revoked, c.object, c.badge, c.holder, c.mapped_at,
-                 c.mapped_pages, c.parent, c.first_child, c.next_sibling, c.prev_sibling});
+    v.push_back({c.type, c.rights, c.revoked, c.object, c.badge, c.holder, c.mapped_at, c.mapped_pages, c.parent,
+                 c.first_child, c.next_sibling, c.prev_sibling});
   }
   return v;
 }
@@ -398,8 +386,7 @@ struct ComponentView {
 };
 
 ComponentView view(const Component& c) {
-  return {c.thread_count, c.live_threads,    c.thread_quota,
-          c.stopped,      c.region_mappings, c.map_pool.available()};
+  return {c.thread_count, c.live_threads, c.thread_quota, c.stopped, c.region_mappings, c.map_pool.available()};
 }
 
 struct ObjectsView {
@@ -459,8 +446,7 @@ Snapshot snapshot(World& w) {
                w.irq.count};
   const fake::Platform& f = fake::platform();
   for (const auto& [key, page] : f.pages)
-    s.platform.pages.emplace_back(key.first, key.second, page.phys, page.flags.user,
-                                  page.flags.write, page.flags.exec);
+    s.platform.pages.emplace_back(key.first, key.second, page.phys, page.flags.user, page.flags.write, page.flags.exec);
   s.platform.tables = f.tables;
   s.platform.switches = f.switches.size();
   s.platform.tlb_flushes = f.tlb_flushes;
@@ -481,17 +467,14 @@ void check_unchanged(const Snapshot& before, const Snapshot& after) {
   CHECK_MESSAGE(after.threads[2] == before.threads[2], "the peer thread changed");
   CHECK_MESSAGE(after.caller == before.caller, "the caller's threads or map quota changed");
   CHECK_MESSAGE(after.peer == before.peer, "the peer component changed");
-  CHECK_MESSAGE(after.objects == before.objects,
-                "the CPU, an endpoint, the notification or the IRQ changed");
+  CHECK_MESSAGE(after.objects == before.objects, "the CPU, an endpoint, the notification or the IRQ changed");
   CHECK_MESSAGE(after.platform.pages == before.platform.pages, "a page was mapped or unmapped");
   CHECK_MESSAGE(after.platform.tables == before.platform.tables, "a page table was made");
   CHECK_MESSAGE(after.platform.switches == before.platform.switches, "a thread switch happened");
   CHECK_MESSAGE(after.platform.tlb_flushes == before.platform.tlb_flushes, "a TLB flush happened");
-  CHECK_MESSAGE(after.platform.console == before.platform.console,
-                "something was written to the console");
+  CHECK_MESSAGE(after.platform.console == before.platform.console, "something was written to the console");
   CHECK_MESSAGE(after.platform.reschedules == before.platform.reschedules, "a CPU was interrupted");
-  CHECK_MESSAGE(after.platform.irq_masked == before.platform.irq_masked,
-                "an IRQ line was (un)masked");
+  CHECK_MESSAGE(after.platform.irq_masked == before.platform.irq_masked, "an IRQ line was (un)masked");
   CHECK_MESSAGE(after.peer_registers == before.peer_registers, "the peer's registers were written");
   CHECK_MESSAGE(after.buffers == before.buffers, "an IPC buffer was written");
 }
@@ -515,9 +498,7 @@ struct Row {
 };
 
 /// A message info word of `words` words and `caps` caps.
-constexpr uint64_t msg(uint32_t words, uint32_t caps = 0) {
-  return tessera::make_info(7, words, caps);
-}
+constexpr uint64_t msg(uint32_t words, uint32_t caps = 0) { return tessera::make_info(7, words, caps); }
 
 constexpr uint64_t kMaxMs = uint64_t{1} << 40;
 constexpr uint64_t kUnknown = static_cast<uint64_t>(Syscall::kCount);
@@ -905,22 +886,20 @@ bool reports_progress(uint64_t call) {
 }
 
 const char* const kCallNames[] = {
-    "null",        "debug_write", "yield",    "exit",       "send",         "recv",
-    "call",        "reply_recv",  "reply",    "sleep",      "recv_timeout", "thread_create",
-    "thread_exit", "cpu_id",      "clock",    "cap_copy",   "cap_mint",     "cap_move",
-    "cap_delete",  "cap_revoke",  "cap_info", "signal",     "wait",         "poll",
-    "irq_ack",     "map",         "unmap",    "region_map", "region_unmap"};
+    "null",     "debug_write", "yield",        "exit",          "send",        "recv",   "call",  "reply_recv",
+    "reply",    "sleep",       "recv_timeout", "thread_create", "thread_exit", "cpu_id", "clock", "cap_copy",
+    "cap_mint", "cap_move",    "cap_delete",   "cap_revoke",    "cap_info",    "signal", "wait",  "poll",
+    "irq_ack",  "map",         "unmap",        "region_map",    "region_unmap"};
 static_assert(std::size(kCallNames) == kUnknown);
 
 std::string describe(size_t index, const Row& row) {
   char text[256];
   const uint64_t n = row.call.value;
-  std::snprintf(
-      text, sizeof(text), "row %zu: %s(0x%llx, 0x%llx, mr 0x%llx 0x%llx) setup 0x%x expects %u",
-      index, n < kUnknown ? kCallNames[n] : "unknown", static_cast<unsigned long long>(row.arg0),
-      static_cast<unsigned long long>(row.arg1), static_cast<unsigned long long>(row.mr[0]),
-      static_cast<unsigned long long>(row.mr[1]), static_cast<uint32_t>(row.setup),
-      static_cast<uint32_t>(row.expected));
+  std::snprintf(text, sizeof(text), "row %zu: %s(0x%llx, 0x%llx, mr 0x%llx 0x%llx) setup 0x%x expects %u", index,
+                n < kUnknown ? kCallNames[n] : "unknown", static_cast<unsigned long long>(row.arg0),
+                static_cast<unsigned long long>(row.arg1), static_cast<unsigned long long>(row.mr[0]),
+                static_cast<unsigned long long>(row.mr[1]), static_cast<uint32_t>(row.setup),
+                static_cast<uint32_t>(row.expected));
   return text;
 }
 
@@ -1053,8 +1032,7 @@ TEST_CASE("refusals: receive slots that cannot take a cap take none; the send st
       {{kPeerEmpty, 0}, 1, 1},  // control: an empty slot takes the cap
   };
   for (const Case& c : cases) {
-    INFO("receive slots " << c.recv_slots[0] << ", " << c.recv_slots[1] << "; caps sent "
-                          << c.caps_sent);
+    INFO("receive slots " << c.recv_slots[0] << ", " << c.recv_slots[1] << "; caps sent " << c.caps_sent);
     auto w = std::make_unique<World>();
     Thread& peer = w->peer();
     w->cpu.ready.remove(&peer);

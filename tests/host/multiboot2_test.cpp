@@ -150,8 +150,7 @@ TEST_CASE("multiboot2: a memory map with a bad entry size is refused") {
   mb2::BootInfo info;
   CHECK(parse(InfoBuilder{}.memory_map({}, 16).finish(), info) == mb2::ParseStatus::kBadMemoryMap);
   CHECK(parse(InfoBuilder{}.memory_map({}, 28).finish(), info) == mb2::ParseStatus::kBadMemoryMap);
-  CHECK(parse(InfoBuilder{}.raw_tag(6, {24, 0, 0}).finish(), info) ==
-        mb2::ParseStatus::kBadMemoryMap);
+  CHECK(parse(InfoBuilder{}.raw_tag(6, {24, 0, 0}).finish(), info) == mb2::ParseStatus::kBadMemoryMap);
 }
 
 TEST_CASE("multiboot2: more regions than fit are reported as truncated, not overflowed") {
@@ -205,8 +204,7 @@ TEST_CASE("multiboot2: truncated and bogus headers are refused") {
   CHECK(parse(small_total, info) == mb2::ParseStatus::kBadTotalSize);
 
   // Without an end tag the tags just run out.
-  CHECK(parse(InfoBuilder{}.module(1, 2, "x").finish(false), info) ==
-        mb2::ParseStatus::kMissingEndTag);
+  CHECK(parse(InfoBuilder{}.module(1, 2, "x").finish(false), info) == mb2::ParseStatus::kMissingEndTag);
 }
 
 TEST_CASE("multiboot2: tags with bad sizes are refused") {
@@ -228,13 +226,11 @@ TEST_CASE("multiboot2: tags with bad sizes are refused") {
 
 TEST_CASE("multiboot2: module tags are validated") {
   mb2::BootInfo info;
-  CHECK(parse(InfoBuilder{}.module(0x2000, 0x1000, "backwards").finish(), info) ==
-        mb2::ParseStatus::kBadModule);
+  CHECK(parse(InfoBuilder{}.module(0x2000, 0x1000, "backwards").finish(), info) == mb2::ParseStatus::kBadModule);
   // A module string without its NUL.
   CHECK(parse(InfoBuilder{}.raw_tag(3, {0, 0, 0, 0, 1, 0, 0, 0, 'a', 'b'}).finish(), info) ==
         mb2::ParseStatus::kBadModule);
-  CHECK(parse(InfoBuilder{}.raw_tag(3, {0, 0, 0, 0}).finish(), info) ==
-        mb2::ParseStatus::kBadModule);
+  CHECK(parse(InfoBuilder{}.raw_tag(3, {0, 0, 0, 0}).finish(), info) == mb2::ParseStatus::kBadModule);
   // An empty command line is fine.
   const auto empty = InfoBuilder{}.module(0, 0, "").finish();
   REQUIRE(parse(empty, info) == mb2::ParseStatus::kOk);
@@ -252,11 +248,8 @@ TEST_CASE("multiboot2: more modules than fit are counted as truncated") {
 }
 
 TEST_CASE("multiboot2: every truncation of a valid buffer is refused without reading past it") {
-  const auto good = InfoBuilder{}
-                        .cmdline("x")
-                        .memory_map({{0, 0x1000, mb2::MemoryType::kAvailable}})
-                        .module(1, 2, "system")
-                        .finish();
+  const auto good =
+      InfoBuilder{}.cmdline("x").memory_map({{0, 0x1000, mb2::MemoryType::kAvailable}}).module(1, 2, "system").finish();
   for (size_t length = 0; length < good.size(); ++length) {
     // A copy of exactly `length` bytes, so a sanitizer catches any read past it.
     std::vector<uint8_t> cut(good.begin(), good.begin() + static_cast<long>(length));

@@ -23,8 +23,7 @@ struct Out {
   }
 };
 
-inline void put_number(Out& out, uint64_t value, unsigned base, bool negative, unsigned width,
-                       char pad, bool left) {
+inline void put_number(Out& out, uint64_t value, unsigned base, bool negative, unsigned width, char pad, bool left) {
   char digits[24];
   unsigned n = 0;
   do {
@@ -103,8 +102,7 @@ inline size_t format(char* buf, size_t cap, const char* fmt, va_list args) {
       case 'p':
         out.put('0');
         out.put('x');
-        format_detail::put_number(out, reinterpret_cast<uint64_t>(va_arg(args, void*)), 16, false,
-                                  16, '0', false);
+        format_detail::put_number(out, reinterpret_cast<uint64_t>(va_arg(args, void*)), 16, false, 16, '0', false);
         break;
       case '\0':
         --p;

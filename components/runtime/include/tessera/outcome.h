@@ -15,7 +15,7 @@ namespace tessera {
 template <class T, class E>
 class [[nodiscard]] Outcome {
  public:
-  Outcome(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Outcome(T value) : value_(std::move(value)) {}              // NOLINT: implicit by design
   Outcome(E error) : error_(error), state_(State::kError) {}  // NOLINT: implicit by design
 
   /// A failed call; `status` should not be kOk.

@@ -84,8 +84,7 @@ inline Status ipc(Syscall number, uint64_t slot, Message& m, bool sends = true) 
   register uint64_t r12 asm("r12") = m.mr[4];
   register uint64_t r13 asm("r13") = m.mr[5];
   asm volatile("syscall"
-               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
-                 "+r"(r12), "+r"(r13)
+               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12), "+r"(r13)
                :
                : "rcx", "r11", "memory");
   m.badge = rdi;
@@ -133,9 +132,7 @@ inline Status recv(uint32_t slot, Message& msg) {
 inline Status call(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kCall, slot, msg); }
 
 /// Replies with msg to the last caller (if any), then waits on `slot` for the next request.
-inline Status reply_recv(uint32_t slot, Message& msg) {
-  return detail::ipc(Syscall::kReplyRecv, slot, msg);
-}
+inline Status reply_recv(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kReplyRecv, slot, msg); }
 
 /// Replies with msg to the last caller.
 inline Status reply(Message& msg) { return detail::ipc(Syscall::kReply, 0, msg); }

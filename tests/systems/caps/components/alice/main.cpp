@@ -16,7 +16,6 @@ void expect(bool ok, const char* what) {
   if (!ok) ++failures;
 }
 
-
 void shared_memory_and_notifications() {
   auto* board = reinterpret_cast<volatile char*>(alice::memory::kBoardBase);
   const char text[] = "hello from alice";
@@ -44,7 +43,8 @@ void long_messages() {
   expect(same, "800 bytes and their echo went through the IPC buffers");
   Message msg;
   msg.info = tessera::make_info(ifc::kLabelLongEcho, tessera::kMaxMessageWords + 1);
-  expect(sys::call(alice::caps::kVault, msg) == Status::kInvalidArgument, "more words than a message holds are refused");
+  expect(sys::call(alice::caps::kVault, msg) == Status::kInvalidArgument,
+         "more words than a message holds are refused");
 }
 
 /// Requests the vault must refuse before its Impl sees them, each carrying the board cap: the
@@ -56,11 +56,12 @@ void refused_requests_give_their_caps_back() {
     Status reply;
   };
   const Attack attacks[] = {
-      {(uint32_t{ifc::kInterfaceId} << 16) | (ifc::kMethodCount + 1), 0, Status::kUnknownMethod},  // past the last method
-      {0x12345678, 0, Status::kUnknownMethod},                                                     // another interface
-      {ifc::kLabelStore, 1, Status::kBadMessage},                                                  // a word too many
-      {ifc::kLabelWho, 0, Status::kBadMessage},                                                    // a cap it does not take
-      {ifc::kLabelLongEcho, 101, Status::kBadMessage},                                             // the same, 101 words long
+      {(uint32_t{ifc::kInterfaceId} << 16) | (ifc::kMethodCount + 1), 0,
+       Status::kUnknownMethod},                         // past the last method
+      {0x12345678, 0, Status::kUnknownMethod},          // another interface
+      {ifc::kLabelStore, 1, Status::kBadMessage},       // a word too many
+      {ifc::kLabelWho, 0, Status::kBadMessage},         // a cap it does not take
+      {ifc::kLabelLongEcho, 101, Status::kBadMessage},  // the same, 101 words long
   };
   constexpr uint32_t kAttacks = sizeof(attacks) / sizeof(attacks[0]);
   constexpr uint32_t kRequests = 400;
@@ -72,7 +73,8 @@ void refused_requests_give_their_caps_back() {
     for (uint32_t w = 0; w < a.words; ++w) msg.mr[w] = 0;
     msg.caps[0] = alice::caps::kBoard;
     const Status s = sys::call(alice::caps::kVault, msg);
-    if (s == Status::kOk && tessera::info_label(msg.info) == tessera::kReplyProtocolError + static_cast<uint32_t>(a.reply))
+    if (s == Status::kOk &&
+        tessera::info_label(msg.info) == tessera::kReplyProtocolError + static_cast<uint32_t>(a.reply))
       ++refused;
   }
   tessera::log("alice: the vault refused %u of %u requests carrying a cap\n", refused, kRequests);
@@ -85,13 +87,16 @@ void transfer_and_revoke() {
   board[0] = 0x7e55e7a;
   const uint32_t no_grant = alice::caps::kFirstFree;
   // A copy without the grant right cannot be passed on.
-  expect(sys::cap_mint(alice::caps::kBoard, no_grant, tessera::rights::kRead) == Status::kOk, "minted a read-only copy without grant");
-  expect(vault.store(tessera::MemoryCap{no_grant}).status() == Status::kNoRights, "the copy without grant is refused for transfer");
+  expect(sys::cap_mint(alice::caps::kBoard, no_grant, tessera::rights::kRead) == Status::kOk,
+         "minted a read-only copy without grant");
+  expect(vault.store(tessera::MemoryCap{no_grant}).status() == Status::kNoRights,
+         "the copy without grant is refused for transfer");
   // The board cap itself may be passed on: the vault maps it and reads the first word.
   auto first = vault.store(tessera::MemoryCap{alice::caps::kBoard});
   expect(first.ok() && first.value() == 0x7e55e7a, "the vault used the memory cap it was sent");
   auto before = vault.check();
-  expect(before.ok() && before.value().status == static_cast<uint32_t>(Status::kOk), "the vault holds the cap before the revoke");
+  expect(before.ok() && before.value().status == static_cast<uint32_t>(Status::kOk),
+         "the vault holds the cap before the revoke");
   uint64_t revoked = 0;
   const Status s = sys::cap_revoke(alice::caps::kBoard, &revoked);
   // The vault's copy, and alice's own minted copy (none left over from the refused requests).
@@ -109,9 +114,11 @@ void misuse() {
   const uint32_t free = alice::caps::kFirstFree;
   expect(sys::cap_copy(alice::caps::kSlotCount, free) == Status::kInvalidSlot, "a slot beyond the table: kInvalidSlot");
   expect(sys::cap_copy(free, free + 1) == Status::kEmptySlot, "an empty slot: kEmptySlot");
-  expect(sys::cap_copy(alice::caps::kBoard, alice::caps::kVault) == Status::kSlotOccupied, "an occupied destination: kSlotOccupied");
+  expect(sys::cap_copy(alice::caps::kBoard, alice::caps::kVault) == Status::kSlotOccupied,
+         "an occupied destination: kSlotOccupied");
   expect(sys::signal(alice::caps::kBoard) == Status::kWrongType, "signalling a memory cap: kWrongType");
-  expect(sys::cap_mint(alice::caps::kReady, free, tessera::rights::kRecv) == Status::kNoRights, "minting a right it lacks: kNoRights");
+  expect(sys::cap_mint(alice::caps::kReady, free, tessera::rights::kRecv) == Status::kNoRights,
+         "minting a right it lacks: kNoRights");
   expect(sys::cap_mint(alice::caps::kReady, free, tessera::rights::kSend, 2) == Status::kInvalidArgument,
          "re-badging a badged cap: kInvalidArgument");
   expect(sys::cap_move(alice::caps::kReady, free) == Status::kOk && sys::signal(free) == Status::kOk &&
@@ -127,8 +134,9 @@ void map_quota() {
   page[0] = 42;
   expect(sys::map(base + 0x10000, 1) == Status::kOutOfMemory, "a map beyond the quota is refused");
   expect(sys::map(base, 1) == Status::kAlreadyMapped, "mapping a mapped page is refused");
-  expect(sys::map(base + 0x20000, 1, tessera::map_flags::kWrite | tessera::map_flags::kExec) == Status::kInvalidArgument,
-         "writable and executable at once is refused");
+  expect(
+      sys::map(base + 0x20000, 1, tessera::map_flags::kWrite | tessera::map_flags::kExec) == Status::kInvalidArgument,
+      "writable and executable at once is refused");
   expect(sys::map(0x1000, 1) == Status::kBadAddress, "a map outside the map window is refused");
   expect(sys::unmap(base, 5) == Status::kOk, "unmapped the 5 pages");
   expect(sys::unmap(base, 1) == Status::kNotMapped, "unmapping them again is refused");
@@ -142,7 +150,8 @@ void map_quota() {
 void long_operations() {
   uint64_t bits = 0;
   const Status s = sys::wait(alice::caps::kFinished, &bits);
-  expect(s == Status::kOk && bits == alice::signals::kFinishedFromCarol, "carol's long operations in bounded steps passed");
+  expect(s == Status::kOk && bits == alice::signals::kFinishedFromCarol,
+         "carol's long operations in bounded steps passed");
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ int main() {
   tessera::log("bob: woken with bits 0x%lx (status %u); the board says '%s'\n", bits, static_cast<unsigned>(s), text);
 
   auto id = bob::vault_client().who();
-  tessera::log("bob: vault knows me as %u (status %u)\n", id.ok() ? id.value() : 0u, static_cast<unsigned>(id.status()));
+  tessera::log("bob: vault knows me as %u (status %u)\n", id.ok() ? id.value() : 0u,
+               static_cast<unsigned>(id.status()));
 
   tessera::sys::signal(bob::caps::kDone);
   // The board is mapped read-only here: this write faults, and only bob is stopped.

@@ -82,11 +82,13 @@ void region_steps() {
   const uint64_t pages = carol::memory::kSlabSize / kPageSize;
   expect(sys::cap_copy(carol::caps::kSlab, copy) == Status::kOk, "copied the slab's cap");
   uint64_t unused = 0;
-  expect(raw(Syscall::kRegionMap, copy, at, 0, &unused) == Status::kIncomplete, "one region_map call maps part of 256 pages");
+  expect(raw(Syscall::kRegionMap, copy, at, 0, &unused) == Status::kIncomplete,
+         "one region_map call maps part of 256 pages");
   expect(sys::region_map(copy, at) == Status::kOk, "region_map went on with the same call");
   auto* mine = reinterpret_cast<volatile uint64_t*>(carol::memory::kSlabBase + (pages - 1) * kPageSize);
   mine[0] = 0x51ab;
-  expect(reinterpret_cast<volatile uint64_t*>(at + (pages - 1) * kPageSize)[0] == 0x51ab, "the last page is the slab's");
+  expect(reinterpret_cast<volatile uint64_t*>(at + (pages - 1) * kPageSize)[0] == 0x51ab,
+         "the last page is the slab's");
   expect(raw(Syscall::kCapRevoke, carol::caps::kSlab, 0, 0, &unused) == Status::kIncomplete,
          "one revoke call unmaps part of the copy's mapping");
   uint64_t count = 0;

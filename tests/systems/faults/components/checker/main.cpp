@@ -19,7 +19,8 @@ int main() {
   expect(first.ok() && first.value() == 5, "echo(5) answered 5");
 
   tessera::Message msg;
-  expect(tessera::sys::call(999, msg) == tessera::Status::kInvalidSlot, "call through slot 999, beyond the table, refused");
+  expect(tessera::sys::call(999, msg) == tessera::Status::kInvalidSlot,
+         "call through slot 999, beyond the table, refused");
 
   auto crashed = echo_client.crash();
   expect(crashed.status() == tessera::Status::kPeerDied, "server fault during a call gives kPeerDied");

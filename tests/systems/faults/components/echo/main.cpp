@@ -7,7 +7,7 @@ struct Echo {
   tessera::Outcome<uint64_t, ifc::Error> echo(uint64_t value) { return value; }
   tessera::Outcome<void, ifc::Error> crash() {
     auto* unmapped = reinterpret_cast<volatile uint64_t*>(0x10);  // nothing is mapped at page 0
-    asm volatile("" : "+r"(unmapped));  // hide the constant address from the optimiser
+    asm volatile("" : "+r"(unmapped));                            // hide the constant address from the optimiser
     *unmapped = 1;
     return {};
   }

@@ -28,8 +28,8 @@ namespace {
 constexpr uint64_t kSeed = TESSERA_FUZZ_SEED;
 constexpr uint64_t kCalls = TESSERA_FUZZ_CALLS;
 constexpr unsigned kWorkers = 6;
-constexpr unsigned kSpawnStacks = 6;  // threads the fuzz itself creates, at most at once (with the
-                                       // workers and main, more than the quota of 12)
+constexpr unsigned kSpawnStacks = 6;     // threads the fuzz itself creates, at most at once (with the
+                                         // workers and main, more than the quota of 12)
 constexpr unsigned kStatusBuckets = 32;  // the last one counts anything beyond the enum
 
 // Shared by every thread; only atomics touch them.
@@ -76,31 +76,50 @@ bool protected_slot(uint64_t slot) {
 
 uint64_t slot_value(Random& r) {
   switch (r.below(8)) {
-    case 0: return 0;
-    case 1: return self::caps::kSlotCount + r.below(4);  // just beyond the table
-    case 2: return r.next();                              // anything
-    case 3: return ~uint64_t{0};
-    default: return 1 + r.below(self::caps::kSlotCount - 1);  // one of its own
+    case 0:
+      return 0;
+    case 1:
+      return self::caps::kSlotCount + r.below(4);  // just beyond the table
+    case 2:
+      return r.next();  // anything
+    case 3:
+      return ~uint64_t{0};
+    default:
+      return 1 + r.below(self::caps::kSlotCount - 1);  // one of its own
   }
 }
 
 uint64_t address_value(Random& r) {
   const uint64_t page = tessera::layout::kPageSize;
   switch (r.below(14)) {
-    case 0: return 0;
-    case 1: return 0xffffffff80000000ull + r.below(1 << 20);   // the kernel image
-    case 2: return 0xffff800000000000ull + r.next() % (1ull << 40);  // the direct map
-    case 3: return 0x0000800000000000ull + r.below(1 << 20);   // non-canonical
-    case 4: return reinterpret_cast<uint64_t>(&g_scratch) + r.below(2 * page);  // its data
-    case 5: return reinterpret_cast<uint64_t>(&g_scratch) + 2 * page - r.below(64);  // straddles out
-    case 6: return reinterpret_cast<uint64_t>(&tessera_thread_start);  // its text (read-only)
-    case 7: return tessera::layout::kMapBase + r.below(64) * page + (r.chance(20) ? r.below(page) : 0);
-    case 8: return tessera::layout::kIpcBufferBase + r.below(16) * page;
-    case 9: return tessera::layout::kStackTop - r.below(4) * page;
-    case 10: return self::memory::kSharedBase + r.below(4) * page;
-    case 11: return tessera::layout::kUserTop - r.below(3) * page;
-    case 12: return r.below(1 << 16);
-    default: return r.next();
+    case 0:
+      return 0;
+    case 1:
+      return 0xffffffff80000000ull + r.below(1 << 20);  // the kernel image
+    case 2:
+      return 0xffff800000000000ull + r.next() % (1ull << 40);  // the direct map
+    case 3:
+      return 0x0000800000000000ull + r.below(1 << 20);  // non-canonical
+    case 4:
+      return reinterpret_cast<uint64_t>(&g_scratch) + r.below(2 * page);  // its data
+    case 5:
+      return reinterpret_cast<uint64_t>(&g_scratch) + 2 * page - r.below(64);  // straddles out
+    case 6:
+      return reinterpret_cast<uint64_t>(&tessera_thread_start);  // its text (read-only)
+    case 7:
+      return tessera::layout::kMapBase + r.below(64) * page + (r.chance(20) ? r.below(page) : 0);
+    case 8:
+      return tessera::layout::kIpcBufferBase + r.below(16) * page;
+    case 9:
+      return tessera::layout::kStackTop - r.below(4) * page;
+    case 10:
+      return self::memory::kSharedBase + r.below(4) * page;
+    case 11:
+      return tessera::layout::kUserTop - r.below(3) * page;
+    case 12:
+      return r.below(1 << 16);
+    default:
+      return r.next();
   }
 }
 
@@ -111,8 +130,28 @@ uint64_t length_value(Random& r) {
 }
 
 uint64_t small_value(Random& r) {
-  const uint64_t choices[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 63, 64, 127, 128, 129, 255, 256, 4096,
-                              ~uint64_t{0}, ~uint64_t{0} >> 1, 1ull << 63, 1ull << 32};
+  const uint64_t choices[] = {0,
+                              1,
+                              2,
+                              3,
+                              4,
+                              5,
+                              6,
+                              7,
+                              8,
+                              16,
+                              63,
+                              64,
+                              127,
+                              128,
+                              129,
+                              255,
+                              256,
+                              4096,
+                              ~uint64_t{0},
+                              ~uint64_t{0} >> 1,
+                              1ull << 63,
+                              1ull << 32};
   if (r.chance(80)) return choices[r.below(sizeof choices / sizeof choices[0])];
   return r.next();
 }
@@ -135,11 +174,16 @@ uint64_t info_value(Random& r) {
 
 uint64_t any_value(Random& r) {
   switch (r.below(5)) {
-    case 0: return slot_value(r);
-    case 1: return address_value(r);
-    case 2: return length_value(r);
-    case 3: return small_value(r);
-    default: return r.next();
+    case 0:
+      return slot_value(r);
+    case 1:
+      return address_value(r);
+    case 2:
+      return length_value(r);
+    case 3:
+      return small_value(r);
+    default:
+      return r.next();
   }
 }
 
@@ -177,8 +221,12 @@ uint64_t fuzz_call(Random& r, bool may_exit_thread, uint64_t* doing = nullptr) {
       if (r.chance(60)) {
         a[0] = reinterpret_cast<uint64_t>(&g_dots) + r.below(sizeof g_dots);
       } else {
-        const uint64_t refused[] = {0, 0xffffffff80000000ull, 0xffff800000001000ull, 0x0000800000000000ull,
-                                    tessera::layout::kUserTop - tessera::layout::kPageSize, ~uint64_t{0}};
+        const uint64_t refused[] = {0,
+                                    0xffffffff80000000ull,
+                                    0xffff800000001000ull,
+                                    0x0000800000000000ull,
+                                    tessera::layout::kUserTop - tessera::layout::kPageSize,
+                                    ~uint64_t{0}};
         a[0] = refused[r.below(sizeof refused / sizeof refused[0])] + (r.chance(50) ? r.below(4096) : 0);
       }
       a[1] = r.chance(80) ? r.below(16) : length_value(r);
@@ -193,8 +241,10 @@ uint64_t fuzz_call(Random& r, bool may_exit_thread, uint64_t* doing = nullptr) {
       a[0] = r.chance(60) ? endpoints[r.below(4)] : (r.chance(70) ? slot_value(r) : any_value(r));
       a[1] = info_value(r);
       // Half the requests to a server are ones it understands.
-      if (r.chance(50) && a[0] == self::caps::kMortal) a[1] = tessera::make_info(tessera::interfaces::mortal::kLabelEcho, 1);
-      if (r.chance(50) && a[0] == self::caps::kEcho) a[1] = tessera::make_info(tessera::interfaces::echo::kLabelEcho, 1);
+      if (r.chance(50) && a[0] == self::caps::kMortal)
+        a[1] = tessera::make_info(tessera::interfaces::mortal::kLabelEcho, 1);
+      if (r.chance(50) && a[0] == self::caps::kEcho)
+        a[1] = tessera::make_info(tessera::interfaces::echo::kLabelEcho, 1);
       scramble_ipc_buffer(r);
       break;
     }
@@ -271,8 +321,7 @@ uint64_t fuzz_call(Random& r, bool may_exit_thread, uint64_t* doing = nullptr) {
   register uint64_t r12 asm("r12") = a[6];
   register uint64_t r13 asm("r13") = a[7];
   asm volatile("syscall"
-               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12),
-                 "+r"(r13)
+               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12), "+r"(r13)
                :
                : "rcx", "r11", "memory");
   if (doing != nullptr) __atomic_store_n(&doing[0], 0, __ATOMIC_RELAXED);
@@ -280,8 +329,7 @@ uint64_t fuzz_call(Random& r, bool may_exit_thread, uint64_t* doing = nullptr) {
 }
 
 void count(uint64_t status) {
-  __atomic_fetch_add(&g_status_counts[status < kStatusBuckets - 1 ? status : kStatusBuckets - 1], 1,
-                     __ATOMIC_RELAXED);
+  __atomic_fetch_add(&g_status_counts[status < kStatusBuckets - 1 ? status : kStatusBuckets - 1], 1, __ATOMIC_RELAXED);
   __atomic_fetch_add(&g_calls, 1, __ATOMIC_RELAXED);
 }
 
@@ -308,11 +356,12 @@ void worker(void* arg) {
 }
 
 const char* status_name(unsigned s) {
-  static const char* const kNames[] = {
-      "ok", "invalid_syscall", "invalid_slot", "empty_slot", "wrong_type", "no_rights", "no_reply_target",
-      "invalid_argument", "bad_address", "out_of_memory", "peer_died", "unknown_method", "bad_message",
-      "revoked", "slot_occupied", "timeout", "would_block", "quota_exceeded", "already_mapped",
-      "not_mapped", "call_dropped", "incomplete"};
+  static const char* const kNames[] = {"ok",           "invalid_syscall", "invalid_slot",    "empty_slot",
+                                       "wrong_type",   "no_rights",       "no_reply_target", "invalid_argument",
+                                       "bad_address",  "out_of_memory",   "peer_died",       "unknown_method",
+                                       "bad_message",  "revoked",         "slot_occupied",   "timeout",
+                                       "would_block",  "quota_exceeded",  "already_mapped",  "not_mapped",
+                                       "call_dropped", "incomplete"};
   return s < sizeof kNames / sizeof kNames[0] ? kNames[s] : "other";
 }
 
@@ -374,8 +423,8 @@ int main() {
   tessera::sys::sleep_ms(50);
   auto later = pong.answered();
   const bool pair_ok = first.ok() && later.ok() && later.value() > first.value() && first.value() > pair_before;
-  tessera::log("fuzz: the healthy pair answered %lu calls and is still answering: %s\n",
-               later.ok() ? later.value() : 0, pair_ok ? "ok" : "FAILED");
+  tessera::log("fuzz: the healthy pair answered %lu calls and is still answering: %s\n", later.ok() ? later.value() : 0,
+               pair_ok ? "ok" : "FAILED");
   tessera::log(pair_ok ? "fuzz: PASS\n" : "fuzz: FAIL\n");
   return pair_ok ? 0 : 1;
 }

@@ -70,7 +70,10 @@ void attack() {
   if (named("mov_cr3")) asm volatile("mov %0, %%cr3" : : "r"(uint64_t{0x1000}));
   if (named("wrmsr")) asm volatile("wrmsr" : : "c"(0xc0000100u), "a"(0u), "d"(0u));
   if (named("lgdt")) {
-    struct [[gnu::packed]] { uint16_t limit; uint64_t base; } pointer{0, 0};
+    struct [[gnu::packed]] {
+      uint16_t limit;
+      uint64_t base;
+    } pointer{0, 0};
     asm volatile("lgdt %0" : : "m"(pointer));
   }
   if (named("port_in")) asm volatile("inb $0x60, %%al" : : : "rax");

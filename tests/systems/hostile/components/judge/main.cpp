@@ -14,8 +14,7 @@ void expect(bool ok, const char* what) {
 
 uint16_t selector_sum() {
   uint16_t ds, es, fs, gs;
-  asm volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
-               : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+  asm volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3" : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
   return static_cast<uint16_t>(ds | es | fs | gs);
 }
 

@@ -25,18 +25,12 @@ Slot info(uint64_t slot) {
   return Slot{a.status, a.out.rdi, a.out.rsi, a.out.rdx};
 }
 
-Status copy(uint64_t src, uint64_t dst) {
-  return call(Syscall::kCapCopy, src, dst);
-}
+Status copy(uint64_t src, uint64_t dst) { return call(Syscall::kCapCopy, src, dst); }
 Status mint(uint64_t src, uint64_t dst, uint64_t r, uint64_t badge = 0) {
   return call(Syscall::kCapMint, src, dst, r, badge);
 }
-Status move(uint64_t src, uint64_t dst) {
-  return call(Syscall::kCapMove, src, dst);
-}
-Status remove(uint64_t slot) {
-  return call(Syscall::kCapDelete, slot);
-}
+Status move(uint64_t src, uint64_t dst) { return call(Syscall::kCapMove, src, dst); }
+Status remove(uint64_t slot) { return call(Syscall::kCapDelete, slot); }
 
 /// What cap_info said of each slot (and of the first beyond the table) when misuse started.
 Slot g_start[caps::kSlotCount + 1];
@@ -46,8 +40,7 @@ void revoke(uint64_t slot, Status status, uint64_t count, unsigned round, const 
   const Answer a = raw(Syscall::kCapRevoke, Regs{slot});
   expect(a.status, status, "round %u: revoke %s", round, what);
   if (status == Status::kOk)
-    expect_true(a.out.rdi == count, "round %u: revoke %s revoked %lu, expected %lu", round, what,
-                a.out.rdi, count);
+    expect_true(a.out.rdi == count, "round %u: revoke %s revoked %lu, expected %lu", round, what, a.out.rdi, count);
 }
 
 void one_round(unsigned r) {
@@ -66,15 +59,13 @@ void one_round(unsigned r) {
   expect(mint(a, b, rights::kRecv, badge), Status::kOk, "round %u: mint with a badge", r);
   const Slot minted = info(b);
   expect(minted.status, Status::kOk, "round %u: cap_info of the mint", r);
-  expect_true(minted.type == static_cast<uint64_t>(tessera::CapType::kEndpoint) &&
-                  minted.rights == rights::kRecv && minted.badge == badge,
-              "round %u: the mint is an endpoint cap with recv and badge %lu (got %lu, %lu, %lu)",
-              r, badge, minted.type, minted.rights, minted.badge);
-  expect(mint(b, c, rights::kRecv, badge + 1), Status::kInvalidArgument,
-         "round %u: mint with another badge", r);
+  expect_true(minted.type == static_cast<uint64_t>(tessera::CapType::kEndpoint) && minted.rights == rights::kRecv &&
+                  minted.badge == badge,
+              "round %u: the mint is an endpoint cap with recv and badge %lu (got %lu, %lu, %lu)", r, badge,
+              minted.type, minted.rights, minted.badge);
+  expect(mint(b, c, rights::kRecv, badge + 1), Status::kInvalidArgument, "round %u: mint with another badge", r);
   expect(mint(b, c, rights::kRecv, badge), Status::kOk, "round %u: mint with the same badge", r);
-  expect(mint(b, d, rights::kSend), Status::kNoRights,
-         "round %u: mint with a right the source lacks", r);
+  expect(mint(b, d, rights::kSend), Status::kNoRights, "round %u: mint with a right the source lacks", r);
   expect(mint(b, d, 1u << 6), Status::kInvalidArgument, "round %u: mint with an unknown right", r);
   expect(mint(b, d, kAll), Status::kInvalidArgument, "round %u: mint with every bit set", r);
   expect(mint(b, d, 0), Status::kOk, "round %u: mint with no rights", r);
@@ -84,8 +75,7 @@ void one_round(unsigned r) {
   expect(move(e, e), Status::kSlotOccupied, "round %u: move onto itself", r);
   expect(move(e, caps::kSlotCount), Status::kInvalidSlot, "round %u: move beyond the table", r);
   expect(move(e, kAll), Status::kInvalidSlot, "round %u: move to slot ~0", r);
-  expect(move(caps::kSlotCount + r, g), Status::kInvalidSlot,
-         "round %u: move from beyond the table", r);
+  expect(move(caps::kSlotCount + r, g), Status::kInvalidSlot, "round %u: move from beyond the table", r);
   expect(copy(kAll, g), Status::kInvalidSlot, "round %u: copy from slot ~0", r);
   expect(copy(0, g), Status::kEmptySlot, "round %u: copy from slot 0", r);
   // Slot 0 never holds a cap: no copy, mint or move may fill it.
@@ -132,10 +122,8 @@ void one_round(unsigned r) {
   expect(copy(caps::kPong, d), Status::kOk, "round %u: copy the pong cap", r);
   expect(mint(caps::kPong, e, rights::kSend, pong_badge + 1), Status::kInvalidArgument,
          "round %u: mint the pong cap with another badge", r);
-  expect(mint(caps::kPong, e, rights::kSend, pong_badge), Status::kOk,
-         "round %u: mint the pong cap with its badge", r);
-  expect(mint(caps::kPong, f[6], rights::kRecv), Status::kNoRights,
-         "round %u: mint the pong cap with recv", r);
+  expect(mint(caps::kPong, e, rights::kSend, pong_badge), Status::kOk, "round %u: mint the pong cap with its badge", r);
+  expect(mint(caps::kPong, f[6], rights::kRecv), Status::kNoRights, "round %u: mint the pong cap with recv", r);
   revoke(caps::kPong, Status::kOk, 2, r, "the pong cap");
   expect(remove(d), Status::kOk, "round %u: delete the revoked pong copy", r);
   expect(remove(e), Status::kOk, "round %u: delete the revoked pong mint", r);
@@ -156,15 +144,14 @@ void check_caps() {
   expect(g_start[caps::kSlotCount].status, Status::kInvalidSlot, "cap_info beyond the table");
   expect(g_start[0].status, Status::kEmptySlot, "cap_info of slot 0");
   for (uint32_t i = 0; i < caps::kFreeCount; ++i)
-    expect(g_start[caps::kFirstFree + i].status, Status::kEmptySlot,
-           "free slot %u is empty at the start", caps::kFirstFree + i);
+    expect(g_start[caps::kFirstFree + i].status, Status::kEmptySlot, "free slot %u is empty at the start",
+           caps::kFirstFree + i);
   for (unsigned r = 0; r < kRounds; ++r) one_round(r);
   for (uint32_t slot = 0; slot <= caps::kSlotCount; ++slot) {
     const Slot now = info(slot);
-    expect_true(
-        now == g_start[slot],
-        "slot %u is as it was when misuse started (status %u, type %lu, rights 0x%lx, badge %lu)",
-        slot, static_cast<uint32_t>(now.status), now.type, now.rights, now.badge);
+    expect_true(now == g_start[slot],
+                "slot %u is as it was when misuse started (status %u, type %lu, rights 0x%lx, badge %lu)", slot,
+                static_cast<uint32_t>(now.status), now.type, now.rights, now.badge);
   }
 }
 

@@ -44,8 +44,8 @@ bool expect(Status got, Status want, const char* what, ...) {
   if (got == want) return true;
   ++g_failures;
   char tail[96];
-  format_to(tail, sizeof tail, ": got %s (%u), expected %s (%u)", name(got),
-            static_cast<uint32_t>(got), name(want), static_cast<uint32_t>(want));
+  format_to(tail, sizeof tail, ": got %s (%u), expected %s (%u)", name(got), static_cast<uint32_t>(got), name(want),
+            static_cast<uint32_t>(want));
   va_list args;
   va_start(args, what);
   report(what, args, tail);
@@ -64,11 +64,7 @@ bool expect_true(bool ok, const char* what, ...) {
   return false;
 }
 
-uint64_t checks() {
-  return g_checks;
-}
-uint64_t failures() {
-  return g_failures;
-}
+uint64_t checks() { return g_checks; }
+uint64_t failures() { return g_failures; }
 
 }  // namespace probe

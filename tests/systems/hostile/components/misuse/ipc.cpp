@@ -14,16 +14,13 @@ constexpr uint32_t kNoGrant = caps::kFirstFree + 1;  // a copy of the pong cap w
 constexpr uint32_t kChild = caps::kFirstFree + 2;    // a copy of the pong cap, revoked below
 
 /// A send or call of `info` through `slot` with caps `sent` named in the IPC buffer.
-Status send(Syscall number, uint64_t slot, uint64_t info,
-            const uint32_t (&sent)[4] = {0, 0, 0, 0}) {
+Status send(Syscall number, uint64_t slot, uint64_t info, const uint32_t (&sent)[4] = {0, 0, 0, 0}) {
   tessera::IpcBuffer* buffer = tessera::sys::detail::ipc_buffer();
   for (unsigned i = 0; i < tessera::kMaxMessageCaps; ++i) buffer->send_caps[i] = sent[i];
   return raw(number, Regs{slot, info, 1, 2, 3, 4, 5, 6}).status;
 }
 
-const char* call_name(Syscall number) {
-  return number == Syscall::kSend ? "send" : "call";
-}
+const char* call_name(Syscall number) { return number == Syscall::kSend ? "send" : "call"; }
 
 /// Slots a send or call must not get through, whatever the message.
 void bad_slots(Syscall number) {
@@ -39,8 +36,7 @@ void bad_slots(Syscall number) {
   }
   expect(send(number, 0, good), Status::kEmptySlot, "%s through slot 0", n);
   expect(send(number, kFree, good), Status::kEmptySlot, "%s through an empty slot", n);
-  expect(send(number, caps::kEndpoint, good), Status::kNoRights,
-         "%s through my endpoint (recv only)", n);
+  expect(send(number, caps::kEndpoint, good), Status::kNoRights, "%s through my endpoint (recv only)", n);
   expect(send(number, caps::kScratch, good), Status::kWrongType, "%s through a memory cap", n);
   expect(send(number, kChild, good), Status::kRevoked, "%s through a revoked cap", n);
 }
@@ -49,15 +45,13 @@ void bad_slots(Syscall number) {
 void bad_messages(Syscall number) {
   const char* n = call_name(number);
   for (uint32_t words = tessera::kMaxMessageWords + 1; words <= 255; words += 7)
-    expect(send(number, caps::kPong, make_info(1, words)), Status::kInvalidArgument,
-           "%s of %u words", n, words);
+    expect(send(number, caps::kPong, make_info(1, words)), Status::kInvalidArgument, "%s of %u words", n, words);
   for (uint32_t count = tessera::kMaxMessageCaps + 1; count <= 7; ++count)
-    expect(send(number, caps::kPong, make_info(1, 0, count),
-                {caps::kPong, caps::kPong, caps::kPong, caps::kPong}),
+    expect(send(number, caps::kPong, make_info(1, 0, count), {caps::kPong, caps::kPong, caps::kPong, caps::kPong}),
            Status::kInvalidArgument, "%s of %u caps", n, count);
   // Both limits exceeded, and junk in the info word's unused high bits.
-  expect(send(number, caps::kPong, make_info(1, 200, 6) | (0x1fffffull << 43)),
-         Status::kInvalidArgument, "%s of 200 words and 6 caps", n);
+  expect(send(number, caps::kPong, make_info(1, 200, 6) | (0x1fffffull << 43)), Status::kInvalidArgument,
+         "%s of 200 words and 6 caps", n);
   // One cap, named by a slot that holds nothing the message may carry.
   const struct {
     uint32_t slot;
@@ -73,12 +67,10 @@ void bad_messages(Syscall number) {
       {kChild, Status::kRevoked, "a revoked cap"},
   };
   for (const auto& c : one) {
-    expect(send(number, caps::kPong, make_info(1, 1, 1), {c.slot, 0, 0, 0}), c.want,
-           "%s of a cap in %s", n, c.what);
+    expect(send(number, caps::kPong, make_info(1, 1, 1), {c.slot, 0, 0, 0}), c.want, "%s of a cap in %s", n, c.what);
     // The last of four is the bad one: every cap is looked at.
-    expect(send(number, caps::kPong, make_info(1, 1, 4),
-                {caps::kPong, caps::kScratch, caps::kPong, c.slot}),
-           c.want, "%s of four caps, the last in %s", n, c.what);
+    expect(send(number, caps::kPong, make_info(1, 1, 4), {caps::kPong, caps::kScratch, caps::kPong, c.slot}), c.want,
+           "%s of four caps, the last in %s", n, c.what);
   }
   // Through a cap without grant no cap may go, whatever it names; too many words are still
   // too many.
@@ -106,12 +98,9 @@ void bad_receives() {
   };
   for (const auto& s : slots) {
     expect(raw(Syscall::kRecv, Regs{s.slot}).status, s.want, "recv on %s", s.what);
-    expect(raw(Syscall::kReplyRecv, Regs{s.slot, make_info(0, 0)}).status, s.want,
-           "reply_recv on %s", s.what);
-    expect(raw(Syscall::kRecvTimeout, Regs{s.slot, 0}).status, s.want, "recv_timeout on %s",
-           s.what);
-    expect(raw(Syscall::kRecvTimeout, Regs{s.slot, 5}).status, s.want, "recv_timeout of 5 ms on %s",
-           s.what);
+    expect(raw(Syscall::kReplyRecv, Regs{s.slot, make_info(0, 0)}).status, s.want, "reply_recv on %s", s.what);
+    expect(raw(Syscall::kRecvTimeout, Regs{s.slot, 0}).status, s.want, "recv_timeout on %s", s.what);
+    expect(raw(Syscall::kRecvTimeout, Regs{s.slot, 5}).status, s.want, "recv_timeout of 5 ms on %s", s.what);
     // The notification and interrupt calls on the same slots: a type mismatch at best.
     const Status other = s.want == Status::kNoRights ? Status::kWrongType : s.want;
     expect(raw(Syscall::kSignal, Regs{s.slot, 1}).status, other, "signal on %s", s.what);
@@ -119,22 +108,16 @@ void bad_receives() {
     expect(raw(Syscall::kPoll, Regs{s.slot}).status, other, "poll on %s", s.what);
     expect(raw(Syscall::kIrqAck, Regs{s.slot}).status, other, "irq_ack on %s", s.what);
   }
-  expect(raw(Syscall::kSignal, Regs{caps::kEndpoint, 1}).status, Status::kWrongType,
-         "signal on my endpoint");
-  expect(raw(Syscall::kWait, Regs{caps::kEndpoint}).status, Status::kWrongType,
-         "wait on my endpoint");
-  expect(raw(Syscall::kIrqAck, Regs{caps::kScratch}).status, Status::kWrongType,
-         "irq_ack on a memory cap");
+  expect(raw(Syscall::kSignal, Regs{caps::kEndpoint, 1}).status, Status::kWrongType, "signal on my endpoint");
+  expect(raw(Syscall::kWait, Regs{caps::kEndpoint}).status, Status::kWrongType, "wait on my endpoint");
+  expect(raw(Syscall::kIrqAck, Regs{caps::kScratch}).status, Status::kWrongType, "irq_ack on a memory cap");
   // The timeout is checked before the slot.
-  expect(raw(Syscall::kRecvTimeout, Regs{caps::kEndpoint, (1ull << 40) + 1}).status,
-         Status::kInvalidArgument, "recv_timeout of 2^40 + 1 ms");
-  expect(raw(Syscall::kRecvTimeout, Regs{0, kAll}).status, Status::kInvalidArgument,
-         "recv_timeout of ~0 ms on slot 0");
+  expect(raw(Syscall::kRecvTimeout, Regs{caps::kEndpoint, (1ull << 40) + 1}).status, Status::kInvalidArgument,
+         "recv_timeout of 2^40 + 1 ms");
+  expect(raw(Syscall::kRecvTimeout, Regs{0, kAll}).status, Status::kInvalidArgument, "recv_timeout of ~0 ms on slot 0");
   // Nobody calls my endpoint: looking finds nothing, and waiting a little times out.
-  expect(raw(Syscall::kRecvTimeout, Regs{caps::kEndpoint, 0}).status, Status::kTimeout,
-         "recv_timeout of 0 ms");
-  expect(raw(Syscall::kRecvTimeout, Regs{caps::kEndpoint, 1}).status, Status::kTimeout,
-         "recv_timeout of 1 ms");
+  expect(raw(Syscall::kRecvTimeout, Regs{caps::kEndpoint, 0}).status, Status::kTimeout, "recv_timeout of 0 ms");
+  expect(raw(Syscall::kRecvTimeout, Regs{caps::kEndpoint, 1}).status, Status::kTimeout, "recv_timeout of 1 ms");
 }
 
 /// Replies with nobody to reply to, whatever they say.
@@ -142,10 +125,9 @@ void bad_replies() {
   const uint64_t infos[] = {make_info(0, 0),   make_info(0, 6),    make_info(0, 128),
                             make_info(0, 129), make_info(0, 0, 7), kAll};
   for (uint64_t info : infos) {
-    expect(send(Syscall::kReply, 0, info, {kFree, 0, 0, 0}), Status::kNoReplyTarget,
-           "reply 0x%lx with no caller", info);
-    expect(send(Syscall::kReply, kAll, info), Status::kNoReplyTarget,
-           "reply 0x%lx with no caller, rdi ~0", info);
+    expect(send(Syscall::kReply, 0, info, {kFree, 0, 0, 0}), Status::kNoReplyTarget, "reply 0x%lx with no caller",
+           info);
+    expect(send(Syscall::kReply, kAll, info), Status::kNoReplyTarget, "reply 0x%lx with no caller, rdi ~0", info);
   }
 }
 
@@ -158,13 +140,11 @@ void check_ipc() {
   expect(call(Syscall::kCapCopy, caps::kPong, kChild), Status::kOk, "copy pong");
   const Answer revoked = raw(Syscall::kCapRevoke, Regs{kNoGrant});
   expect(revoked.status, Status::kOk, "revoke the copy without grant (it has no children)");
-  expect_true(revoked.out.rdi == 0, "revoking a cap without children revokes none (got %lu)",
-              revoked.out.rdi);
+  expect_true(revoked.out.rdi == 0, "revoking a cap without children revokes none (got %lu)", revoked.out.rdi);
   // Revoking the pong cap revokes both copies; the copy without grant is made again.
   const Answer both = raw(Syscall::kCapRevoke, Regs{caps::kPong});
   expect(both.status, Status::kOk, "revoke the pong cap's copies");
-  expect_true(both.out.rdi == 2, "revoking the pong cap revoked its 2 copies (got %lu)",
-              both.out.rdi);
+  expect_true(both.out.rdi == 2, "revoking the pong cap revoked its 2 copies (got %lu)", both.out.rdi);
   expect(call(Syscall::kCapDelete, kNoGrant), Status::kOk, "delete the revoked copy without grant");
   expect(call(Syscall::kCapMint, caps::kPong, kNoGrant, tessera::rights::kSend), Status::kOk,
          "mint pong without grant again");

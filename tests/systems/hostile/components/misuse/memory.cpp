@@ -19,7 +19,6 @@ constexpr uint64_t kQuotaPages = self::kMapQuota / kPageSize;
 constexpr uint64_t kTables = 3;  // a first mapping in the window: a PDPT, a PD and a PT
 constexpr uint64_t kWindowPages = kMapWindow / kPageSize;
 
-
 /// Every word of `pages` pages at addr is `value`.
 bool holds(uint64_t addr, uint64_t pages, uint64_t value) {
   for (uint64_t i = 0; i < pages * kPageSize / 8; ++i)
@@ -36,8 +35,7 @@ void refused() {
   expect(map(page(0) + 1, 1), Status::kInvalidArgument, "map at an odd address");
   expect(map(page(0) + 0x800, 1), Status::kInvalidArgument, "map half a page in");
   expect(map(page(0), 0), Status::kInvalidArgument, "map of no pages");
-  expect(map(page(0), 1, flags::kWrite | flags::kExec), Status::kInvalidArgument,
-         "map writable and executable");
+  expect(map(page(0), 1, flags::kWrite | flags::kExec), Status::kInvalidArgument, "map writable and executable");
   expect(map(page(0), 1, 1u << 2), Status::kInvalidArgument, "map with an unknown flag");
   expect(map(page(0), 1, kAll), Status::kInvalidArgument, "map with every flag");
   expect(map(kKernelImage + 1, 0, 3), Status::kInvalidArgument, "map with everything wrong");
@@ -66,13 +64,11 @@ void refused() {
   // Too many pages: beyond the window first, then beyond the quota.
   expect(map(page(0), kTop), Status::kBadAddress, "map of 1 << 63 pages");
   expect(map(page(0), kAll), Status::kBadAddress, "map of ~0 pages");
-  expect(map(page(0), kWindowPages + 1), Status::kBadAddress,
-         "map of one page more than the window");
+  expect(map(page(0), kWindowPages + 1), Status::kBadAddress, "map of one page more than the window");
   expect(map(page(kWindowPages - 1), 2), Status::kBadAddress, "map across the end of the window");
   expect(map(page(0), kWindowPages), Status::kOutOfMemory, "map of the whole window");
   expect(map(page(0), kQuotaPages + 1), Status::kOutOfMemory, "map of more pages than the quota");
-  expect(map(page(0), kQuotaPages), Status::kOutOfMemory,
-         "map of the quota without room for page tables");
+  expect(map(page(0), kQuotaPages), Status::kOutOfMemory, "map of the quota without room for page tables");
   expect(map(page(0), kQuotaPages - kTables + 1), Status::kOutOfMemory, "map of one page too many");
   expect(unmap(page(0), kTop), Status::kBadAddress, "unmap of 1 << 63 pages");
   expect(unmap(page(0), kWindowPages), Status::kNotMapped, "unmap of the whole window");
@@ -97,8 +93,7 @@ void check_map() {
   // Unmaps that must leave everything in place.
   expect(unmap(page(all - 1), 2), Status::kNotMapped, "unmap of a mapped and an unmapped page");
   expect(unmap(page(all), 1), Status::kNotMapped, "unmap just beyond the mapped pages");
-  expect(unmap(page(0), kQuotaPages + 1), Status::kNotMapped,
-         "unmap of more pages than the quota holds");
+  expect(unmap(page(0), kQuotaPages + 1), Status::kNotMapped, "unmap of more pages than the quota holds");
   expect_true(holds(page(0), all, 0x6d69737573650000), "refused unmaps left every page as it was");
   // Give two back and take them again: they come back zeroed.
   expect(unmap(page(4), 2), Status::kOk, "unmap of two pages in the middle");
@@ -114,11 +109,9 @@ void check_map() {
     const uint64_t first = (i * 7) % (all - n + 1);
     const uint64_t f = i % 3 == 0 ? flags::kExec : flags::kWrite;
     if (!expect(map(page(first), n, f), Status::kOk, "loop %u: map of %lu pages", i, n)) break;
-    expect(map(page(first + n - 1), 1), Status::kAlreadyMapped,
-           "loop %u: map over the last of them", i);
+    expect(map(page(first + n - 1), 1), Status::kAlreadyMapped, "loop %u: map over the last of them", i);
     // Exactly the frames left fit; one more does not (the tables exist already).
-    expect(map(page(64), all - n + 1), Status::kOutOfMemory,
-           "loop %u: map of one frame more than is left", i);
+    expect(map(page(64), all - n + 1), Status::kOutOfMemory, "loop %u: map of one frame more than is left", i);
     if (n < all) {
       expect(map(page(64), all - n), Status::kOk, "loop %u: map of the frames left", i);
       expect(unmap(page(64), all - n), Status::kOk, "loop %u: unmap of them", i);

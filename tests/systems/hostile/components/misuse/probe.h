@@ -34,20 +34,16 @@ inline Answer raw(uint64_t number, const Regs& in) {
   register uint64_t r12 asm("r12") = in.r12;
   register uint64_t r13 asm("r13") = in.r13;
   asm volatile("syscall"
-               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
-                 "+r"(r12), "+r"(r13)
+               : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12), "+r"(r13)
                :
                : "rcx", "r11", "memory");
   return Answer{static_cast<Status>(rax), Regs{rdi, rsi, rdx, r10, r8, r9, r12, r13}};
 }
 
-inline Answer raw(Syscall number, const Regs& in) {
-  return raw(static_cast<uint64_t>(number), in);
-}
+inline Answer raw(Syscall number, const Regs& in) { return raw(static_cast<uint64_t>(number), in); }
 
 /// The status of a call with up to four arguments (rdi, rsi, rdx, r10).
-inline Status call(Syscall number, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
-                   uint64_t a3 = 0) {
+inline Status call(Syscall number, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
   return raw(number, Regs{a0, a1, a2, a3}).status;
 }
 

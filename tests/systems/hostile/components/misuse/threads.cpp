@@ -39,35 +39,26 @@ void child(void* arg) {
   me->clean = clean;
   // Left for the next thread of this slot, which must not find it.
   for (uint64_t& w : b->words) w = 0x5ca1ab1e;
-  for (unsigned i = 0; i < tessera::kMaxMessageCaps; ++i)
-    b->send_caps[i] = b->recv_slots[i] = self::caps::kPong;
+  for (unsigned i = 0; i < tessera::kMaxMessageCaps; ++i) b->send_caps[i] = b->recv_slots[i] = self::caps::kPong;
   while (!__atomic_load_n(&g_release, __ATOMIC_ACQUIRE)) tessera::sys::yield();
   __atomic_store_n(&me->done, true, __ATOMIC_RELEASE);
 }  // returns: the runtime ends the thread
 
 Answer create(uint64_t entry, uint64_t stack_top, void* arg = nullptr) {
-  return raw(Syscall::kThreadCreate, Regs{entry, stack_top, reinterpret_cast<uint64_t>(arg),
-                                          reinterpret_cast<uint64_t>(&child)});
+  return raw(Syscall::kThreadCreate,
+             Regs{entry, stack_top, reinterpret_cast<uint64_t>(arg), reinterpret_cast<uint64_t>(&child)});
 }
 
-uint64_t entry() {
-  return reinterpret_cast<uint64_t>(hide(&tessera_thread_start));
-}
-uint64_t stack_top(unsigned i) {
-  return reinterpret_cast<uint64_t>(hide(g_stacks[i])) + kStackBytes;
-}
+uint64_t entry() { return reinterpret_cast<uint64_t>(hide(&tessera_thread_start)); }
+uint64_t stack_top(unsigned i) { return reinterpret_cast<uint64_t>(hide(g_stacks[i])) + kStackBytes; }
 
 void bad_arguments(const char* when) {
-  const uint64_t entries[] = {
-      kKernelImage, kKernelImage + 0x100000, kDirectMap, kNonCanonical, kUserTop, kTop, kAll};
+  const uint64_t entries[] = {kKernelImage, kKernelImage + 0x100000, kDirectMap, kNonCanonical, kUserTop, kTop, kAll};
   for (uint64_t e : entries)
-    expect(create(e, stack_top(0)).status, Status::kInvalidArgument, "thread_create at 0x%lx (%s)",
-           e, when);
-  const uint64_t stacks[] = {
-      kUserTop + 1, kUserTop + 16, kKernelImage, kNonCanonical + kPageSize, kAll, 15, 8, 0};
+    expect(create(e, stack_top(0)).status, Status::kInvalidArgument, "thread_create at 0x%lx (%s)", e, when);
+  const uint64_t stacks[] = {kUserTop + 1, kUserTop + 16, kKernelImage, kNonCanonical + kPageSize, kAll, 15, 8, 0};
   for (uint64_t s : stacks)
-    expect(create(entry(), s).status, Status::kInvalidArgument,
-           "thread_create with stack top 0x%lx (%s)", s, when);
+    expect(create(entry(), s).status, Status::kInvalidArgument, "thread_create with stack top 0x%lx (%s)", s, when);
 }
 
 /// Lets the children finish; false if they did not within many turns.
@@ -102,19 +93,17 @@ void check_threads() {
       ids[i] = a.out.rdi;
       bool fresh = ids[i] >= 1 && ids[i] < kThreads;
       for (unsigned j = 0; j < i; ++j) fresh = fresh && ids[j] != ids[i];
-      expect_true(fresh, "round %u: thread %u got id %lu, a free one below %u", round, i + 1,
-                  ids[i], kThreads);
+      expect_true(fresh, "round %u: thread %u got id %lu, a free one below %u", round, i + 1, ids[i], kThreads);
     }
     for (unsigned extra = 0; extra < 3; ++extra)
-      expect(create(entry(), stack_top(0)).status, Status::kQuotaExceeded,
-             "round %u: thread_create beyond the quota", round);
+      expect(create(entry(), stack_top(0)).status, Status::kQuotaExceeded, "round %u: thread_create beyond the quota",
+             round);
     if (round == 0) bad_arguments("at the quota");  // arguments are checked before the quota
     expect_true(finish_round(), "round %u: the threads finished", round);
     for (unsigned i = 0; i < kChildren; ++i) {
       const Child& c = g_children[i];
       expect_true(c.buffer == kIpcBufferBase + ids[i] * kPageSize,
-                  "round %u: thread %lu's IPC buffer (its FS base) is at 0x%lx", round, ids[i],
-                  c.buffer);
+                  "round %u: thread %lu's IPC buffer (its FS base) is at 0x%lx", round, ids[i], c.buffer);
       expect_true(c.clean, "round %u: thread %lu found its IPC buffer clean", round, ids[i]);
     }
   }

@@ -56,8 +56,7 @@ int main() {
       "mov %%ecx, %%ds\n"
       "mov %%ecx, %%es\n"
       "mov %%ecx, %%gs\n"
-      : "+r"(rax), "+r"(rdi), [after] "=m"(after), [ds] "=m"(ds), [es] "=m"(es), [fs] "=m"(fs),
-        [gs] "=m"(gs)
+      : "+r"(rax), "+r"(rdi), [after] "=m"(after), [ds] "=m"(ds), [es] "=m"(es), [fs] "=m"(fs), [gs] "=m"(gs)
       : [sel] "r"(kUserData), [set] "r"(kAc | kDf)
       : "rcx", "r11", "rsi", "rdx", "r8", "r9", "r10", "r12", "r13", "memory", "cc");
   // The kernel must have given this thread its own state back, not what the judge ran with.

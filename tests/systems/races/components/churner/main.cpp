@@ -57,7 +57,8 @@ void creator(void*) {
 int main() {
   // The first creators may fill the quota before the last one exists: try until it does.
   for (unsigned i = 0; i < kCreators; ++i)
-    while (tessera::sys::thread_create(creator, nullptr, g_creator_stacks[i], sizeof g_creator_stacks[i]) != Status::kOk)
+    while (tessera::sys::thread_create(creator, nullptr, g_creator_stacks[i], sizeof g_creator_stacks[i]) !=
+           Status::kOk)
       tessera::sys::yield();
   uint64_t last = 0, still = 0;
   while (__atomic_load_n(&g_finished, __ATOMIC_ACQUIRE) < kCreators) {
@@ -67,7 +68,8 @@ int main() {
       last = now, still = 0;
     } else if (++still == 400) {  // two seconds without a creation or a refusal: say where it stands
       unsigned busy = 0;
-      for (unsigned i = 0; i < kStacks; ++i) busy |= (__atomic_load_n(&g_stack_busy[i], __ATOMIC_RELAXED) ? 1u : 0u) << i;
+      for (unsigned i = 0; i < kStacks; ++i)
+        busy |= (__atomic_load_n(&g_stack_busy[i], __ATOMIC_RELAXED) ? 1u : 0u) << i;
       tessera::log("churner: stuck: %lu created, %lu refused, %u finished, stacks busy 0x%x\n", g_created, g_refused,
                    __atomic_load_n(&g_finished, __ATOMIC_RELAXED), busy);
     }

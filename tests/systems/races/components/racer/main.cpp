@@ -29,8 +29,10 @@ void caller(void*) {
     msg.mr[0] = i;
     const Status s = tessera::sys::call(kSlot, msg);
     if (s == Status::kOk) {
-      if (msg.mr[0] == i) __atomic_fetch_add(&g_answered, 1, __ATOMIC_RELAXED);
-      else unexpected("a call answered wrongly", s);
+      if (msg.mr[0] == i)
+        __atomic_fetch_add(&g_answered, 1, __ATOMIC_RELAXED);
+      else
+        unexpected("a call answered wrongly", s);
     } else if (s != Status::kEmptySlot && s != Status::kRevoked) {
       unexpected("call", s);
     }

@@ -14,8 +14,8 @@ void judge(const char* what, uint64_t ms, uint64_t took_ns) {
   const uint64_t asked = ms * 1'000'000;
   const bool ok = took_ns >= asked && took_ns - asked <= kToleranceNs;
   const uint64_t late = took_ns >= asked ? took_ns - asked : 0;
-  tessera::log("sleeper: %s(%lu ms) took %lu us, %lu us late (tolerance 0..%lu us): %s\n", what, ms,
-               took_ns / 1000, late / 1000, kToleranceNs / 1000, ok ? "ok" : "FAILED");
+  tessera::log("sleeper: %s(%lu ms) took %lu us, %lu us late (tolerance 0..%lu us): %s\n", what, ms, took_ns / 1000,
+               late / 1000, kToleranceNs / 1000, ok ? "ok" : "FAILED");
   if (!ok) ++failures;
 }
 

@@ -22,7 +22,7 @@ int main() {
   const uint64_t elapsed = last - start;
   // Alone it would run ~100% with no gaps; sharing with a twin, about half, in many turns.
   const bool ok = gaps >= 5 && ran * 100 < elapsed * 80;
-  tessera::log("%s: on cpu %u ran %lu of %lu ms, descheduled %lu times: %s\n", self::kName,
-               tessera::sys::cpu_id(), ran / 1'000'000, elapsed / 1'000'000, gaps, ok ? "ok" : "FAILED");
+  tessera::log("%s: on cpu %u ran %lu of %lu ms, descheduled %lu times: %s\n", self::kName, tessera::sys::cpu_id(),
+               ran / 1'000'000, elapsed / 1'000'000, gaps, ok ? "ok" : "FAILED");
   return ok ? 0 : 1;
 }

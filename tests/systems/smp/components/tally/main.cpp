@@ -21,8 +21,8 @@ struct Tally {
   tessera::Outcome<uint64_t, ifc::Error> done(uint64_t worker, uint64_t worker_calls, uint64_t worker_cpu) {
     if (worker >= kMaxWorkers) return uint64_t{0};
     const bool match = calls[worker] == worker_calls;
-    tessera::log("tally: worker %lu (cpu %lu) made %lu calls, tally on cpu %u counted %lu: %s\n", worker,
-                 worker_cpu, worker_calls, cpu, calls[worker], match ? "match" : "MISMATCH");
+    tessera::log("tally: worker %lu (cpu %lu) made %lu calls, tally on cpu %u counted %lu: %s\n", worker, worker_cpu,
+                 worker_calls, cpu, calls[worker], match ? "match" : "MISMATCH");
     if (match) ++finished_count;
     return calls[worker];
   }

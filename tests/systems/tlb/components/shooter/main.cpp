@@ -12,10 +12,10 @@ namespace {
 constexpr uint64_t kX = tessera::layout::kMapBase;
 constexpr uint64_t kY = tessera::layout::kMapBase + 0x10000;
 
-volatile uint32_t g_phase = 0;      // main -> reader
+volatile uint32_t g_phase = 0;  // main -> reader
 volatile uint32_t g_reader_cpu = ~0u;
-volatile uint64_t g_seen[2] = {};   // what the reader read at X in phases 1 and 2
-volatile uint32_t g_acks = 0;       // reader -> main
+volatile uint64_t g_seen[2] = {};  // what the reader read at X in phases 1 and 2
+volatile uint32_t g_acks = 0;      // reader -> main
 
 void wait_for(volatile uint32_t& v, uint32_t value) {
   while (__atomic_load_n(&v, __ATOMIC_ACQUIRE) != value) asm volatile("pause");
@@ -61,8 +61,9 @@ int main() {
   __atomic_store_n(&g_phase, 2, __ATOMIC_RELEASE);
   wait_for(g_acks, 3);
 
-  tessera::log("shooter: reader saw 0x%lx, then 0x%lx after the remap (0x3333 expected; 0x1111 would be a stale TLB entry)\n",
-               g_seen[0], g_seen[1]);
+  tessera::log(
+      "shooter: reader saw 0x%lx, then 0x%lx after the remap (0x3333 expected; 0x1111 would be a stale TLB entry)\n",
+      g_seen[0], g_seen[1]);
   tessera::log("shooter: the remapped page started as 0x%lx\n", fresh);
   const bool ok = g_seen[0] == 0x1111 && g_seen[1] == 0x3333 && fresh == 0;
   tessera::log(ok ? "shooter: PASS\n" : "shooter: FAIL\n");
