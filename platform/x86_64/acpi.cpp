@@ -38,7 +38,7 @@ const uint8_t* table(uint64_t phys, PhysReader read, void* context, uint32_t* le
 void add_cpu(Madt& out, uint32_t apic_id, uint32_t uid, uint32_t flags) {
   for (size_t i = 0; i < out.cpu_count; ++i)
     if (out.cpus[i].apic_id == apic_id) return;  // listed both as xAPIC and x2APIC
-  if (out.cpu_count == kMaxCpus) {
+  if (out.cpu_count == kMaxLocalApics) {
     out.cpus_truncated = true;
     return;
   }

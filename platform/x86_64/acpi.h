@@ -12,7 +12,8 @@ namespace kernel::acpi {
 /// A pointer to `length` readable bytes at physical `phys`, or nullptr if not readable.
 using PhysReader = const uint8_t* (*)(uint64_t phys, size_t length, void* context);
 
-inline constexpr size_t kMaxCpus = 64;  ///< MADT entries kept, disabled and beyond-limit ones too
+inline constexpr size_t kMaxLocalApics = 64;  ///< MADT processor entries kept, disabled and beyond-limit ones too (a
+                                              ///< parser capacity, not the system's CPU limit)
 inline constexpr size_t kMaxIoApics = 8;
 inline constexpr size_t kMaxOverrides = 16;
 
@@ -38,7 +39,7 @@ struct Override {
 struct Madt {
   uint64_t local_apic_address = 0;
   bool legacy_pics = false;  ///< PCAT_COMPAT: 8259s are present (and must be masked)
-  LocalApic cpus[kMaxCpus];
+  LocalApic cpus[kMaxLocalApics];
   size_t cpu_count = 0;
   bool cpus_truncated = false;
   IoApic ioapics[kMaxIoApics];

@@ -163,13 +163,13 @@ TEST_CASE("acpi: a CPU listed as both xAPIC and x2APIC is recorded once") {
 
 TEST_CASE("acpi: unknown entries are skipped; too many CPUs are cut off and flagged") {
   std::vector<Bytes> entries{Bytes{0x7f, 6, 1, 2, 3, 4}};
-  for (unsigned i = 0; i < acpi::kMaxCpus + 3; ++i) entries.push_back(x2apic(i, 1, i));
+  for (unsigned i = 0; i < acpi::kMaxLocalApics + 3; ++i) entries.push_back(x2apic(i, 1, i));
   Memory mem;
   mem.tables[0x2000] = madt(entries);
   mem.tables[0x3000] = rsdt({0x2000});
   acpi::Madt m;
   REQUIRE(mem.parse(rsdp(0, 0x3000, 0), m) == acpi::Status::kOk);
-  CHECK(m.cpu_count == acpi::kMaxCpus);
+  CHECK(m.cpu_count == acpi::kMaxLocalApics);
   CHECK(m.cpus_truncated);
 }
 
