@@ -1,8 +1,10 @@
-// The map window: quota-backed pages and region mappings, and what a released cap unmaps.
+// The map window: quota-backed pages and region mappings, what a released cap unmaps, and
+// its system calls (map, unmap, region_map, region_unmap), each a decode then an invoke.
 #include "kernel/memory.h"
 
 #include "kernel/component.h"
 #include "kernel/log.h"
+#include "kernel/syscalls.h"
 
 namespace kernel {
 namespace {
@@ -110,7 +112,8 @@ Progress invoke_map(Component& c, const MapOp& op, WorkBudget& work) {
   return Progress{m.now, m.now == m.pages};
 }
 
-Result<UnmapOp> decode_unmap(const Component& c, uint64_t vaddr, uint64_t pages, const WorkBudget& work) {
+[[gnu::always_inline]] inline Result<UnmapOp> decode_unmap(const Component& c, uint64_t vaddr, uint64_t pages,
+                                                           const WorkBudget& work) {
   if (Status s = check_window(vaddr, pages); s != Status::kOk) return s;
   // More pages than the quota holds cannot all be map()'s.
   if (pages > c.map_pool.capacity() || overlaps_region_mapping(c, vaddr, pages)) return Status::kNotMapped;
@@ -120,7 +123,7 @@ Result<UnmapOp> decode_unmap(const Component& c, uint64_t vaddr, uint64_t pages,
   return UnmapOp{vaddr, pages, now};
 }
 
-Progress invoke_unmap(Component& c, const UnmapOp& op, WorkBudget& work) {
+[[gnu::always_inline]] inline Progress invoke_unmap(Component& c, const UnmapOp& op, WorkBudget& work) {
   const UnmapOp u = op;  // a copy the pool writes below cannot alias
   for (uint64_t i = 0; i < u.now; ++i) c.map_pool.push(platform::unmap_page(c.space, u.vaddr + i * kPageSize));
   work.spend(static_cast<uint32_t>(u.now));
@@ -181,6 +184,50 @@ bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr) {
 bool cap_release(Cap& cap, WorkBudget& work) {
   if (cap.type != tessera::CapType::kMemory || cap.mapped_at == 0 || cap.holder == nullptr) return true;
   return unmap_region(*cap.holder, cap, work);
+}
+
+// ---- the system calls: each pairs a decode above with its invoke ------------------------
+namespace {
+
+/// The memory cap in slot `slot` of self's table.
+Result<Cap*> memory_cap(const Thread& self, uint64_t slot) {
+  return self.component->caps.lookup(slot, tessera::CapType::kMemory, 0);
+}
+
+}  // namespace
+
+Thread* sys_map(Cpu&, Thread* self, MapArgs args) {
+  Component& c = *self->component;
+  WorkBudget work;
+  auto op = decode_map(c, args.address, args.pages, args.flags, work);
+  if (!op.ok()) return answer_progress(self, op.status());
+  return answer_progress(self, invoke_map(c, op.value(), work));
+}
+
+Thread* sys_unmap(Cpu&, Thread* self, UnmapArgs args) {
+  Component& c = *self->component;
+  WorkBudget work;
+  auto op = decode_unmap(c, args.address, args.pages, work);
+  if (!op.ok()) return answer_progress(self, op.status());
+  return answer_progress(self, invoke_unmap(c, op.value(), work));
+}
+
+Thread* sys_region_map(Cpu&, Thread* self, RegionMapArgs args) {
+  Component& c = *self->component;
+  auto cap = memory_cap(*self, args.slot);
+  if (!cap.ok()) return refuse(self, cap.status());
+  WorkBudget work;
+  auto op = decode_region_map(c, *cap.value(), args.address, work);
+  if (!op.ok()) return refuse(self, op.status());
+  return answer(self, invoke_region_map(c, *cap.value(), op.value(), work));
+}
+
+Thread* sys_region_unmap(Cpu&, Thread* self, SlotArgs args) {
+  auto cap = memory_cap(*self, args.slot);
+  if (!cap.ok()) return refuse(self, cap.status());
+  if (cap.value()->mapped_at == 0) return refuse(self, Status::kNotMapped);
+  WorkBudget work;
+  return answer(self, invoke_region_unmap(*self->component, *cap.value(), work));
 }
 
 }  // namespace kernel

@@ -39,7 +39,7 @@ class FramePool {
 };
 
 // Each system call of the map window is a decode, which checks everything and changes
-// nothing, and an invoke, which cannot fail (memory_syscalls.cpp pairs them). A call does at
+// nothing, and an invoke, which cannot fail (the sys_* handlers at its end pair them). A call does at
 // most work.left() pages and reports kIncomplete when the caller must go on.
 
 /// A decoded kMap: the whole range, the pages this call maps from its start, the flags.
@@ -67,12 +67,10 @@ struct UnmapOp {
   uint64_t now;
 };
 
-/// kUnmap releases pages kMap backed; their frames return to the quota. Errors:
-/// kInvalidArgument, kBadAddress, kNotMapped (a page of the part this call looks at is not
-/// backed by kMap).
-Result<UnmapOp> decode_unmap(const Component& c, uint64_t vaddr, uint64_t pages, const WorkBudget& work);
-/// Unmaps op.now pages and flushes the TLBs (the call's one flush).
-Progress invoke_unmap(Component& c, const UnmapOp& op, WorkBudget& work);
+// kUnmap releases pages kMap backed; their frames return to the quota. Errors:
+// kInvalidArgument, kBadAddress, kNotMapped (a page of the part this call looks at is not
+// backed by kMap). Its decode and invoke are inline in memory.cpp, beside sys_unmap: the
+// call is a benchmark's whole path.
 
 /// A decoded kRegionMap: where, the first page still to map, and how many this call maps.
 struct RegionMapOp {

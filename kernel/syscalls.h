@@ -56,7 +56,7 @@ Thread* sys_cap_delete(Cpu& cpu, Thread* self, SlotArgs args);
 Thread* sys_cap_revoke(Cpu& cpu, Thread* self, SlotArgs args);
 Thread* sys_cap_info(Cpu& cpu, Thread* self, SlotArgs args);
 
-// memory_syscalls.cpp: the map window.
+// memory.cpp: the map window.
 Thread* sys_map(Cpu& cpu, Thread* self, MapArgs args);
 Thread* sys_unmap(Cpu& cpu, Thread* self, UnmapArgs args);
 Thread* sys_region_map(Cpu& cpu, Thread* self, RegionMapArgs args);
