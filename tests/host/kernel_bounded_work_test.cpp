@@ -8,6 +8,7 @@
 #include "kernel/component.h"
 #include "kernel/syscalls.h"
 #include "tests/host/fake_platform.h"
+#include "tests/host/syscall_call.h"
 
 using namespace kernel;
 using tessera::CapType;
@@ -47,13 +48,8 @@ struct System {
 
   Status call(int i, Syscall number, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
     thread.component = &comps[i];
-    frame = SyscallFrame{};
-    frame.op = static_cast<uint64_t>(number);
-    frame.a0 = a0;
-    frame.a1 = a1;
-    frame.mr[0] = a2;
-    dispatch(cpu, &thread);
-    return static_cast<Status>(frame.op);
+    host::make_call(cpu, thread, number, a0, a1, a2);
+    return host::status_of(thread);
   }
 
   /// Caps of both tables whose tree place or state differs from `before`: a unit of work

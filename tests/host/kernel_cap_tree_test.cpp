@@ -7,6 +7,7 @@
 #include "kernel/component.h"
 #include "kernel/endpoint.h"
 #include "kernel/syscalls.h"
+#include "tests/host/syscall_call.h"
 
 using namespace kernel;
 using tessera::CapType;
@@ -39,14 +40,8 @@ struct Tables {
   /// Runs system call `number` as a thread of component `c`.
   Status call(Component& c, Syscall number, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
     thread.component = &c;
-    frame = SyscallFrame{};
-    frame.op = static_cast<uint64_t>(number);
-    frame.a0 = a0;
-    frame.a1 = a1;
-    frame.mr[0] = a2;
-    frame.mr[1] = a3;
-    dispatch(cpu, &thread);
-    return static_cast<Status>(frame.op);
+    host::make_call(cpu, thread, number, a0, a1, a2, a3);
+    return host::status_of(thread);
   }
 
   /// Gives b a cap derived from a's slot `from` (what a transfer in a message does).

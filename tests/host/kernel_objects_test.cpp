@@ -13,6 +13,7 @@
 #include "kernel/message.h"
 #include "kernel/syscalls.h"
 #include "tests/host/fake_platform.h"
+#include "tests/host/syscall_call.h"
 
 using namespace kernel;
 using tessera::CapType;
@@ -56,15 +57,8 @@ struct World {
   Thread* thread(int i) { return &threads[i]; }
 
   Status call(int i, Syscall number, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
-    Thread* t = &threads[i];
-    *t->frame = SyscallFrame{};
-    t->frame->op = static_cast<uint64_t>(number);
-    t->frame->a0 = a0;
-    t->frame->a1 = a1;
-    t->frame->mr[0] = a2;
-    cpu.current = t;
-    dispatch(cpu, t);
-    return static_cast<Status>(t->frame->op);
+    host::make_call(cpu, threads[i], number, a0, a1, a2);
+    return host::status_of(threads[i]);
   }
 };
 

@@ -23,6 +23,7 @@
 #include "kernel/notification.h"
 #include "kernel/thread.h"
 #include "tests/host/fake_platform.h"
+#include "tests/host/syscall_call.h"
 
 using namespace kernel;
 using tessera::Status;
@@ -53,17 +54,11 @@ struct Call {
 /// Makes `call` as thread t (the CPU's current thread) would: its registers hold nothing
 /// else, and the real dispatcher runs it on the CPU the fake platform reports.
 inline void enter(Thread& t, const Call& call) {
-  Frame& f = *t.frame;
-  f = Frame{};
-  f.op = call.number;
-  f.a0 = call.arg0;
-  f.a1 = call.arg1;
-  f.mr[0] = call.mr[0];
-  f.mr[1] = call.mr[1];
-  syscall_dispatch(&f);
+  kernel::host::load_call(t, static_cast<Syscall>(call.number), call.arg0, call.arg1, call.mr[0], call.mr[1]);
+  syscall_dispatch(t.frame);
 }
 
-inline Status status(const Thread& t) { return static_cast<Status>(t.frame->op); }
+inline Status status(const Thread& t) { return kernel::host::status_of(t); }
 
 /// Result word i of t's last call, in ABI order.
 inline uint64_t result(const Thread& t, unsigned i) {

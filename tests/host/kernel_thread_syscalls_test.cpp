@@ -10,6 +10,7 @@
 #include "kernel/lock.h"
 #include "kernel/syscalls.h"
 #include "tests/host/fake_platform.h"
+#include "tests/host/syscall_call.h"
 
 using namespace kernel;
 using tessera::Status;
@@ -63,16 +64,8 @@ struct World {
 
   /// Thread t makes system call `number`; returns who runs next.
   Thread* call(Thread& t, Syscall number, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
-    SyscallFrame& f = *t.frame;
-    f = SyscallFrame{};
-    f.op = static_cast<uint64_t>(number);
-    f.a0 = a0;
-    f.a1 = a1;
-    f.mr[0] = a2;
-    f.mr[1] = a3;
-    cpu.current = &t;
     kernel_lock().acquire(&cpu);  // what syscall_dispatch's entry does around the dispatch
-    Thread* next = dispatch(cpu, &t);
+    Thread* next = host::make_call(cpu, t, number, a0, a1, a2, a3);
     kernel_lock().release();
     return next;
   }
