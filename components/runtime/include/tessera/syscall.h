@@ -241,12 +241,56 @@ struct CapInfo {
   CapType type = CapType::kNull;
   uint16_t rights = 0;
   uint64_t badge = 0;
+  /// Restarts of the component the object belongs to: an endpoint's server, a component cap's
+  /// component (0 for other objects). A changed generation means "a new instance".
+  uint64_t generation = 0;
 };
 inline Status cap_info(uint32_t slot, CapInfo& info) {
-  uint64_t out[3] = {};
-  const Status s = detail::call4(Syscall::kCapInfo, slot, 0, 0, 0, out);
-  if (s == Status::kOk) info = CapInfo{static_cast<CapType>(out[0]), static_cast<uint16_t>(out[1]), out[2]};
+  register uint64_t rax asm("rax") = static_cast<uint64_t>(Syscall::kCapInfo);
+  register uint64_t rdi asm("rdi") = slot;
+  register uint64_t rsi asm("rsi") = 0;
+  register uint64_t rdx asm("rdx") = 0;
+  register uint64_t r10 asm("r10") = 0;
+  asm volatile("syscall" : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10) : : "rcx", "r11", "memory");
+  const auto s = static_cast<Status>(rax);
+  if (s == Status::kOk) info = CapInfo{static_cast<CapType>(rdi), static_cast<uint16_t>(rsi), rdx, r10};
   return s;
+}
+
+/// The generation of the server behind the endpoint cap in `slot` (how often it was
+/// restarted), or 0 when the slot holds no such cap.
+inline uint64_t generation(uint32_t slot) {
+  CapInfo info;
+  return cap_info(slot, info) == Status::kOk ? info.generation : 0;
+}
+
+// ---- supervision: the component caps a supervisor holds ------------------------------------
+
+namespace detail {
+/// A component control call, repeated while the kernel answers kIncomplete; *generation
+/// (if given) receives the component's generation afterwards.
+inline Status control(Syscall number, uint32_t slot, uint64_t* generation) {
+  Status s;
+  uint64_t out[3] = {};
+  do s = call4(number, slot, 0, 0, 0, out);
+  while (s == Status::kIncomplete);
+  if (generation != nullptr) *generation = out[0];
+  return s;
+}
+}  // namespace detail
+
+/// Runs the stopped (or `start: manual`) component of the component cap in `slot` afresh
+/// from its boot image. kNotStopped when it runs.
+inline Status component_start(uint32_t slot, uint64_t* generation = nullptr) {
+  return detail::control(Syscall::kComponentStart, slot, generation);
+}
+/// Stops it until it is started again; its clients get kPeerDied. No fault report follows.
+inline Status component_stop(uint32_t slot, uint64_t* generation = nullptr) {
+  return detail::control(Syscall::kComponentStop, slot, generation);
+}
+/// Stops it if it runs (its clients get kPeerRestarted) and starts it afresh.
+inline Status component_restart(uint32_t slot, uint64_t* generation = nullptr) {
+  return detail::control(Syscall::kComponentRestart, slot, generation);
 }
 
 // ---- notifications and interrupts ----------------------------------------------------------
