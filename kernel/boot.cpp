@@ -50,21 +50,63 @@ bool map_fresh(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file
   return true;
 }
 
-/// The kernel object a boot cap names (the spec was checked: the index is in range).
-void* cap_object(const spec::Cap& s) {
-  KernelState& k = state();
-  switch (static_cast<tessera::CapType>(s.type)) {
-    case tessera::CapType::kEndpoint:
-      return &k.endpoints[s.object];
-    case tessera::CapType::kNotification:
-      return &k.notifications[s.object];
-    case tessera::CapType::kMemory:
-      return &k.regions[s.object];
-    case tessera::CapType::kIrq:
-      return &k.irqs[s.object];
-    default:
-      return nullptr;
+/// Pages of [vaddr, vaddr + bytes).
+uint64_t pages_of(uint64_t bytes) { return (bytes + kPageSize - 1) / kPageSize; }
+
+/// Maps [vaddr, vaddr+bytes) of supervised c copy-on-write: each page read-only onto a
+/// pristine copy of the first `file_size` bytes of `file` (the zero frame past them).
+bool map_cow(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file, uint64_t file_size) {
+  for (uint64_t off = 0; off < bytes; off += kPageSize) {
+    uint64_t pristine = state().zero_frame;
+    if (off < file_size) {
+      pristine = platform::alloc_frame();
+      if (pristine == 0) return false;
+      uint64_t n = file_size - off < kPageSize ? file_size - off : kPageSize;
+      __builtin_memcpy(platform::phys_to_virt(pristine), file + off, n);
+    }
+    if (!c.sup.image.add(c.space, vaddr + off, pristine)) return false;
   }
+  return true;
+}
+
+/// Writable memory: fresh frames, or copy-on-write pages for a component that may restart.
+bool map_writable(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file, uint64_t file_size) {
+  if (c.sup.fault_endpoint != nullptr) return map_cow(c, vaddr, bytes, file, file_size);
+  return map_fresh(c, vaddr, bytes, file, file_size, platform::MapFlags{true, true, false});
+}
+
+/// What supervision needs of c: its policy, its reporter (a thread that never runs, with a
+/// frame and a buffer for the report), and room for its copy-on-write image: a record and a
+/// frame for its copy for every writable page.
+bool prepare_supervision(Component& c, const spec::Component& sc, const ElfImage& img) {
+  Supervision& s = c.sup;
+  s.boot = &sc;
+  s.entry = img.entry;
+  if (sc.supervisor_endpoint == spec::kNoSupervisor) return true;
+  s.fault_endpoint = &state().endpoints[sc.supervisor_endpoint];
+  s.report_badge = sc.report_badge;
+  s.restart = static_cast<tessera::RestartPolicy>(sc.restart);
+  s.restart_limit = sc.restart_limit;
+  Thread* reporter = boot_new<Thread>(1);
+  reporter->frame = boot_new<SyscallFrame>(1);
+  reporter->ipc_buffer = boot_new<tessera::IpcBuffer>(1);
+  reporter->component = &c;
+  reporter->priority = c.priority;
+  reporter->reporter = true;
+  reporter->state = ThreadState::kDead;
+  s.reporter = reporter;
+  uint64_t pages = uint64_t{sc.stack_pages} + sc.heap_pages;
+  for (unsigned i = 0; i < img.segment_count; ++i)
+    if (img.segments[i].write) pages += pages_of(img.segments[i].memsz);
+  const auto count = static_cast<uint32_t>(pages);
+  FramePool copies(boot_new<uint64_t>(count), count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint64_t frame = platform::alloc_frame();
+    if (frame == 0) return false;
+    copies.push(frame);
+  }
+  s.image = CowImage(boot_new<CowPage>(count), count, copies);
+  return true;
 }
 
 /// Every thread slot's IPC buffer: a page mapped at kIpcBufferBase + id pages, which is also
@@ -94,12 +136,9 @@ bool reserve_map_quota(Component& c, uint32_t pages) {
 
 /// Starts a loaded component's first thread (placed on a CPU of its affinity set, as
 /// thread_create places every thread) and queues it there.
-void start_first_thread(Component& c, uint32_t index, const spec::Component& sc, const ElfImage& img) {
+void start_first_thread(Component& c, const spec::Component& sc) {
   KernelState& k = state();
-  const platform::UserEntry entry{
-      img.entry, tessera::layout::kStackTop, tessera::layout::kHeapBase, uint64_t{sc.heap_pages} * kPageSize,
-      index,     ipc_buffer_address(0)};
-  Thread* t = thread_create(c, c.priority, 0, entry, k.cpu_pool());
+  Thread* t = thread_create(c, c.priority, 0, first_thread_entry(c), k.cpu_pool());
   Cpu& home = *t->cpu;
   if (sc.cpu >= 0 && static_cast<uint32_t>(sc.cpu) != home.index)
     log("kernel: %s is pinned to cpu %d, but only %u CPUs are up; it runs on cpu %u\n", c.name, sc.cpu, k.cpu_count,
@@ -116,13 +155,14 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   for (uint32_t i = 0; i < sc.cap_count; ++i) {
     const spec::Cap& s = bs.cap(sc.cap_first + i);
     const auto type = static_cast<tessera::CapType>(s.type);
-    if (c.caps.install(s.slot, CapValue{type, s.rights, cap_object(s), s.badge}) != Status::kOk) {
+    if (c.caps.install(s.slot, CapValue{type, s.rights, boot_cap_object(s), s.badge}) != Status::kOk) {
       log("kernel: %s: cap slot %u given twice\n", c.name, s.slot);
       return false;
     }
     if (type == tessera::CapType::kEndpoint && (s.rights & tessera::rights::kRecv) != 0)
-      static_cast<Endpoint*>(cap_object(s))->owner = &c;
+      static_cast<Endpoint*>(boot_cap_object(s))->owner = &c;
   }
+  if (sc.cap_count > 0) c.sup.boot_caps = &bs.cap(sc.cap_first);
   c.ioports = sc.ioport_count > 0 ? &bs.ioport(sc.ioport_first) : nullptr;
   c.ioport_count = sc.ioport_count;
 
@@ -138,22 +178,25 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   }
   if (!platform::create_address_space(c.space)) return false;
   ElfImage img = elf.value();
+  c.priority = static_cast<uint8_t>(sc.priority);
+  if (!prepare_supervision(c, sc, img)) return false;
+  // In ascending address order: a copy-on-write image records its pages so.
   for (unsigned i = 0; i < img.segment_count; ++i) {
     const ElfSegment& s = img.segments[i];
-    if (!map_fresh(c, s.vaddr, s.memsz, elf_blob.data + s.offset, s.filesz, platform::MapFlags{true, s.write, s.exec}))
+    const uint8_t* file = elf_blob.data + s.offset;
+    if (s.write ? !map_writable(c, s.vaddr, s.memsz, file, s.filesz)
+                : !map_fresh(c, s.vaddr, s.memsz, file, s.filesz, platform::MapFlags{true, false, s.exec}))
       return false;
   }
   uint64_t stack_bytes = uint64_t{sc.stack_pages} * kPageSize;
   uint64_t heap_bytes = uint64_t{sc.heap_pages} * kPageSize;
   // The page below the stack stays unmapped: an overflow faults instead of corrupting.
-  if (!map_fresh(c, tessera::layout::kStackTop - stack_bytes, stack_bytes, nullptr, 0,
-                 platform::MapFlags{true, true, false}) ||
-      !map_fresh(c, tessera::layout::kHeapBase, heap_bytes, nullptr, 0, platform::MapFlags{true, true, false}))
+  if (!map_writable(c, tessera::layout::kHeapBase, heap_bytes, nullptr, 0) ||
+      !map_writable(c, tessera::layout::kStackTop - stack_bytes, stack_bytes, nullptr, 0))
     return false;
 
   // Every thread the quota allows gets its kernel stack now; creating one later only
   // takes the next.
-  c.priority = static_cast<uint8_t>(sc.priority);
   c.affinity = sc.affinity;
   c.thread_quota = sc.thread_quota;
   c.threads = boot_new<Thread>(c.thread_quota);
@@ -163,7 +206,12 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
     c.threads[i].context.kernel_stack_top = top;
   }
   if (!map_ipc_buffers(c) || !reserve_map_quota(c, sc.map_pages)) return false;
-  start_first_thread(c, index, sc, img);
+  // A manual component waits, loaded, for its supervisor's start (stopped from main, once
+  // its mappings and interrupt lines are set up like everyone's).
+  if ((sc.flags & spec::kFlagStartManual) == 0) {
+    start_first_thread(c, sc);
+    c.sup.ran = true;
+  }
   return true;
 }
 
@@ -204,7 +252,7 @@ void map_boot_regions(const BootSpec& bs) {
     auto cap = c.caps.lookup(m.slot, tessera::CapType::kMemory, 0);
     if (!cap.ok() || !region_map_at_boot(c, *cap.value(), m.vaddr)) {
       log("kernel: %s: shared region at 0x%lx could not be mapped\n", c.name, m.vaddr);
-      stop_component(k.cpus[0], &c, kStatusFault, k.endpoint_pool());
+      stop_component(k.cpus[0], &c, kStatusFault, Status::kPeerDied, k.endpoint_pool());
     }
   }
 }
@@ -222,11 +270,19 @@ void route_irqs(const BootSpec& bs) {
     irq.driver = &k.components[s.component];
     irq.masked = true;
     if (irq.driver->stopped) continue;
-    const unsigned cpu = irq.driver->threads[0].cpu->index;
+    // A manual driver has no thread yet: its line goes to the CPU it is pinned to (or the
+    // first), and stays masked until it starts.
+    const Thread& first = irq.driver->threads[0];
+    const int pin = irq.driver->sup.boot->cpu;
+    const unsigned cpu = first.cpu != nullptr                                   ? first.cpu->index
+                         : pin >= 0 && static_cast<uint32_t>(pin) < k.cpu_count ? static_cast<unsigned>(pin)
+                                                                                : 0;
     if (!platform::route_irq(s.line, i, cpu)) {
       log("kernel: %s: IRQ %u cannot be routed\n", irq.driver->name, s.line);
       continue;
     }
+    irq.routed = true;
+    if (!irq.driver->sup.ran) continue;
     irq.masked = false;
     platform::mask_irq(s.line, false);
   }
@@ -258,21 +314,30 @@ void main(const BootModule& module) {
   k.irqs = boot_new<Irq>(k.irq_count);
   k.component_count = bs.header().component_count;
   k.components = boot_new<Component>(k.component_count);
+  k.boot_mapping_count = bs.header().mapping_count;
+  k.boot_mappings = k.boot_mapping_count > 0 ? &bs.mapping(0) : nullptr;
+  k.zero_frame = platform::alloc_frame();
+  if (k.zero_frame == 0) panic("out of memory for the zero page");
 
   uint32_t started = 0;
   for (uint32_t i = 0; i < k.component_count; ++i) {
     Component& c = k.components[i];
-    if (load(c, i, bs.component(i), bs, image.value())) {
+    if (!load(c, i, bs.component(i), bs, image.value())) {
+      log("kernel: component %s was not started\n", bs.component(i).name);
+      stop_component(cpu, &c, kStatusFault, Status::kPeerDied, k.endpoint_pool());
+    } else if (!c.sup.ran) {
+      log("kernel: component %s: priority %u, %u cap slots, waits for its supervisor to start it\n", c.name,
+          bs.component(i).priority, c.caps.size());
+    } else {
       ++started;
       log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority, c.caps.size(),
           c.threads[0].cpu->index);
-    } else {
-      log("kernel: component %s was not started\n", bs.component(i).name);
-      stop_component(cpu, &c, kStatusFault, k.endpoint_pool());
     }
   }
   map_boot_regions(bs);
   route_irqs(bs);
+  for (uint32_t i = 0; i < k.component_count; ++i)
+    if (!k.components[i].sup.ran) k.components[i].stopped = true;  // until started (stop_component would fail clients)
   log("kernel: %u of %u components started on %u CPUs\n", started, k.component_count, k.cpu_count);
   if (started == 0) panic("no component could be started");
   platform::release_secondary_cpus();

@@ -71,6 +71,8 @@ uint32_t object_count(const Header& h, uint16_t type) {
       return h.region_count;
     case tessera::CapType::kIrq:
       return h.irq_count;
+    case tessera::CapType::kComponent:
+      return h.component_count;
     default:
       return 0;
   }
@@ -92,6 +94,16 @@ bool BootSpec::check_component(uint32_t index) const {
   if (c.cpu >= 0 && c.affinity != uint64_t{1} << c.cpu) return false;
   if (c.thread_quota == 0 || c.thread_quota > kMaxThreadsPerComponent) return false;
   if (c.map_pages > kMaxMapPages) return false;
+  // Supervision: a fault endpoint of the spec, a policy the kernel knows, and only a
+  // supervised component starts manually or restarts; nobody supervises itself (its own
+  // endpoint would carry its reports: receives_on below).
+  if ((c.flags & ~(kFlagShutdownOnExit | kFlagStartManual)) != 0) return false;
+  if (c.restart > static_cast<uint32_t>(tessera::RestartPolicy::kAlways)) return false;
+  if (c.supervisor_endpoint == kNoSupervisor) {
+    if (c.restart != 0 || (c.flags & kFlagStartManual) != 0) return false;
+  } else if (c.supervisor_endpoint >= h.endpoint_count || receives_on(index, c.supervisor_endpoint)) {
+    return false;
+  }
   if (c.cap_first > h.cap_count || h.cap_count - c.cap_first < c.cap_count) return false;
   if (c.ioport_first > h.ioport_count || h.ioport_count - c.ioport_first < c.ioport_count) return false;
   for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
@@ -99,6 +111,10 @@ bool BootSpec::check_component(uint32_t index) const {
     if (cap.slot == 0 || cap.slot >= c.cap_slots) return false;  // slot 0 never holds a cap
     if (cap.object >= object_count(h, cap.type)) return false;
     if ((cap.rights & ~tessera::rights::kAll) != 0) return false;
+    // A component cap controls a supervised component other than its holder.
+    if (cap.type == static_cast<uint16_t>(tessera::CapType::kComponent) &&
+        (cap.object == index || components_[cap.object].supervisor_endpoint == kNoSupervisor))
+      return false;
   }
   for (uint32_t k = c.ioport_first; k < c.ioport_first + c.ioport_count; ++k) {
     const IoPortRange& r = ioports_[k];

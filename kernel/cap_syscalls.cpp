@@ -2,6 +2,7 @@
 // slots, rights and badge (the only part that can fail), then invokes a cap table or
 // derivation-tree operation of kernel/cap_table.h, which cannot fail.
 #include "kernel/component.h"
+#include "kernel/endpoint.h"
 #include "kernel/syscalls.h"
 
 namespace kernel {
@@ -9,6 +10,17 @@ namespace {
 
 using tessera::CapType;
 namespace rights = tessera::rights;
+
+/// The generation of the component an object belongs to: an endpoint's receiver, a
+/// component cap's component; 0 for other objects.
+uint64_t generation_of(const Cap& cap) {
+  if (cap.type == CapType::kEndpoint) {
+    const Component* owner = static_cast<const Endpoint*>(cap.object)->owner;
+    return owner != nullptr ? owner->sup.generation : 0;
+  }
+  if (cap.type == CapType::kComponent) return static_cast<const Component*>(cap.object)->sup.generation;
+  return 0;
+}
 
 /// Badges mean something only to endpoints (delivered to the receiver) and notifications
 /// (or'ed into the word on signal).
@@ -101,7 +113,8 @@ Thread* sys_cap_info(Cpu&, Thread* self, SlotArgs args) {
   auto cap = self->component->caps.lookup_any(args.slot);
   if (!cap.ok()) return refuse(self, cap.status());
   const Cap& c = *cap.value();
-  write_results(*self->frame, Status::kOk, CapInfoResult{static_cast<uint64_t>(c.type), c.rights, c.badge});
+  write_results(*self->frame, Status::kOk,
+                CapInfoResult{static_cast<uint64_t>(c.type), c.rights, c.badge, generation_of(c)});
   return self;
 }
 

@@ -10,11 +10,9 @@
 #include "kernel/scheduler.h"
 
 namespace kernel {
-namespace {
 
-/// Clears the slot of an exited thread for a new one. What boot gave the slot stays: its
-/// kernel stack and its IPC buffer (no longer in use: the exit switched away from the
-/// stack before the lock was let go).
+// The exit switched away from the kernel stack before the lock was let go, so nothing uses
+// the slot's stack or its buffer.
 void reset_thread_slot(Thread& t) {
   const platform::Context boot_context = t.context;
   tessera::IpcBuffer* buffer = t.ipc_buffer;
@@ -27,9 +25,16 @@ void reset_thread_slot(Thread& t) {
   for (uint32_t i = 0; i < tessera::kMaxMessageCaps; ++i) buffer->send_caps[i] = buffer->recv_slots[i] = 0;
 }
 
-}  // namespace
+platform::UserEntry first_thread_entry(const Component& c) {
+  return platform::UserEntry{c.sup.entry,
+                             tessera::layout::kStackTop,
+                             tessera::layout::kHeapBase,
+                             uint64_t{c.sup.boot->heap_pages} * tessera::layout::kPageSize,
+                             c.index,
+                             ipc_buffer_address(0)};
+}
 
-void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Pool<Endpoint> endpoints) {
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints) {
   assert_locked(cpu);  // it takes threads off other CPUs' queues
   if (c->stopped) return;
   c->stopped = true;
@@ -39,12 +44,12 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Pool<Endpo
     Cpu& home = t->cpu != nullptr ? *t->cpu : cpu;
     if (home.ready.contains(t)) home.ready.remove(t);
     if (t->cpu != nullptr) unplace(*t);  // placement counts only threads that can run
-    ipc_detach(cpu, t);
+    ipc_detach(cpu, t, peer_status);
     // Running on another CPU: that CPU switches away when it sees the thread dead.
     if (&home != &cpu && home.current == t) platform::send_reschedule(home.index);
   }
   for (Endpoint& ep : endpoints)
-    if (ep.owner == c) endpoint_kill(cpu, &ep);
+    if (ep.owner == c) endpoint_down(cpu, &ep, peer_status);
   if (cpu.io_owner == c) switch_io_ports(cpu, nullptr);
   if ((c->flags & tessera::spec::kFlagShutdownOnExit) != 0) {
     log("kernel: %s ended the system with status %u\n", c->name, shutdown_status);

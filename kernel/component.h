@@ -1,5 +1,5 @@
-// A component: one address space, one cap table, its threads, its map quota and its I/O
-// port grants.
+// A component: one address space, one cap table, its threads, its map quota, its I/O
+// port grants and what its supervisor and its restarts need.
 #pragma once
 
 #include <stdint.h>
@@ -8,6 +8,7 @@
 #include "kernel/memory.h"
 #include "kernel/platform.h"
 #include "kernel/pool.h"
+#include "kernel/supervision.h"
 #include "kernel/thread.h"
 #include "tessera/spec_format.h"
 
@@ -31,17 +32,27 @@ struct Component {
   uint32_t region_mappings = 0;
   const tessera::spec::IoPortRange* ioports = nullptr;
   uint32_t ioport_count = 0;
-  bool stopped = false;
+  bool stopped = false;  ///< stopped (or, `start: manual`, not yet started): no thread runs
+  Supervision sup;
 };
 
 struct Cpu;
 struct Endpoint;
 
-/// Stops every thread of c, fails IPC partners with kPeerDied, kills the endpoints of
-/// `endpoints` that c owns, and powers the system off if c is the description's shutdown
-/// component. Does not switch away; a thread of c that another CPU runs is switched away
-/// from there (reschedule interrupt). Precondition: this CPU holds the kernel lock.
-void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Pool<Endpoint> endpoints);
+/// Stops every thread of c, fails its IPC partners and everyone using the endpoints of
+/// `endpoints` that c owns with `peer_status` (kPeerDied, or kPeerRestarted when a restart is
+/// due), and powers the system off if c is the description's shutdown component. Does not
+/// switch away; a thread of c that another CPU runs is switched away from there (reschedule
+/// interrupt). Precondition: this CPU holds the kernel lock.
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints);
+
+/// Clears the slot of an exited thread for a new one. What boot gave the slot stays: its
+/// kernel stack and its IPC buffer, whose contents are cleared.
+void reset_thread_slot(Thread& t);
+
+/// Where a component's first thread starts: its ELF entry, the top of its stack, its heap
+/// and its index as arguments (tessera/abi.h), its IPC buffer.
+platform::UserEntry first_thread_entry(const Component& c);
 
 /// Starts thread `id` of c (a fresh slot or an exited thread's, which the decode of
 /// kThreadCreate picked) at `entry` with `priority`, placed on one of `cpus` that c's

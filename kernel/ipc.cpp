@@ -90,6 +90,10 @@ Thread* ipc_recv(Cpu& cpu, Thread* self, Endpoint* ep, uint64_t deadline) {
       block_for_reply(sender, self);
       return self;
     }
+    if (sender->reporter) {  // the kernel sent it: nobody to wake
+      sender->state = ThreadState::kDead;
+      return self;
+    }
     sender->state = ThreadState::kReady;
     write_status(*sender->frame, Status::kOk);
     return wake(cpu, self, sender);
@@ -125,13 +129,17 @@ void ipc_abort(Cpu& cpu, Thread* t, Status status) {
   if (t->queue != nullptr) t->queue->remove(t);
   if (t->timer_queue != nullptr) t->timer_queue->remove(t);
   t->blocked_on = nullptr;
+  if (t->reporter) {  // a report nobody will receive
+    t->state = ThreadState::kDead;
+    return;
+  }
   t->callee = nullptr;
   write_status(*t->frame, status);
   t->state = ThreadState::kReady;
   make_ready(cpu, t);
 }
 
-void ipc_detach(Cpu& cpu, Thread* t) {
+void ipc_detach(Cpu& cpu, Thread* t, Status peer_status) {
   if (t->queue != nullptr) t->queue->remove(t);
   if (t->timer_queue != nullptr) t->timer_queue->remove(t);
   t->blocked_on = nullptr;
@@ -142,15 +150,29 @@ void ipc_detach(Cpu& cpu, Thread* t) {
   if (t->reply_to != nullptr) {  // our caller will never get an answer from us
     Thread* caller = t->reply_to;
     t->reply_to = nullptr;
-    ipc_abort(cpu, caller, Status::kPeerDied);
+    ipc_abort(cpu, caller, peer_status);
   }
   t->state = ThreadState::kDead;
 }
 
-void endpoint_kill(Cpu& cpu, Endpoint* ep) {
-  ep->dead = true;
-  while (!ep->senders.empty()) ipc_abort(cpu, ep->senders.front(), Status::kPeerDied);
-  while (!ep->receivers.empty()) ipc_abort(cpu, ep->receivers.front(), Status::kPeerDied);
+void endpoint_down(Cpu& cpu, Endpoint* ep, Status status) {
+  ep->down = status;
+  while (!ep->senders.empty()) ipc_abort(cpu, ep->senders.front(), status);
+  while (!ep->receivers.empty()) ipc_abort(cpu, ep->receivers.front(), status);
+}
+
+void ipc_report(Cpu& cpu, Thread* reporter, Endpoint* ep, uint64_t badge) {
+  if (!ep->receivers.empty()) {
+    Thread* receiver = dequeue(ep->receivers);
+    transfer(reporter, receiver, badge);
+    receiver->state = ThreadState::kReady;
+    reporter->state = ThreadState::kDead;
+    make_ready(cpu, receiver);
+    return;
+  }
+  reporter->sending_call = false;
+  reporter->send_badge = badge;
+  enqueue_blocked(reporter, ep->senders, ep, ThreadState::kBlockedSend);
 }
 
 }  // namespace kernel

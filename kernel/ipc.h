@@ -26,11 +26,20 @@ Thread* ipc_reply_recv(Cpu& cpu, Thread* self, Endpoint* ep);
 /// (self->reply_to), which the decode of kReply checked.
 Thread* ipc_reply(Cpu& cpu, Thread* self);
 
-/// Makes a blocked thread ready with `status` as its system call's result (peer death).
+/// Makes a blocked thread ready with `status` as its system call's result (peer death); a
+/// reporter is dropped instead (it never runs).
 void ipc_abort(Cpu& cpu, Thread* t, Status status);
-/// Takes a thread out of every IPC relation and queue; used when its component stops.
-void ipc_detach(Cpu& cpu, Thread* t);
-/// Marks ep dead and fails everyone queued on it with kPeerDied.
-void endpoint_kill(Cpu& cpu, Endpoint* ep);
+/// Takes a thread out of every IPC relation and queue (kDead); used when its component
+/// stops. A caller it held the reply right for fails with `peer_status`.
+void ipc_detach(Cpu& cpu, Thread* t, Status peer_status = Status::kPeerDied);
+/// The endpoint's owner stopped: every use of ep fails with `status` (kPeerDied or
+/// kPeerRestarted) until endpoint_revive, and so does everyone queued on it.
+void endpoint_down(Cpu& cpu, Endpoint* ep, Status status);
+/// The owner runs again (a new instance): ep works as it did at boot.
+inline void endpoint_revive(Endpoint* ep) { ep->down = Status::kOk; }
+/// Sends the message in reporter's frame (a fault report) on ep with `badge`: to a waiting
+/// receiver at once, else queued until one receives. The reporter never blocks or runs.
+/// Precondition: ep is up and reporter is not queued.
+void ipc_report(Cpu& cpu, Thread* reporter, Endpoint* ep, uint64_t badge);
 
 }  // namespace kernel

@@ -18,6 +18,7 @@ struct Irq {
   uint64_t bits = 0;
   Component* driver = nullptr;
   bool masked = false;  ///< raised and not yet acknowledged
+  bool routed = false;  ///< the platform routed it at boot (a driver's restart unmasks it again)
   uint32_t count = 0;   ///< interrupts delivered
 };
 

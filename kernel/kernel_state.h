@@ -24,6 +24,11 @@ struct KernelState {
   uint32_t irq_count = 0;
   Cpu* cpus = nullptr;  ///< cpus[0 .. cpu_count), one per CPU that came up
   uint32_t cpu_count = 0;
+  /// The boot spec's region mappings, which a restart makes again (the module stays reserved).
+  const tessera::spec::Mapping* boot_mappings = nullptr;
+  uint32_t boot_mapping_count = 0;
+  /// The one frame of zeros: the pristine page of every copy-on-write page that starts zeroed.
+  uint64_t zero_frame = 0;
 
   Pool<Endpoint> endpoint_pool() const { return {endpoints, endpoint_count}; }
   Pool<Cpu> cpu_pool() const { return {cpus, cpu_count}; }
@@ -31,6 +36,9 @@ struct KernelState {
 
 /// The one instance. Written only during boot; afterwards objects change, the pools do not.
 KernelState& state();
+
+/// The kernel object a boot cap names (the spec was checked: the index is in range).
+void* boot_cap_object(const tessera::spec::Cap& s);
 
 /// This CPU's scheduling state.
 inline Cpu& this_cpu() { return *static_cast<Cpu*>(platform::cpu_data()); }

@@ -181,6 +181,36 @@ bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr) {
   return true;
 }
 
+bool region_map_again(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work) {
+  const auto* region = static_cast<const Region*>(cap.object);
+  const platform::FrameSource no_tables{[](void*) -> uint64_t { return 0; }, nullptr};
+  while (cap.mapped_pages < region->pages) {
+    if (work.spent()) return false;
+    const uint64_t at = vaddr + uint64_t{cap.mapped_pages} * kPageSize;
+    if (!platform::map_page(c.space, at, region->phys + uint64_t{cap.mapped_pages} * kPageSize, flags_of(cap),
+                            no_tables))
+      panic("restart of %s: the boot mapping at 0x%lx lost its page tables", c.name, at);
+    if (cap.mapped_at == 0) ++c.region_mappings;
+    cap.mapped_at = vaddr;
+    ++cap.mapped_pages;
+    work.spend();
+  }
+  return true;
+}
+
+bool reset_map_window(Component& c, uint32_t& cursor, WorkBudget& work) {
+  if (c.map_pool.capacity() == 0) return true;  // nothing can have been mapped
+  constexpr uint64_t kEnd = kMapBase + kMapWindow;
+  for (uint64_t at = kMapBase + uint64_t{cursor} * kPageSize;; at += kPageSize) {
+    at = platform::next_mapped(c.space, at, kEnd);
+    cursor = static_cast<uint32_t>((at - kMapBase) / kPageSize);
+    if (at == kEnd) return true;
+    if (work.spent()) return false;
+    c.map_pool.push(platform::unmap_page(c.space, at));
+    work.spend();
+  }
+}
+
 bool cap_release(Cap& cap, WorkBudget& work) {
   if (cap.type != tessera::CapType::kMemory || cap.mapped_at == 0 || cap.holder == nullptr) return true;
   return unmap_region(*cap.holder, cap, work);

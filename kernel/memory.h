@@ -96,4 +96,14 @@ Status invoke_region_unmap(Component& c, Cap& cap, WorkBudget& work);
 /// records the mapping in `cap`.
 bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr);
 
+/// A restart maps a boot mapping again (its page tables exist since boot), from the pages
+/// `cap` already maps on, as far as `work` allows; true when the whole region is mapped.
+bool region_map_again(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work);
+
+/// A restart gives every page kMap backed in c's map window back to the quota, from page
+/// `cursor` of the window on, as far as `work` allows; true when none is left. Region
+/// mappings are gone already (their caps were deleted). The window's page tables stay, empty,
+/// and still count against the quota: the new instance reuses them. No TLB is flushed.
+bool reset_map_window(Component& c, uint32_t& cursor, WorkBudget& work);
+
 }  // namespace kernel

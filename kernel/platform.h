@@ -61,6 +61,10 @@ uint64_t missing_tables(const AddressSpace& as, uint64_t vaddr, uint64_t pages);
 uint64_t unmap_page(AddressSpace& as, uint64_t vaddr);
 /// The physical address mapped at vaddr with at least `flags` permissions, or 0.
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags);
+/// The first page-aligned address in [from, end) at which a page is mapped, or `end` when
+/// none is; skips whole missing tables at a time. `from` and `end` are page-aligned user
+/// addresses.
+uint64_t next_mapped(const AddressSpace& as, uint64_t from, uint64_t end);
 
 // ---- threads ------------------------------------------------------------------------------
 /// Saved state of a thread that is not running (arch/context.h): opaque to kernel/ but for
@@ -175,5 +179,9 @@ struct UserFault {
 /// The platform has already printed the fault with the thread's registers; the kernel stops
 /// the current component and never returns.
 [[noreturn]] void user_fault(const UserFault& fault);
+/// A ring-3 write to a present, read-only user page at `address`: true when the kernel made
+/// the page writable (a first write to a copy-on-write page) and the thread should retry the
+/// instruction; false when it is a fault of the thread (then user_fault follows).
+bool user_write_fault(uint64_t address);
 
 }  // namespace kernel

@@ -26,7 +26,8 @@ struct ReplyArgs {
   uint64_t unused;
   uint64_t info;
 };
-/// kRecv, kWait, kPoll, kIrqAck, kCapDelete, kCapRevoke, kCapInfo, kRegionUnmap.
+/// kRecv, kWait, kPoll, kIrqAck, kCapDelete, kCapRevoke, kCapInfo, kRegionUnmap, and the
+/// component control calls (kComponentStart, kComponentStop, kComponentRestart).
 struct SlotArgs {
   uint64_t slot;
 };
@@ -93,7 +94,7 @@ template <class Args>
   return args;
 }
 
-// ---- results: the Status, then up to three result words, in order ----------------------
+// ---- results: the Status, then up to four result words, in order -----------------------
 
 /// kCpuId.
 struct CpuIdResult {
@@ -105,6 +106,7 @@ struct CapInfoResult {
   uint64_t type;
   uint64_t rights;
   uint64_t badge;
+  uint64_t generation;  ///< restarts of the component the object belongs to
 };
 /// kThreadCreate: the new thread's id; kClock: nanoseconds; kPoll, kWait: the bits; a bounded
 /// operation (kMap, kUnmap, kCapRevoke): how much of its job this call did.
@@ -114,11 +116,11 @@ struct WordResult {
 
 inline void write_status(SyscallFrame& f, Status s) { f.op = static_cast<uint64_t>(s); }
 
-/// The status and the words of `r` (a struct of one to three words), in order; the frame's
+/// The status and the words of `r` (a struct of one to four words), in order; the frame's
 /// other words keep what they hold.
 template <class Result>
 [[gnu::always_inline]] inline void write_results(SyscallFrame& f, Status s, const Result& r) {
-  static_assert(sizeof(Result) % sizeof(uint64_t) == 0 && sizeof(Result) <= 3 * sizeof(uint64_t));
+  static_assert(sizeof(Result) % sizeof(uint64_t) == 0 && sizeof(Result) <= 4 * sizeof(uint64_t));
   constexpr unsigned kWords = sizeof(Result) / sizeof(uint64_t);
   uint64_t words[kWords];
   __builtin_memcpy(words, &r, sizeof r);
@@ -126,6 +128,7 @@ template <class Result>
   f.a0 = words[0];
   if constexpr (kWords > 1) f.a1 = words[1];
   if constexpr (kWords > 2) f.mr[0] = words[2];
+  if constexpr (kWords > 3) f.mr[1] = words[3];
 }
 
 // ---- messages: what IPC moves from one frame to another --------------------------------

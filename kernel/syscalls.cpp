@@ -70,6 +70,12 @@ namespace {
       return sys_region_map(cpu, self, read_args<RegionMapArgs>(f));
     case Syscall::kRegionUnmap:
       return sys_region_unmap(cpu, self, read_args<SlotArgs>(f));
+    case Syscall::kComponentStart:
+      return sys_component_start(cpu, self, read_args<SlotArgs>(f));
+    case Syscall::kComponentStop:
+      return sys_component_stop(cpu, self, read_args<SlotArgs>(f));
+    case Syscall::kComponentRestart:
+      return sys_component_restart(cpu, self, read_args<SlotArgs>(f));
     case Syscall::kNull:  // handled before the lock; here only when a test routes it
       return succeed(self);
     case Syscall::kCount:
@@ -101,9 +107,29 @@ void user_fault(const UserFault& fault) {
   // Never returns: the entry ends in the thread that runs next, like every switch.
   KernelEntry entry(this_cpu());
   Cpu& cpu = entry.cpu();
-  log("kernel: component %s faulted (%s) and was stopped\n", cpu.current->component->name, fault.description);
-  stop_component(cpu, cpu.current->component, kStatusFault, state().endpoint_pool());
+  Thread* self = cpu.current;
+  // Its component was stopped from another CPU as it faulted: that stop said it all.
+  if (self->state == ThreadState::kDead) leave_for_good(cpu);
+  Component* c = self->component;
+  log("kernel: component %s faulted (%s) and was stopped\n", c->name, fault.description);
+  const EndingReport report{tessera::Ending::kFault,
+                            static_cast<uint32_t>(self - c->threads),
+                            cpu.index,
+                            fault.vector,
+                            fault.error_code,
+                            fault.address,
+                            fault.ip,
+                            0};
+  component_ended(cpu, c, report, kStatusFault);
   leave_for_good(cpu);
+}
+
+bool user_write_fault(uint64_t address) {
+  KernelEntry entry(this_cpu());
+  Cpu& cpu = entry.cpu();
+  Thread* self = cpu.current;
+  if (self->state == ThreadState::kDead) leave_for_good(cpu);
+  return component_write_fault(*self->component, address);
 }
 
 }  // namespace kernel

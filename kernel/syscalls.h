@@ -75,6 +75,11 @@ Thread* sys_thread_exit(Cpu& cpu, Thread* self);
 Thread* sys_cpu_id(Cpu& cpu, Thread* self);
 Thread* sys_clock(Cpu& cpu, Thread* self);
 
+// component_syscalls.cpp: a supervisor's component caps.
+Thread* sys_component_start(Cpu& cpu, Thread* self, SlotArgs args);
+Thread* sys_component_stop(Cpu& cpu, Thread* self, SlotArgs args);
+Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args);
+
 // debug_syscalls.cpp: the serial log.
 Thread* sys_debug_write(Cpu& cpu, Thread* self, DebugWriteArgs args);
 

@@ -44,8 +44,11 @@ struct Thread {
   tessera::IpcBuffer* ipc_buffer = nullptr;
 
   // IPC. Invariant: caller->callee == server exactly when server->reply_to == caller.
-  bool sending_call = false;       ///< while kBlockedSend: the message is a call (wants a reply)
-  bool reply_grant = false;        ///< caller side: its reply may carry caps (it called with grant)
+  bool sending_call = false;  ///< while kBlockedSend: the message is a call (wants a reply)
+  bool reply_grant = false;   ///< caller side: its reply may carry caps (it called with grant)
+  /// A component's reporter: the kernel's sender of its fault reports, which never runs. Its
+  /// frame holds the report while it is queued on the supervisor's fault endpoint.
+  bool reporter = false;
   uint64_t send_badge = 0;         ///< while kBlockedSend: badge of the cap it sent through
   Endpoint* blocked_on = nullptr;  ///< while kBlockedSend/kBlockedRecv
   Thread* reply_to = nullptr;      ///< server side: the caller its next reply goes to

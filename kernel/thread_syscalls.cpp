@@ -12,9 +12,16 @@ namespace {
 /// Exit codes are 7 bits: the rest is the kernel's (kStatusFault, kStatusIdle).
 constexpr uint64_t kExitCodeMask = 0x7f;
 
-/// Stops self's component (every thread of it) and runs what comes next here.
+/// Stops self's component (every thread of it), tells its supervisor, and runs what comes
+/// next here.
 Thread* end_component(Cpu& cpu, Thread* self, uint32_t status) {
-  stop_component(cpu, self->component, status, state().endpoint_pool());
+  Component* c = self->component;
+  EndingReport report;
+  report.ending = tessera::Ending::kExit;
+  report.thread = static_cast<uint32_t>(self - c->threads);
+  report.cpu = cpu.index;
+  report.exit_code = status;
+  component_ended(cpu, c, report, status);
   return hand_over(cpu, nullptr);
 }
 

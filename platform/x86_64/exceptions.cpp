@@ -75,6 +75,12 @@ extern "C" void exception_dispatch(InterruptFrame* frame) {
   if (frame->vector >= 32) return interrupt_dispatch(frame->vector);
   const uint64_t cr2 = read_cr2();  // first, before anything else could fault
   const bool from_user = (frame->cs & 3) == 3;
+  // A user write to a present page [Intel SDM vol3 §4.7: error bits P, W/R, U/S]: a first
+  // write to a copy-on-write page, which the kernel resolves and the thread retries.
+  constexpr uint64_t kPresentWriteUser = 0b111;
+  if (from_user && frame->vector == 14 && (frame->error_code & kPresentWriteUser) == kPresentWriteUser &&
+      kernel::user_write_fault(cr2))
+    return;
   kernel::log("\n%s exception %lu (%s) error=0x%016lx\n", from_user ? "user" : "KERNEL", frame->vector,
               frame->vector < 32 ? kVectorNames[frame->vector] : "?", frame->error_code);
   print_frame(*frame, cr2);

@@ -235,6 +235,28 @@ uint64_t unmap_page(AddressSpace& as, uint64_t vaddr) {
   return phys;
 }
 
+uint64_t next_mapped(const AddressSpace& as, uint64_t from, uint64_t end) {
+  using namespace x86;
+  if (as.root == 0) return end;
+  uint64_t at = from;
+  while (at < end) {
+    // Down the tables of `at`; a missing one skips the whole span it would cover.
+    const uint64_t* table = table_at(as.root);
+    unsigned level = 3;
+    for (;; --level) {
+      const uint64_t entry = table[table_index(at, level)];
+      const uint64_t span = 1ull << (12 + 9 * level);
+      if ((entry & pte::kPresent) == 0) {
+        at = (at & ~(span - 1)) + span;
+        break;
+      }
+      if (level == 0) return at;
+      table = table_at(entry & pte::kAddressMask);
+    }
+  }
+  return end;
+}
+
 uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
   using namespace x86;
   if (as.root == 0 || vaddr >= tessera::layout::kUserTop) return 0;

@@ -97,6 +97,12 @@ uint64_t translate(const AddressSpace& as, uint64_t vaddr, MapFlags flags) {
   return it->second.phys;
 }
 
+uint64_t next_mapped(const AddressSpace& as, uint64_t from, uint64_t end) {
+  auto it = fake::platform().pages.lower_bound({as.root, from});
+  if (it == fake::platform().pages.end() || it->first.first != as.root || it->first.second >= end) return end;
+  return it->first.second;
+}
+
 void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
   ctx.kernel_stack_top = kernel_stack_top;
   ctx.thread_pointer = entry.thread_pointer;

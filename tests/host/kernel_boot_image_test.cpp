@@ -71,6 +71,7 @@ Component component(const char* name, uint32_t cap_first, uint32_t cap_count, ui
   c.cap_first = cap_first;
   c.cap_count = cap_count;
   c.affinity = 1;
+  c.supervisor_endpoint = kNoSupervisor;
   c.thread_quota = 1;
   return c;
 }

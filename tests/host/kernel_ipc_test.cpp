@@ -150,12 +150,12 @@ TEST_CASE("a server that dies fails its caller and everyone queued with kPeerDie
   ipc_call(w.cpu, b, &w.ep, 0);
   ipc_recv(w.cpu, server, &w.ep);  // takes a; b stays queued
   ipc_detach(w.cpu, server);
-  endpoint_kill(w.cpu, &w.ep);
+  endpoint_down(w.cpu, &w.ep, Status::kPeerDied);
   CHECK(server->state == ThreadState::kDead);
   CHECK(a->state == ThreadState::kReady);
   CHECK(a->frame->op == static_cast<uint64_t>(Status::kPeerDied));
   CHECK(b->frame->op == static_cast<uint64_t>(Status::kPeerDied));
-  CHECK(w.ep.dead);
+  CHECK(w.ep.down == Status::kPeerDied);
   CHECK(w.ep.senders.empty());
   CHECK(w.cpu.ready.pop_highest() == a);
   CHECK(w.cpu.ready.pop_highest() == b);

@@ -41,7 +41,7 @@ struct World {
 /// What a kernel entry does around its work: this CPU holds the kernel lock.
 void stop_locked(Cpu& cpu, Component* c) {
   kernel_lock().acquire(&cpu);
-  stop_component(cpu, c, 0, Pool<Endpoint>{});
+  stop_component(cpu, c, 0, Status::kPeerDied, Pool<Endpoint>{});
   kernel_lock().release();
 }
 
@@ -201,9 +201,9 @@ TEST_CASE("stopping a component without the kernel lock is a kernel bug, caught 
   c.thread_count = c.thread_quota = 1;
   w.thread(0, 1, 10)->component = &c;
   kernel_lock().acquire(&w.cpus[1]);  // held, but by the other CPU
-  CHECK_THROWS(stop_component(w.cpus[0], &c, 0, Pool<Endpoint>{}));
+  CHECK_THROWS(stop_component(w.cpus[0], &c, 0, Status::kPeerDied, Pool<Endpoint>{}));
   kernel_lock().release();
-  CHECK_THROWS(stop_component(w.cpus[0], &c, 0, Pool<Endpoint>{}));  // held by nobody
+  CHECK_THROWS(stop_component(w.cpus[0], &c, 0, Status::kPeerDied, Pool<Endpoint>{}));  // held by nobody
   CHECK_FALSE(c.stopped);
   stop_locked(w.cpus[0], &c);
   CHECK(c.stopped);

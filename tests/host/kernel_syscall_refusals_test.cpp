@@ -212,7 +212,7 @@ struct World {
 
     ep.owner = &peer_c;
     dead_ep.owner = &peer_c;
-    dead_ep.dead = true;
+    dead_ep.down = Status::kPeerDied;
     irq.line = kIrqLine;
     irq.notification = &ntf;
     irq.bits = 1u << kIrqLine;
@@ -303,7 +303,7 @@ struct World {
     if (has(s, Setup::kIrqRaised)) irq_raised(cpu, irq);
     if (has(s, Setup::kPeerStopped)) {
       kernel_lock().acquire(&cpu);
-      stop_component(cpu, &peer_c, 0, Pool<Endpoint>{&ep, 1});
+      stop_component(cpu, &peer_c, 0, Status::kPeerDied, Pool<Endpoint>{&ep, 1});
       kernel_lock().release();
     }
   }
@@ -434,10 +434,18 @@ Snapshot snapshot(World& w) {
   s.threads = {view(w.caller_threads[0]), view(w.caller_threads[1]), view(w.peer_threads[0])};
   s.caller = view(w.caller_c);
   s.peer = view(w.peer_c);
-  s.objects = {w.cpu.current,      w.cpu.ready.highest(),     w.cpu.placed.total(),
-               w.cpu.debug_length, w.ep.senders.front(),      w.ep.receivers.front(),
-               w.ep.dead,          w.dead_ep.senders.front(), w.dead_ep.receivers.front(),
-               w.ntf.word,         w.ntf.waiters.front(),     w.irq.masked,
+  s.objects = {w.cpu.current,
+               w.cpu.ready.highest(),
+               w.cpu.placed.total(),
+               w.cpu.debug_length,
+               w.ep.senders.front(),
+               w.ep.receivers.front(),
+               w.ep.down != Status::kOk,
+               w.dead_ep.senders.front(),
+               w.dead_ep.receivers.front(),
+               w.ntf.word,
+               w.ntf.waiters.front(),
+               w.irq.masked,
                w.irq.count};
   const fake::Platform& f = fake::platform();
   for (const auto& [key, page] : f.pages)
@@ -880,11 +888,22 @@ bool reports_progress(uint64_t call) {
   return call == uint64_t(kMap) || call == uint64_t(kUnmap) || call == uint64_t(kCapRevoke);
 }
 
-const char* const kCallNames[] = {
-    "null",     "debug_write", "yield",        "exit",          "send",        "recv",   "call",  "reply_recv",
-    "reply",    "sleep",       "recv_timeout", "thread_create", "thread_exit", "cpu_id", "clock", "cap_copy",
-    "cap_mint", "cap_move",    "cap_delete",   "cap_revoke",    "cap_info",    "signal", "wait",  "poll",
-    "irq_ack",  "map",         "unmap",        "region_map",    "region_unmap"};
+const char* const kCallNames[] = {"null",           "debug_write",
+                                  "yield",          "exit",
+                                  "send",           "recv",
+                                  "call",           "reply_recv",
+                                  "reply",          "sleep",
+                                  "recv_timeout",   "thread_create",
+                                  "thread_exit",    "cpu_id",
+                                  "clock",          "cap_copy",
+                                  "cap_mint",       "cap_move",
+                                  "cap_delete",     "cap_revoke",
+                                  "cap_info",       "signal",
+                                  "wait",           "poll",
+                                  "irq_ack",        "map",
+                                  "unmap",          "region_map",
+                                  "region_unmap",   "component_start",
+                                  "component_stop", "component_restart"};
 static_assert(std::size(kCallNames) == kUnknown);
 
 std::string describe(size_t index, const Row& row) {

@@ -1,0 +1,51 @@
+// The system calls of a supervisor's component caps: start, stop and restart the component
+// a cap names. Each decodes the cap (type kComponent, right kSend) and then acts.
+#include "kernel/component.h"
+#include "kernel/kernel_state.h"
+#include "kernel/supervision.h"
+#include "kernel/syscalls.h"
+
+namespace kernel {
+namespace {
+
+/// The component behind the component cap in `slot` of self's table. The boot spec gives
+/// such caps only for supervised components, and never to the component itself.
+Result<Component*> controlled(const Thread& self, uint64_t slot) {
+  Cap* cap = TRY(self.component->caps.lookup(slot, tessera::CapType::kComponent, tessera::rights::kSend));
+  return static_cast<Component*>(cap->object);
+}
+
+Thread* answer_generation(Thread* self, Status status, const Component& c) {
+  write_results(*self->frame, status, WordResult{c.sup.generation});
+  return self;
+}
+
+}  // namespace
+
+Thread* sys_component_start(Cpu& cpu, Thread* self, SlotArgs args) {
+  auto c = controlled(*self, args.slot);
+  if (!c.ok()) return refuse(self, c.status());
+  if (!c.value()->stopped) return refuse(self, Status::kNotStopped);
+  WorkBudget work;
+  const Status s = component_start(cpu, c.value(), work);
+  return answer_generation(self, s, *c.value());
+}
+
+Thread* sys_component_stop(Cpu& cpu, Thread* self, SlotArgs args) {
+  auto c = controlled(*self, args.slot);
+  if (!c.ok()) return refuse(self, c.status());
+  component_stop(cpu, c.value());
+  return answer_generation(self, Status::kOk, *c.value());
+}
+
+Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
+  auto c = controlled(*self, args.slot);
+  if (!c.ok()) return refuse(self, c.status());
+  Component& target = *c.value();
+  if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool());
+  WorkBudget work;
+  const Status s = component_start(cpu, &target, work);
+  return answer_generation(self, s, target);
+}
+
+}  // namespace kernel

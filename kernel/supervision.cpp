@@ -1,0 +1,184 @@
+// Supervision: a component's ending (stop, fault report), a supervisor's stop, and a start
+// that first undoes what the last instance did, step by step within a call's work budget.
+#include "kernel/supervision.h"
+
+#include "kernel/component.h"
+#include "kernel/endpoint.h"
+#include "kernel/ipc.h"
+#include "kernel/kernel_state.h"
+#include "kernel/lock.h"
+#include "kernel/log.h"
+#include "kernel/scheduler.h"
+#include "kernel/syscall_args.h"
+
+namespace kernel {
+namespace {
+
+using tessera::CapType;
+
+/// Writes the report into the reporter's frame and IPC buffer, as the message a thread
+/// sending it would have staged.
+void stage_report(Thread& reporter, const Component& c, const EndingReport& r, bool due) {
+  const tessera::FaultReport report{c.index,   r.thread, r.cpu,       r.vector,         r.error_code,
+                                    r.address, r.ip,     r.exit_code, c.sup.generation, due ? 1u : 0u};
+  uint64_t words[tessera::kFaultReportWords];
+  __builtin_memcpy(words, &report, sizeof words);
+  SyscallFrame& f = *reporter.frame;
+  set_message_info(f, tessera::make_info(static_cast<uint32_t>(r.ending), tessera::kFaultReportWords, 0));
+  for (uint32_t i = 0; i < tessera::kMessageRegisters; ++i) f.mr[i] = words[i];
+  for (uint32_t i = tessera::kMessageRegisters; i < tessera::kFaultReportWords; ++i)
+    reporter.ipc_buffer->words[i] = words[i];
+}
+
+/// True while a CPU still runs (or is about to switch away from) a thread of c: its pages
+/// must not change under it.
+bool running_anywhere(const Component& c) {
+  for (const Cpu& cpu : state().cpu_pool())
+    if (cpu.current != nullptr && cpu.current->component == &c) return true;
+  return false;
+}
+
+/// The threads: every slot fresh, the reporter's report (if still queued) dropped.
+void reset_threads(Cpu& cpu, Component& c) {
+  for (uint32_t i = 0; i < c.thread_count; ++i) reset_thread_slot(c.threads[i]);
+  c.thread_count = 0;
+  c.live_threads = 0;
+  if (c.sup.reporter != nullptr && c.sup.reporter->queue != nullptr) ipc_detach(cpu, c.sup.reporter);
+}
+
+/// The cap table: every cap deleted (those it received and made too), then the boot caps
+/// placed again, and the notifications it waits on cleared.
+bool reset_caps(Component& c, WorkBudget& work) {
+  for (uint32_t& slot = c.sup.cursor; slot < c.caps.size(); ++slot) {
+    auto cap = c.caps.occupied(slot);
+    if (!cap.ok()) continue;
+    if (work.spent() || !cap_delete(*cap.value(), work)) return false;
+  }
+  for (uint32_t i = 0; i < c.sup.boot->cap_count; ++i) {
+    const tessera::spec::Cap& s = c.sup.boot_caps[i];
+    const auto type = static_cast<CapType>(s.type);
+    // Invariant: the table is empty and the boot spec placed these once, so none can fail.
+    if (c.caps.install(s.slot, CapValue{type, s.rights, boot_cap_object(s), s.badge}) != Status::kOk)
+      panic("restart of %s: boot cap slot %u could not be placed again", c.name, s.slot);
+    if (type == CapType::kNotification && (s.rights & tessera::rights::kRecv) != 0)
+      static_cast<Notification*>(boot_cap_object(s))->word = 0;
+  }
+  return true;
+}
+
+/// The boot mappings of shared regions (spec::Mapping) of c, mapped again.
+bool reset_regions(Component& c, WorkBudget& work) {
+  const KernelState& k = state();
+  for (uint32_t& i = c.sup.cursor; i < k.boot_mapping_count; ++i) {
+    const tessera::spec::Mapping& m = k.boot_mappings[i];
+    if (m.component != c.index) continue;
+    auto cap = c.caps.lookup(m.slot, CapType::kMemory, 0);
+    if (!cap.ok()) panic("restart of %s: boot mapping %u has no memory cap", c.name, i);
+    if (!region_map_again(c, *cap.value(), m.vaddr, work)) return false;
+  }
+  return true;
+}
+
+/// Takes the reset of c one step further per pass, as far as `work` allows.
+bool reset(Cpu& cpu, Component& c, WorkBudget& work) {
+  Supervision& s = c.sup;
+  for (;;) {
+    switch (s.step) {
+      case ResetStep::kThreads:
+        if (running_anywhere(c)) return false;
+        reset_threads(cpu, c);
+        s.restored = s.image.copied();
+        break;
+      case ResetStep::kCaps:
+        if (!reset_caps(c, work)) return false;
+        break;
+      case ResetStep::kMapWindow:
+        if (!reset_map_window(c, s.cursor, work)) return false;
+        break;
+      case ResetStep::kImage:
+        if (!s.image.restore(c.space, s.cursor, work)) return false;
+        break;
+      case ResetStep::kRegions:
+        if (!reset_regions(c, work)) return false;
+        break;
+      case ResetStep::kDone:
+        return true;
+    }
+    s.step = static_cast<ResetStep>(static_cast<uint8_t>(s.step) + 1);
+    s.cursor = 0;
+  }
+}
+
+/// Runs c's new instance: its endpoints and interrupt lines work again, its first thread
+/// starts at the ELF's entry.
+void run(Cpu& cpu, Component& c) {
+  KernelState& k = state();
+  for (Endpoint& ep : k.endpoint_pool())
+    if (ep.owner == &c) endpoint_revive(&ep);
+  for (uint32_t i = 0; i < k.irq_count; ++i) {
+    Irq& irq = k.irqs[i];
+    if (irq.driver != &c || !irq.routed) continue;
+    irq.masked = false;
+    platform::mask_irq(irq.line, false);
+  }
+  if (c.sup.ran) {
+    ++c.sup.generation;
+    log("kernel: component %s restarted (generation %lu): %u of its %u image pages had been written\n", c.name,
+        c.sup.generation, c.sup.restored, c.sup.image.size());
+  } else {
+    log("kernel: component %s started by its supervisor\n", c.name);
+  }
+  c.sup.ran = true;
+  c.sup.step = ResetStep::kThreads;  // what the next start begins with
+  c.stopped = false;
+  Thread* t = thread_create(c, c.priority, 0, first_thread_entry(c), k.cpu_pool());
+  make_ready(cpu, t);
+}
+
+}  // namespace
+
+void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_t shutdown_status) {
+  Supervision& s = c->sup;
+  Endpoint* ep = s.fault_endpoint;
+  const bool supervised = ep != nullptr && ep->down == Status::kOk;
+  const bool due = supervised && restart_due(s.restart, report.ending, report.exit_code, s.generation, s.restart_limit);
+  stop_component(cpu, c, shutdown_status, due ? Status::kPeerRestarted : Status::kPeerDied, state().endpoint_pool());
+  if (!supervised) return;
+  stage_report(*s.reporter, *c, report, due);
+  ipc_report(cpu, s.reporter, ep, s.report_badge);
+}
+
+void component_stop(Cpu& cpu, Component* c) {
+  if (!c->stopped) {
+    stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool());
+    return;
+  }
+  // Already stopped, maybe with a restart due: no longer.
+  for (Endpoint& ep : state().endpoint_pool())
+    if (ep.owner == c && ep.down != Status::kOk) endpoint_down(cpu, &ep, Status::kPeerDied);
+}
+
+Status component_start(Cpu& cpu, Component* c, WorkBudget& work) {
+  Supervision& s = c->sup;
+  if (s.ran && !reset(cpu, *c, work)) return Status::kIncomplete;
+  // The resets' unmappings flushed no TLB: one flush before the new instance runs.
+  if (s.ran) {
+    if (!work.may_flush()) return Status::kIncomplete;
+    platform::flush_tlb(c->space);
+    work.flushed();
+  }
+  run(cpu, *c);
+  return Status::kOk;
+}
+
+bool component_write_fault(Component& c, uint64_t address) {
+  CowPage* page = c.sup.image.find(address);
+  if (page == nullptr) return false;
+  if (page->copy == 0) c.sup.image.copy_page(c.space, *page);
+  // Other CPUs may hold the read-only translation to the pristine page: a thread there must
+  // see the copy from now on. (A page already copied faulted on such a stale translation.)
+  platform::flush_tlb(c.space);
+  return true;
+}
+
+}  // namespace kernel
