@@ -2,6 +2,7 @@
 // a cap names. Each decodes the cap (type kComponent, right kSend) and then acts.
 #include "kernel/component.h"
 #include "kernel/kernel_state.h"
+#include "kernel/scheduler.h"
 #include "kernel/supervision.h"
 #include "kernel/syscalls.h"
 
@@ -15,9 +16,11 @@ Result<Component*> controlled(const Thread& self, uint64_t slot) {
   return static_cast<Component*>(cap->object);
 }
 
-Thread* answer_generation(Thread* self, Status status, const Component& c) {
-  write_results(*self->frame, status, WordResult{c.sup.generation});
-  return self;
+/// The start's answer: self goes on, or the new instance's first thread runs instead when
+/// it outranks self on this CPU.
+Thread* answer_start(Cpu& cpu, Thread* self, const Result<Thread*>& started, const Component& c) {
+  write_results(*self->frame, started.ok() ? Status::kOk : started.status(), WordResult{c.sup.generation});
+  return started.ok() ? wake(cpu, self, started.value()) : self;
 }
 
 }  // namespace
@@ -27,15 +30,15 @@ Thread* sys_component_start(Cpu& cpu, Thread* self, SlotArgs args) {
   if (!c.ok()) return refuse(self, c.status());
   if (!c.value()->stopped) return refuse(self, Status::kNotStopped);
   WorkBudget work;
-  const Status s = component_start(cpu, c.value(), work);
-  return answer_generation(self, s, *c.value());
+  return answer_start(cpu, self, component_start(cpu, c.value(), work), *c.value());
 }
 
 Thread* sys_component_stop(Cpu& cpu, Thread* self, SlotArgs args) {
   auto c = controlled(*self, args.slot);
   if (!c.ok()) return refuse(self, c.status());
   component_stop(cpu, c.value());
-  return answer_generation(self, Status::kOk, *c.value());
+  write_results(*self->frame, Status::kOk, WordResult{c.value()->sup.generation});
+  return self;
 }
 
 Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
@@ -44,8 +47,7 @@ Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
   Component& target = *c.value();
   if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool());
   WorkBudget work;
-  const Status s = component_start(cpu, &target, work);
-  return answer_generation(self, s, target);
+  return answer_start(cpu, self, component_start(cpu, &target, work), target);
 }
 
 }  // namespace kernel

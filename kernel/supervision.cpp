@@ -110,8 +110,8 @@ bool reset(Cpu& cpu, Component& c, WorkBudget& work) {
 }
 
 /// Runs c's new instance: its endpoints and interrupt lines work again, its first thread
-/// starts at the ELF's entry.
-void run(Cpu& cpu, Component& c) {
+/// starts at the ELF's entry (ready; the caller wakes it).
+Thread* run(Component& c) {
   KernelState& k = state();
   for (Endpoint& ep : k.endpoint_pool())
     if (ep.owner == &c) endpoint_revive(&ep);
@@ -131,8 +131,7 @@ void run(Cpu& cpu, Component& c) {
   c.sup.ran = true;
   c.sup.step = ResetStep::kThreads;  // what the next start begins with
   c.stopped = false;
-  Thread* t = thread_create(c, c.priority, 0, first_thread_entry(c), k.cpu_pool());
-  make_ready(cpu, t);
+  return thread_create(c, c.priority, 0, first_thread_entry(c), k.cpu_pool());
 }
 
 }  // namespace
@@ -158,7 +157,7 @@ void component_stop(Cpu& cpu, Component* c) {
     if (ep.owner == c && ep.down != Status::kOk) endpoint_down(cpu, &ep, Status::kPeerDied);
 }
 
-Status component_start(Cpu& cpu, Component* c, WorkBudget& work) {
+Result<Thread*> component_start(Cpu& cpu, Component* c, WorkBudget& work) {
   Supervision& s = c->sup;
   if (s.ran && !reset(cpu, *c, work)) return Status::kIncomplete;
   // The resets' unmappings flushed no TLB: one flush before the new instance runs.
@@ -167,8 +166,7 @@ Status component_start(Cpu& cpu, Component* c, WorkBudget& work) {
     platform::flush_tlb(c->space);
     work.flushed();
   }
-  run(cpu, *c);
-  return Status::kOk;
+  return run(*c);
 }
 
 bool component_write_fault(Component& c, uint64_t address) {

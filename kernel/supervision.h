@@ -74,9 +74,9 @@ void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_
 void component_stop(Cpu& cpu, Component* c);
 
 /// A supervisor's kComponentStart of stopped c: undoes what its last instance did, as far as
-/// `work` allows, and once that is done runs it anew. kOk when it runs, kIncomplete when the
-/// same call must go on.
-Status component_start(Cpu& cpu, Component* c, WorkBudget& work);
+/// `work` allows, and once that is done runs it anew. Its first thread (ready, not queued:
+/// the caller wakes it), or kIncomplete when the same call must go on.
+Result<Thread*> component_start(Cpu& cpu, Component* c, WorkBudget& work);
 
 /// A write to `address` faulted in ring 3 in c: true when it was a first write to one of
 /// c's copy-on-write pages, which it now has a copy of (the thread goes on), false when it
