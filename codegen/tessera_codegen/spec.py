@@ -1,5 +1,5 @@
 """system.spec: the binary boot spec, laid out as codegen/abi.yaml says (tessera/spec_format.h)."""
-from .abi import ABI, FLAG_SHUTDOWN_ON_EXIT
+from .abi import ABI, FLAG_SHUTDOWN_ON_EXIT, NO_SUPERVISOR
 from .abi import PAGE_SIZE as PAGE
 from .abi import SPEC_MAGIC as MAGIC
 from .abi import SPEC_VERSION as VERSION
@@ -33,7 +33,7 @@ def build(system):
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
                                     len(caps), len(c.caps), len(ports), len(c.ioports),
                                     FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus),
-                                    c.threads, c.map_quota // PAGE))
+                                    c.threads, c.map_quota // PAGE, NO_SUPERVISOR, 0, 0, 0, 0))
         caps.extend(CAP.pack(cap.slot, cap.type, cap.rights, cap.object, 0, cap.badge) for cap in c.caps)
         ports.extend(IOPORT.pack(base, count, 0) for base, count in c.ioports)
         mappings.extend(MAPPING.pack(c.index, m.slot, m.vaddr) for m in c.mappings)

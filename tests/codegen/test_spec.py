@@ -24,9 +24,9 @@ def table(data, h, name, count, offset):
 
 def decode(data):
     h = RECORD["Header"].unpack(data)
-    assert h["magic"] == b"TESSPEC1" and h["version"] == 4 and h["total_size"] == len(data)
+    assert h["magic"] == b"TESSPEC1" and h["version"] == 5 and h["total_size"] == len(data)
     # The records as the kernel reads them: these sizes are asserted in spec_format.h too.
-    assert [RECORD[n].size for n in RECORD] == [80, 88, 24, 8, 8, 24, 16]
+    assert [RECORD[n].size for n in RECORD] == [80, 112, 24, 8, 8, 24, 16]
     # Tables follow the header back to back, in this order.
     at = 80
     for name, count, offset in [("Component", "component_count", "components_offset"),
