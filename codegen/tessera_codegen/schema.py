@@ -1,4 +1,5 @@
 """Shape checks shared by the system and interface validators: mappings, keys, names, ints."""
+import difflib
 import re
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -127,3 +128,9 @@ def name_list(diag, node, what, item_what):
         seen[name] = item
         out.append((name, item))
     return out
+
+
+def did_you_mean(word, choices):
+    """" (did you mean 'X'?)" for the closest of `choices` to a misspelt `word`, or ""."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
