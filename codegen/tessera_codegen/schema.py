@@ -29,6 +29,8 @@ def kind_name(node):
         return "a boolean"
     if isinstance(v, int):
         return "an integer"
+    if isinstance(v, float):
+        return "a fractional number"
     if isinstance(v, str):
         return "a string"
     return type(v).__name__

@@ -132,10 +132,8 @@ def _wants_supervision(fields):
 
 def _asking_key(entry):
     """The key that made a component supervised: `restart:` unless that says never, else `start:`."""
-    b = entry.body.value
-    if entry.fields["restart"] not in (None, RESTART_NEVER):
-        return b["restart"]
-    return b["start"]
+    keys = entry.body.keys
+    return keys["restart"] if entry.fields["restart"] not in (None, RESTART_NEVER) else keys["start"]
 
 
 def _check_cycles(diag, entries, named):
