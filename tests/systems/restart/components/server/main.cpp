@@ -1,4 +1,4 @@
-// server: a counter behind the `crashy` interface; crash() faults, and the kernel restarts it
+// server: a counter behind the `crashy` interface; crash() faults, and its supervisor restarts it
 // (restart: on-failure) with the counter back at 0. A placeholder: the restart test fills it in.
 #include "component.h"
 
