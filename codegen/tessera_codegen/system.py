@@ -1,7 +1,8 @@
 """system.yaml: validate the description (every problem as FILE:LINE:COL), then build model.System.
 
-Validation reads the YAML nodes and yields a description.Description only when it found no
-problem; build.py makes the model of that, with the cap tables caps.py decides.
+Validation reads the YAML nodes (the wiring in wiring.py, the supervision keys and the
+built-in supervisor in supervision.py) and yields a description.Description only when it found
+no problem; build.py makes the model of that, with the cap tables caps.py decides.
 """
 import os
 import re
