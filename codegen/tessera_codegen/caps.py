@@ -8,18 +8,30 @@ A component's table, from slot 1 (slot 0 is always empty, so a zero slot names n
 its own endpoint if it provides an interface, one endpoint cap per use in the order written,
 then its notification caps (in the order of `notifications:`), its shared-memory caps (in the
 order of `memory:`), and, for a driver, the notification of its IRQ lines and one IRQ cap per
-line. `free_slots` empty slots follow.
+line; for a supervisor, its fault endpoint and a control cap per component it supervises (in
+description order). `free_slots` empty slots follow.
+
+Endpoints are numbered: one per provider in description order, then one fault endpoint per
+supervisor in description order (the built-in supervisor, when there is one, is last).
+
+A supervisor's caps are named caps::kFaultEndpoint and caps::kControl<Component>. No
+interface, notification or region may have a name whose cap would be called alike
+(`fault_endpoint`, `control_<letter>...`: reserved_cap_name), so these never clash.
 """
+import re
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from .abi import (CAP_ENDPOINT, CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, RIGHT_EXEC, RIGHT_GRANT, RIGHT_READ,
-                  RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE)
-from .model import Cap, Client, Irq, Mapping, Signal
+from .abi import (CAP_COMPONENT, CAP_ENDPOINT, CAP_IRQ, CAP_MEMORY, CAP_NOTIFICATION, NO_SUPERVISOR, RIGHT_EXEC,
+                  RIGHT_GRANT, RIGHT_READ, RIGHT_RECV, RIGHT_SEND, RIGHT_WRITE, SHARED_BASE)
+from .model import Cap, Client, Irq, Mapping, Signal, Supervised
 from .schema import camel
 
 FIRST_SLOT = 1
 ENDPOINT_CAP = "kEndpoint"  # the name of a provider's own endpoint cap
+FAULT_ENDPOINT_CAP = "kFaultEndpoint"  # a supervisor's fault endpoint
+CONTROL_CAP_PREFIX = "kControl"  # + the supervised component's CamelCase name
+_SUPERVISION_CAP_RE = re.compile(r"^(kFaultEndpoint|kControl[A-Z].*)$")
 GUARD = 4096  # an unmapped page after each shared region, so an overrun faults
 # Rights of a memory cap by the `map:` rights of its region; the cap may be passed on.
 MAP_RIGHTS = {"r": RIGHT_READ, "rw": RIGHT_READ | RIGHT_WRITE, "rx": RIGHT_READ | RIGHT_EXEC}
@@ -37,6 +49,10 @@ class CapTable:
     irqs: tuple        # (Irq, ...) of its lines
     clients: tuple     # (Client, ...) of its endpoint
     signals: tuple     # (Signal, ...) of the notifications it waits on
+    fault_endpoint: int  # a supervisor's fault endpoint, else -1
+    supervises: tuple  # (Supervised, ...) of a supervisor, in description order
+    supervisor_endpoint: int  # the fault endpoint of its supervisor, or NO_SUPERVISOR
+    report_badge: int  # the badge of its fault reports: its supervisor's control slot for it; 0 if none
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,8 @@ class Plan:
     tables: MappingProxyType     # component name -> CapTable
     irqs: tuple                  # (Irq, ...)
     notification_count: int      # the description's, then one per driver
+    fault_endpoints: MappingProxyType  # supervisor name -> endpoint index, after the providers'
+    endpoint_count: int          # the providers' and the supervisors'
 
 
 def client_badge(comp):
@@ -63,21 +81,54 @@ def irq_bit(line):
     return line
 
 
+def control_cap_name(component):
+    """A supervisor's control cap of `component` (a name): kControl<Component>."""
+    return CONTROL_CAP_PREFIX + camel(component)
+
+
+def reserved_cap_name(name):
+    """The cap name a supervisor's caps take that an interface, notification or region called
+    `name` would get too (caps::k<Name>), or None when it is free."""
+    cap = f"k{camel(name)}"
+    return cap if _SUPERVISION_CAP_RE.match(cap) else None
+
+
+def reserved_message(what, name):
+    """The refusal of a `what` called `name` for which reserved_cap_name() is not None."""
+    return (f"{what} name '{name}' is reserved: its cap caps::{reserved_cap_name(name)} would take the name of "
+            f"a supervisor's cap (caps::{FAULT_ENDPOINT_CAP}, caps::{CONTROL_CAP_PREFIX}<Component>)")
+
+
 def plan(desc):
     """Every component's cap table: runs on a validated Description, cannot fail."""
     endpoints = _endpoints(desc)
+    fault_endpoints = _fault_endpoints(desc, len(endpoints))
     grants = {c.name: _endpoint_caps(c, desc, endpoints) for c in desc.components}
     _notification_caps(desc, grants)
     _region_caps(desc, grants)
     irqs, notification_count = _irq_caps(desc, grants)
-    tables = {c.name: _table(c, desc, grants[c.name], irqs) for c in desc.components}
-    return Plan(MappingProxyType(endpoints), MappingProxyType(tables), tuple(irqs), notification_count)
+    _supervision_caps(desc, grants, fault_endpoints)
+    tables = {c.name: _table(c, desc, grants[c.name], irqs, fault_endpoints) for c in desc.components}
+    _supervision_tables(desc, tables, fault_endpoints)
+    return Plan(MappingProxyType(endpoints), MappingProxyType(tables), tuple(irqs), notification_count,
+                MappingProxyType(fault_endpoints), len(endpoints) + len(fault_endpoints))
 
 
 def _endpoints(desc):
     """One endpoint per provider, numbered in description order; it serves all its interfaces."""
     providers = [c for c in desc.components if c.provides]
     return {c.name: i for i, c in enumerate(providers)}
+
+
+def supervised_by(comp, desc):
+    """The components `comp` supervises, in description order."""
+    return [c for c in desc.components if c.supervisor == comp.name]
+
+
+def _fault_endpoints(desc, first):
+    """One fault endpoint per supervisor, numbered from `first` in description order."""
+    supervisors = [c for c in desc.components if supervised_by(c, desc)]
+    return {c.name: first + i for i, c in enumerate(supervisors)}
 
 
 def _cap(typ, rights, obj, badge, name, doc, peer):
@@ -144,12 +195,44 @@ def _irq_caps(desc, grants):
     return irqs, notification
 
 
+def _supervision_caps(desc, grants, fault_endpoints):
+    """A supervisor receives its components' fault reports on its fault endpoint and may start,
+    stop and restart each of them through a component cap (the send right; no badge)."""
+    for comp in desc.components:
+        if comp.name not in fault_endpoints:
+            continue
+        names = [c.name for c in supervised_by(comp, desc)]
+        grants[comp.name].append(_cap(CAP_ENDPOINT, RIGHT_RECV, fault_endpoints[comp.name], 0, FAULT_ENDPOINT_CAP,
+                                      "Its fault endpoint, with the recv right: fault reports of the components "
+                                      "it supervises", ", ".join(names)))
+        for c in supervised_by(comp, desc):
+            grants[comp.name].append(_cap(CAP_COMPONENT, RIGHT_SEND, c.index, 0, control_cap_name(c.name),
+                                          f"Control of component `{c.name}` (start, stop, restart); the badge of "
+                                          "its fault reports", c.name))
+
+
+def _supervision_tables(desc, tables, fault_endpoints):
+    """What the placed control caps decide: each supervisor's table of the components it
+    supervises, and each supervised component's report endpoint and badge."""
+    for comp in desc.components:
+        if comp.name not in fault_endpoints:
+            continue
+        slots = {cap.object: cap.slot for cap in tables[comp.name].caps if cap.type == CAP_COMPONENT}
+        supervises = tuple(Supervised(c.name, c.index, slots[c.index], control_cap_name(c.name), c.restart,
+                                      c.restart_limit, c.restart_backoff_ms, c.start_manual)
+                           for c in supervised_by(comp, desc))
+        tables[comp.name] = replace(tables[comp.name], supervises=supervises)
+        for s in supervises:
+            tables[s.name] = replace(tables[s.name], supervisor_endpoint=fault_endpoints[comp.name],
+                                     report_badge=s.control_slot)
+
+
 def _clients(comp, desc):
     """The components that use an interface of `comp`, in description order."""
     return [c for c in desc.components if any(u.provider == comp.name for u in c.uses)]
 
 
-def _table(comp, desc, grants, irqs):
+def _table(comp, desc, grants, irqs, fault_endpoints):
     caps = tuple(replace(c, slot=FIRST_SLOT + i) for i, c in enumerate(grants))
     first_free = FIRST_SLOT + len(caps)
     mappings, shared_top = _mappings(comp, desc, caps)
@@ -158,7 +241,7 @@ def _table(comp, desc, grants, irqs):
                     for n in desc.notifications if n.waiter == comp.name for s in n.signallers)
     own_irqs = tuple(i for i in irqs if i.component == comp.index)
     return CapTable(caps, first_free, first_free + comp.free_slots, mappings, shared_top, own_irqs, clients,
-                    signals)
+                    signals, fault_endpoints.get(comp.name, -1), (), NO_SUPERVISOR, 0)
 
 
 def _mappings(comp, desc, caps):

@@ -2,7 +2,7 @@
 import os
 import re
 
-from . import schema
+from . import caps, schema
 from .errors import Diagnostics
 from .abi import MAX_MESSAGE_CAPS, MAX_MESSAGE_WORDS
 from .model import (CAP_TYPES, MAX_BYTES, SIGNED, UNSIGNED, Enum, Field,
@@ -124,6 +124,8 @@ def load_interface(path, expected_name=None):
         diag.error(v["interface"], f"interface name '{name}' does not match its file name '{base}.yaml'")
     if name == "endpoint":
         diag.error(v["interface"], "interface name 'endpoint' is reserved (caps::kEndpoint)")
+    elif name is not None and caps.reserved_cap_name(name):
+        diag.error(v["interface"], caps.reserved_message("interface", name))
     doc = ""
     if "doc" in v:
         doc = schema.check_str(diag, v["doc"], "doc") or ""

@@ -4,11 +4,15 @@ Every object is immutable once built (frozen, sequences as tuples): emitters onl
 """
 from dataclasses import dataclass
 
+from .abi import ABI
 from .description import ComponentDecl
 from .schema import camel
 
 MAX_BYTES = 1000  # string[N] / bytes[N]: 1 + 125 words, within one message
 CAP_TYPES = {"endpoint": "EndpointCap", "notification": "NotificationCap", "memory": "MemoryCap"}
+
+# RestartPolicy value -> its C++ enumerator (kNever, kOnFailure, kAlways), from codegen/abi.yaml.
+RESTART_NAMES = {v.value: v.name for item in ABI.headers[0].items if item.name == "RestartPolicy" for v in item.values}
 
 UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64}
 SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
@@ -321,6 +325,28 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class Supervised:
+    """A component a supervisor supervises, as its generated table (tessera::SupervisedComponent) says."""
+    name: str
+    index: int          # its index in the boot spec
+    control_slot: int   # the supervisor's component cap for it; also its fault reports' badge
+    cap_name: str       # that slot's C++ constant in namespace caps
+    restart: int        # abi.RESTART_*
+    restart_limit: int
+    backoff_ms: int
+    manual_start: bool
+
+    @property
+    def restart_cpp(self):
+        return restart_cpp(self.restart)
+
+
+def restart_cpp(value):
+    """The C++ spelling of a RestartPolicy value: ::tessera::RestartPolicy::kOnFailure."""
+    return f"::tessera::RestartPolicy::{RESTART_NAMES[value]}"
+
+
+@dataclass(frozen=True)
 class Component(ComponentDecl):
     """A described component and what the cap policy gave it."""
     endpoint: int      # index of its endpoint, -1 unless it provides an interface
@@ -331,6 +357,14 @@ class Component(ComponentDecl):
     irqs: tuple        # (Irq, ...) of its lines, in the order written
     clients: tuple     # (Client, ...) when it provides an interface
     signals: tuple     # (Signal, ...) of the notifications it waits on
+    fault_endpoint: int  # a supervisor's fault endpoint index, else -1
+    supervises: tuple  # (Supervised, ...) when it is a supervisor
+    supervisor_endpoint: int  # its supervisor's fault endpoint, or abi.NO_SUPERVISOR
+    report_badge: int  # the badge its fault reports arrive with (0 when unsupervised)
+
+    @property
+    def restart_cpp(self):
+        return restart_cpp(self.restart)
 
 
 @dataclass(frozen=True)
@@ -346,7 +380,9 @@ class System:
     notification_count: int  # those, then one per component with IRQ lines
     regions: tuple      # (Region, ...)
     irqs: tuple         # (Irq, ...)
+    endpoint_count: int  # one per provider, then one fault endpoint per supervisor
 
     @property
-    def endpoint_count(self):
-        return sum(1 for c in self.components if c.provides)
+    def supervisors(self):
+        """The components that supervise others, in description order."""
+        return tuple(c for c in self.components if c.supervises)

@@ -1,4 +1,5 @@
 """Shape checks shared by the system and interface validators: mappings, keys, names, ints."""
+import difflib
 import re
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -28,6 +29,8 @@ def kind_name(node):
         return "a boolean"
     if isinstance(v, int):
         return "an integer"
+    if isinstance(v, float):
+        return "a fractional number"
     if isinstance(v, str):
         return "a string"
     return type(v).__name__
@@ -127,3 +130,9 @@ def name_list(diag, node, what, item_what):
         seen[name] = item
         out.append((name, item))
     return out
+
+
+def did_you_mean(word, choices):
+    """" (did you mean 'X'?)" for the closest of `choices` to a misspelt `word`, or ""."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

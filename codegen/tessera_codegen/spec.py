@@ -1,5 +1,5 @@
 """system.spec: the binary boot spec, laid out as codegen/abi.yaml says (tessera/spec_format.h)."""
-from .abi import ABI, FLAG_SHUTDOWN_ON_EXIT, NO_SUPERVISOR
+from .abi import ABI, FLAG_SHUTDOWN_ON_EXIT, FLAG_START_MANUAL
 from .abi import PAGE_SIZE as PAGE
 from .abi import SPEC_MAGIC as MAGIC
 from .abi import SPEC_VERSION as VERSION
@@ -23,17 +23,23 @@ def affinity_mask(comp, cpus):
     return sum(1 << n for n in chosen)
 
 
+def flags(comp):
+    """kFlagShutdownOnExit for `on_exit: shutdown`, kFlagStartManual for `start: manual`."""
+    return (FLAG_SHUTDOWN_ON_EXIT if comp.shutdown else 0) | (FLAG_START_MANUAL if comp.start_manual else 0)
+
+
 def build(system):
     """The spec's bytes: header, then components, caps, I/O port ranges, regions, IRQs and
-    mappings. Each component's caps are its table as caps.py laid it out."""
+    mappings. Each component's caps are its table as caps.py laid it out, and so are its
+    supervisor's fault endpoint and the badge of its reports."""
     comps, caps, ports, mappings = [], [], [], []
     for c in system.components:
         name = c.name.encode("ascii")
         assert len(name) < NAME_SIZE
         comps.append(COMPONENT.pack(name, c.priority, c.cpu, c.stack // PAGE, c.memory // PAGE, c.cap_slots,
-                                    len(caps), len(c.caps), len(ports), len(c.ioports),
-                                    FLAG_SHUTDOWN_ON_EXIT if c.shutdown else 0, affinity_mask(c, system.cpus),
-                                    c.threads, c.map_quota // PAGE, NO_SUPERVISOR, 0, 0, 0, 0))
+                                    len(caps), len(c.caps), len(ports), len(c.ioports), flags(c),
+                                    affinity_mask(c, system.cpus), c.threads, c.map_quota // PAGE,
+                                    c.supervisor_endpoint, c.restart, c.report_badge, c.restart_limit, 0))
         caps.extend(CAP.pack(cap.slot, cap.type, cap.rights, cap.object, 0, cap.badge) for cap in c.caps)
         ports.extend(IOPORT.pack(base, count, 0) for base, count in c.ioports)
         mappings.extend(MAPPING.pack(c.index, m.slot, m.vaddr) for m in c.mappings)

@@ -1,18 +1,19 @@
 """system.yaml: validate the description (every problem as FILE:LINE:COL), then build model.System.
 
-Validation reads the YAML nodes and yields a description.Description only when it found no
-problem; build.py makes the model of that, with the cap tables caps.py decides.
+Validation reads the YAML nodes (the wiring in wiring.py, the supervision keys and the
+built-in supervisor in supervision.py) and yields a description.Description only when it found
+no problem; build.py makes the model of that, with the cap tables caps.py decides.
 """
 import os
 import re
 
-from . import caps, schema, wiring
+from . import caps, schema, supervision, wiring
 from .build import build_system
-from .description import ComponentDecl, Description
+from .description import DEFAULT_FREE_SLOTS, DEFAULT_MEMORY, DEFAULT_STACK, ComponentDecl, Description
 from .errors import Diagnostics, Failed
-from .abi import (ABI, CAP_ENDPOINT, IPC_BUFFER_BASE, MAX_CAP_SLOTS, MAX_CPUS, MAX_FREE_SLOTS, MAX_HEAP_PAGES,
-                  MAX_IRQ_LINES, MAX_IRQS, MAX_MAP_PAGES, MAX_PRIORITY, MAX_REGION_PAGES, MAX_SIGNALLERS,
-                  MAX_STACK_PAGES)
+from .abi import (ABI, CAP_COMPONENT, CAP_ENDPOINT, IPC_BUFFER_BASE, MAX_CAP_SLOTS, MAX_CPUS, MAX_FREE_SLOTS,
+                  MAX_HEAP_PAGES, MAX_IRQ_LINES, MAX_IRQS, MAX_MAP_PAGES, MAX_PRIORITY, MAX_REGION_PAGES,
+                  MAX_SIGNALLERS, MAX_STACK_PAGES)
 from .abi import MAX_THREADS_PER_COMPONENT as MAX_THREADS
 from .abi import PAGE_SIZE as PAGE
 from .model import Notification, Region
@@ -21,12 +22,11 @@ from .yamlload import load
 SIZE_RE = re.compile(r"^([0-9]+)\s*([KM]?)$")
 COMPONENT_KEYS_REQUIRED = ["source", "priority"]
 COMPONENT_KEYS_OPTIONAL = ["cpu", "affinity", "stack", "memory", "threads", "provides", "uses", "ioports", "on_exit",
-                           "irqs", "map_quota", "free_slots"]
+                           "irqs", "map_quota", "free_slots"] + supervision.KEYS
 # The limits are the kernel's (codegen/abi.yaml): a description within them gives a spec the
 # kernel's boot check accepts. Sizes here are in bytes, as the description writes them.
 MAX_IRQ_LINE = MAX_IRQ_LINES - 1
 MAX_DEVICE_IRQS = MAX_IRQS
-DEFAULT_FREE_SLOTS = 8
 MAX_STACK = MAX_STACK_PAGES * PAGE
 MAX_MEMORY = MAX_HEAP_PAGES * PAGE
 MAX_REGION = MAX_REGION_PAGES * PAGE
@@ -154,6 +154,7 @@ def _validate(diag, path):
     entries = _check_components(diag, cnode, base_dir, cpus, resolver)
     _check_shutdown(diag, entries)
     known_names = set(cnode.value) if cnode.kind == "map" else set()
+    builtin, builtin_anchor = supervision.resolve(diag, entries, known_names)
     use_nodes = wiring.resolve_uses(diag, entries, known_names, resolver)
     wiring.check_interface_ids(diag, resolver)
     _check_irq_grants(diag, entries)
@@ -161,12 +162,15 @@ def _validate(diag, path):
     notifications = _load_notifications(diag, v["notifications"], by_name, known_names) if "notifications" in v else []
     regions = _load_regions(diag, v["memory"], by_name, known_names) if "memory" in v else []
     diag.raise_if_any()
-    desc = Description(name=name, cpus=cpus, path=path, components=tuple(_decl(e) for e in entries),
+    components = tuple(_decl(e) for e in entries) + ((builtin,) if builtin else ())
+    desc = Description(name=name, cpus=cpus, path=path, components=components,
                        interfaces=tuple(i for i, _ in resolver.order), notifications=tuple(notifications),
                        regions=tuple(regions))
     wiring.check_scheduling(diag, desc, use_nodes)
     diag.raise_if_any()
-    _check_caps(diag, desc, caps.plan(desc), {e.name: e.body for e in entries})
+    # The built-in supervisor's problems are reported where it was asked for.
+    bodies = dict({e.name: e.body for e in entries}, **({builtin.name: builtin_anchor} if builtin else {}))
+    _check_caps(diag, desc, caps.plan(desc), bodies)
     diag.raise_if_any()
     return desc
 
@@ -212,6 +216,7 @@ def _check_components(diag, cnode, base_dir, cpus, resolver):
         if not schema.check_map(diag, body, f"component '{cname}'", COMPONENT_KEYS_REQUIRED, COMPONENT_KEYS_OPTIONAL):
             continue
         fields, irq_nodes = _check_component(diag, cname, body.value, base_dir, cpus, resolver)
+        fields.update(supervision.check_keys(diag, body))
         entries.append(_Entry(dict(fields, index=len(entries)), irq_nodes, body))
     return entries
 
@@ -232,8 +237,8 @@ def _check_component(diag, cname, b, base_dir, cpus, resolver):
         if cpu is not None and cpus is not None and not 0 <= cpu < cpus:
             diag.error(b["cpu"], f"cpu {cpu} is out of range 0..{cpus - 1} (the system has cpus: {cpus})")
     affinity = _check_affinity(diag, b, cpus) if "affinity" in b else []
-    stack = parse_size(diag, b["stack"], "stack", PAGE, MAX_STACK) if "stack" in b else 16 * 1024
-    memory = parse_size(diag, b["memory"], "memory", 0, MAX_MEMORY) if "memory" in b else 64 * 1024
+    stack = parse_size(diag, b["stack"], "stack", PAGE, MAX_STACK) if "stack" in b else DEFAULT_STACK
+    memory = parse_size(diag, b["memory"], "memory", 0, MAX_MEMORY) if "memory" in b else DEFAULT_MEMORY
     threads = schema.check_int(diag, b["threads"], "threads", 1, MAX_THREADS) if "threads" in b else 1
     map_quota = parse_size(diag, b["map_quota"], "map_quota", 0, MAX_MAP_QUOTA) if "map_quota" in b else 0
     free_slots = DEFAULT_FREE_SLOTS
@@ -318,6 +323,9 @@ def _load_notifications(diag, node, by_name, known_names):
     for nname, body in node.value.items():
         if schema.check_name(diag, node.keys[nname], "notification name") is None:
             continue
+        if caps.reserved_cap_name(nname):
+            diag.error(node.keys[nname], caps.reserved_message("notification", nname))
+            continue
         if not schema.check_map(diag, body, f"notification '{nname}'", ["wait", "signal"]):
             continue
         waiter = _component_ref(diag, body.value["wait"], by_name, known_names, "wait")
@@ -351,6 +359,9 @@ def _load_regions(diag, node, by_name, known_names):
         return out
     for rname, body in node.value.items():
         if schema.check_name(diag, node.keys[rname], "region name") is None:
+            continue
+        if caps.reserved_cap_name(rname):
+            diag.error(node.keys[rname], caps.reserved_message("region", rname))
             continue
         if not schema.check_map(diag, body, f"region '{rname}'", ["size", "map"], ["allow_write_execute"]):
             continue
@@ -400,8 +411,9 @@ def _check_caps(diag, desc, plan, bodies):
             if cap.cap_name == caps.ENDPOINT_CAP and cap.type == CAP_ENDPOINT:
                 continue
             if cap.cap_name in taken:
-                diag.error(body, f"component '{comp.name}' gets two caps named caps::{cap.cap_name}; "
-                                 "rename the interface, notification or region")
+                what = "one of the components it supervises" if cap.type == CAP_COMPONENT else \
+                    "the interface, notification or region"
+                diag.error(body, f"component '{comp.name}' gets two caps named caps::{cap.cap_name}; rename {what}")
             taken.add(cap.cap_name)
         if table.shared_top > IPC_BUFFER_BASE:
             diag.error(body, f"the shared regions of '{comp.name}' do not fit its address space")

@@ -56,3 +56,18 @@ def write_system(tmp_path, text, interfaces=("a", "b")):
     path = tmp_path / "s.yaml"
     path.write_text(text)
     return str(path)
+
+
+# Supervision: `boss` supervises w1 and w2 (and provides, and drives an IRQ line, so its
+# supervision caps come after those); srv and late name no supervisor, so the built-in one is
+# added (as component 6) for them.
+SUPERVISED = """system: sup
+cpus: 2
+components:
+  srv: {source: src, priority: 5, provides: [a], restart: on-failure, restart_limit: 3, restart_backoff: 10ms}
+  boss: {source: src, priority: 7, provides: [b], irqs: [3]}
+  w1: {source: src, priority: 2, supervisor: boss, restart: always, uses: [a]}
+  w2: {source: src, priority: 9, supervisor: boss, start: manual, restart_backoff: 2s}
+  late: {source: src, priority: 200, start: manual}
+  free: {source: src, priority: 1, uses: [b]}
+"""

@@ -81,7 +81,12 @@ def test_headers_name_their_source_and_print_the_same(generated):
 def test_values_kept():
     # The ABI is stable: these are the numbers shipped kernels and components use.
     assert (abi.MAX_CPUS, abi.MAX_THREADS_PER_COMPONENT, abi.MAX_IRQ_LINES, abi.MAX_CAP_SLOTS) == (8, 64, 64, 8192)
-    assert (abi.SPEC_MAGIC, abi.SPEC_VERSION, abi.IMAGE_MAGIC) == (b"TESSPEC1", 4, b"TESSIMG1")
+    assert (abi.SPEC_MAGIC, abi.SPEC_VERSION, abi.IMAGE_MAGIC) == (b"TESSPEC1", 5, b"TESSIMG1")
+    # Supervision (spec version 5).
+    assert (abi.STATUS_PEER_RESTARTED, abi.CAP_COMPONENT, abi.SYSCALL_COMPONENT_START, abi.SYSCALL_COMPONENT_RESTART) == (
+        22, 5, 29, 31)
+    assert (abi.RESTART_NEVER, abi.RESTART_ON_FAILURE, abi.RESTART_ALWAYS) == (0, 1, 2)
+    assert (abi.FLAG_SHUTDOWN_ON_EXIT, abi.FLAG_START_MANUAL, abi.NO_SUPERVISOR) == (1, 2, 0xFFFF_FFFF)
     assert (abi.STATUS_INCOMPLETE, abi.SYSCALL_REGION_UNMAP, abi.CAP_IRQ, abi.RIGHT_ALL) == (21, 28, 4, 63)
     assert (abi.SHARED_BASE, abi.IPC_BUFFER_BASE) == (0x0000_0300_0000_0000, 0x0000_7FFF_F000_0000)
 

@@ -5,14 +5,15 @@ import sys
 
 import pytest
 
-from conftest import REPO, SMALL, write_system
+from conftest import REPO, SMALL, SUPERVISED, write_system
 
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 
 from tessera_codegen import caps, model, system  # noqa: E402
 
 SEND, RECV, GRANT, READ, WRITE, EXEC = 1, 2, 4, 8, 16, 32
-ENDPOINT, NOTIFICATION, MEMORY, IRQ = 1, 2, 3, 4
+ENDPOINT, NOTIFICATION, MEMORY, IRQ, COMPONENT = 1, 2, 3, 4, 5
+NO_SUPERVISOR = 0xFFFF_FFFF
 SHARED = 0x0000_0300_0000_0000
 PAGE = 4096
 
@@ -98,3 +99,78 @@ def test_the_model_is_immutable(small):
         built.interfaces[0].methods[0].name = "x"
     assert isinstance(cli.uses, tuple) and isinstance(cli.caps, tuple)
     assert isinstance(built.interfaces[0].methods, tuple) and isinstance(built.interfaces[0].methods[0].inputs, tuple)
+
+
+@pytest.fixture
+def supervised(tmp_path):
+    desc, problems = system.validate_system(write_system(tmp_path, SUPERVISED))
+    assert problems == []
+    return desc, caps.plan(desc)
+
+
+def test_fault_endpoints_follow_the_providers(supervised):
+    _, plan = supervised
+    # Providers srv and boss have endpoints 0 and 1; the supervisors' fault endpoints come after,
+    # in description order: boss, then the built-in supervisor (last).
+    assert dict(plan.endpoints) == {"srv": 0, "boss": 1}
+    assert dict(plan.fault_endpoints) == {"boss": 2, "supervisor": 3}
+    assert plan.endpoint_count == 4
+    assert [plan.tables[n].fault_endpoint for n in ("srv", "boss", "w1", "supervisor")] == [-1, 2, -1, 3]
+
+
+def test_supervisor_slots(supervised):
+    _, plan = supervised
+    # boss: its endpoint and IRQ caps as before, then its fault endpoint (recv) and a control
+    # cap per component it supervises (send; object: the component's spec index).
+    assert table(plan, "boss") == [(1, ENDPOINT, RECV, 1, 0, "kEndpoint"), (2, NOTIFICATION, RECV, 0, 0, "kIrqs"),
+                                   (3, IRQ, 0, 0, 0, "kIrq3"), (4, ENDPOINT, RECV, 2, 0, "kFaultEndpoint"),
+                                   (5, COMPONENT, SEND, 2, 0, "kControlW1"), (6, COMPONENT, SEND, 3, 0, "kControlW2")]
+    assert table(plan, "supervisor") == [(1, ENDPOINT, RECV, 3, 0, "kFaultEndpoint"),
+                                         (2, COMPONENT, SEND, 0, 0, "kControlSrv"),
+                                         (3, COMPONENT, SEND, 4, 0, "kControlLate")]
+    assert (plan.tables["supervisor"].first_free, plan.tables["supervisor"].cap_slots) == (4, 4 + 8)
+    assert [c.peer for c in plan.tables["supervisor"].caps] == ["srv, late", "srv", "late"]
+
+
+def test_supervised_badges_and_endpoints(supervised):
+    _, plan = supervised
+    # A supervised component's reports go to its supervisor's fault endpoint, badged with the
+    # supervisor's control slot for it; its own table has no supervision caps.
+    got = {n: (plan.tables[n].supervisor_endpoint, plan.tables[n].report_badge)
+           for n in ("srv", "boss", "w1", "w2", "late", "free", "supervisor")}
+    assert got == {"srv": (3, 2), "boss": (NO_SUPERVISOR, 0), "w1": (2, 5), "w2": (2, 6), "late": (3, 3),
+                   "free": (NO_SUPERVISOR, 0), "supervisor": (NO_SUPERVISOR, 0)}
+    assert table(plan, "srv") == [(1, ENDPOINT, RECV, 0, 0, "kEndpoint")]
+    assert table(plan, "w1") == [(1, ENDPOINT, SEND | GRANT, 0, 3, "kA")]
+
+
+def test_supervision_tables(supervised):
+    _, plan = supervised
+    assert plan.tables["boss"].supervises == (
+        model.Supervised("w1", 2, 5, "kControlW1", 2, 5, 0, False),
+        model.Supervised("w2", 3, 6, "kControlW2", 0, 5, 2000, True))
+    assert plan.tables["supervisor"].supervises == (
+        model.Supervised("srv", 0, 2, "kControlSrv", 1, 3, 10, False),
+        model.Supervised("late", 4, 3, "kControlLate", 0, 5, 0, True))
+    assert [s.restart_cpp for s in plan.tables["boss"].supervises] == [
+        "::tessera::RestartPolicy::kAlways", "::tessera::RestartPolicy::kNever"]
+    assert all(plan.tables[n].supervises == () for n in ("srv", "w1", "w2", "late", "free"))
+
+
+def test_no_supervision_no_supervision_caps(small):
+    desc, plan = small
+    assert dict(plan.fault_endpoints) == {} and plan.endpoint_count == len(plan.endpoints) == 1
+    assert not any(c.type == COMPONENT or c.cap_name == "kFaultEndpoint"
+                   for t in plan.tables.values() for c in t.caps)
+    assert {(t.supervisor_endpoint, t.report_badge) for t in plan.tables.values()} == {(NO_SUPERVISOR, 0)}
+
+
+def test_the_model_takes_the_supervision_plan(supervised):
+    desc, plan = supervised
+    built = system.load_system(desc.path)
+    assert built.endpoint_count == 4
+    assert [c.name for c in built.supervisors] == ["boss", "supervisor"]
+    for comp in built.components:
+        t = plan.tables[comp.name]
+        assert (comp.fault_endpoint, comp.supervises, comp.supervisor_endpoint, comp.report_badge) == (
+            t.fault_endpoint, t.supervises, t.supervisor_endpoint, t.report_badge)

@@ -8,12 +8,14 @@ import sys
 
 import pytest
 
-from conftest import GEN, REPO, run_gen
+from conftest import GEN, REPO, SUPERVISED, run_gen, write_system
 
 SYSTEMS = {
     "default": ("system.yaml", ["console", "kv", "app"], ["console", "kv"]),
     "bench": ("tests/systems/bench/system.yaml", ["bench_server", "bench_remote", "bench_client"], ["ping", "pong"]),
     "faults": ("tests/systems/faults/system.yaml", ["echo", "crasher", "porter", "checker"], ["echo"]),
+    # The server names no supervisor: the built-in one is added, last.
+    "restart": ("tests/systems/restart/system.yaml", ["server", "client", "supervisor"], ["crashy"]),
 }
 
 
@@ -101,6 +103,46 @@ def test_default_component_headers(tmp_path):
     assert "::tessera::sys::reply_recv(caps::kEndpoint, msg)" in kv
 
 
+def test_supervision_headers(tmp_path):
+    assert run_gen("gen", write_system(tmp_path, SUPERVISED), "--out", str(tmp_path / "out")).code == 0
+    out = tmp_path / "out"
+    boss = (out / "boss" / "component.h").read_text()
+    assert "#include <tessera/supervision.h>\n" in boss
+    assert "inline constexpr uint32_t kFaultEndpoint = 4;" in boss
+    assert "inline constexpr uint32_t kControlW1 = 5;" in boss and "inline constexpr uint32_t kControlW2 = 6;" in boss
+    assert ("namespace supervision {\ninline constexpr ::tessera::SupervisedComponent kSupervised[] = {\n"
+            '    {"w1", 2, caps::kControlW1, ::tessera::RestartPolicy::kAlways, 5, 0, false},\n'
+            '    {"w2", 3, caps::kControlW2, ::tessera::RestartPolicy::kNever, 5, 2000, true},\n'
+            "};\ninline constexpr uint32_t kSupervisedCount = 2;\n"
+            "static_assert(sizeof(kSupervised) / sizeof(kSupervised[0]) == kSupervisedCount);\n"
+            "}  // namespace supervision\n") in boss
+    assert "kRestart" not in boss and "kSupervisor " not in boss  # boss itself is not supervised
+    builtin = (out / "supervisor" / "component.h").read_text()
+    assert builtin.startswith("// Generated from s.yaml (component supervisor) by codegen/tessera-gen.py. Do not "
+                              "edit.\n// Component `supervisor` of system `sup`: its cap slots, the table of the "
+                              "components it supervises.\n")
+    assert "inline constexpr uint32_t kPriority = 201;" in builtin and "inline constexpr int32_t kCpu = -1;" in builtin
+    assert '    {"srv", 0, caps::kControlSrv, ::tessera::RestartPolicy::kOnFailure, 3, 10, false},\n' in builtin
+    assert '    {"late", 4, caps::kControlLate, ::tessera::RestartPolicy::kNever, 5, 0, true},\n' in builtin
+    w2 = (out / "w2" / "component.h").read_text()
+    assert ('inline constexpr const char* kSupervisor = "boss";\n'
+            "inline constexpr ::tessera::RestartPolicy kRestart = ::tessera::RestartPolicy::kNever;\n"
+            "inline constexpr uint32_t kRestartLimit = 5;\n") in w2
+    assert "inline constexpr bool kStartManual = true;\n" in w2
+    srv = (out / "srv" / "component.h").read_text()
+    assert 'kSupervisor = "supervisor";' in srv and "kRestart = ::tessera::RestartPolicy::kOnFailure;" in srv
+    assert "kRestartLimit = 3;" in srv and "kStartManual = false;" in srv
+    assert "supervision.h" not in srv and "namespace supervision" not in srv
+    free = (out / "free" / "component.h").read_text()
+    assert "kRestart" not in free and "kSupervisor" not in free and "supervision" not in free
+
+
+def test_no_blank_lines_doubled_without_interfaces(tmp_path):
+    assert run_gen("gen", "tests/systems/faults/system.yaml", "--out", str(tmp_path)).code == 0
+    assert "#include <tessera/spec_format.h>\n\nnamespace crasher {\n" in (
+        tmp_path / "crasher" / "component.h").read_text()
+
+
 def test_components_cmake(tmp_path):
     assert run_gen("gen", "tests/systems/bench/system.yaml", "--out", str(tmp_path)).code == 0
     text = (tmp_path / "components.cmake").read_text()
@@ -146,9 +188,21 @@ def test_graph(tmp_path):
     assert '"memory stats" [label="stats\\n4K", shape=folder];' in text
     assert '"memory stats" -> "kv" [label="rw", arrowhead=none, style=dotted];' in text
     assert text.count("->") == 5
+    assert "supervis" not in text  # nothing is supervised: no supervisor, no legend line
     gen_dir = tmp_path / "gen"
     assert run_gen("gen", "system.yaml", "--out", str(gen_dir)).code == 0
     assert (gen_dir / "system.dot").read_text() == text
+
+
+def test_graph_of_supervision(tmp_path):
+    out = tmp_path / "g.dot"
+    assert run_gen("graph", "tests/systems/restart/system.yaml", "--out", str(out)).code == 0
+    text = out.read_text()
+    assert "// A dashed arrow with an empty head goes from a supervisor to each component it supervises.\n" in text
+    assert '"supervisor" [label="supervisor\\npriority 151, cpu any\\nbuilt-in"];' in text
+    assert '"supervisor" -> "server" [label="supervises", style=dashed, arrowhead=empty];' in text
+    assert '"client" -> "server" [label="crashy"];' in text
+    assert text.count("->") == 2
 
 
 def test_graph_unpinned_is_any(tmp_path):
@@ -272,3 +326,37 @@ def test_generated_counts_are_checked_against_the_kernels(tmp_path, header, limi
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode != 0
     assert "static assertion failed" in proc.stderr and message in proc.stderr, proc.stderr
+
+
+@pytest.mark.skipif(CXX is None, reason="no g++")
+def test_supervision_headers_compile_freestanding(tmp_path):
+    """The restart system's headers with the runtime's real tessera/supervision.h: the table's
+    entries are what SupervisedComponent holds, usable at compile time."""
+    gen = tmp_path / "gen"
+    assert run_gen("gen", "tests/systems/restart/system.yaml", "--out", str(gen)).code == 0
+    assert run_gen("abi", "--out", str(tmp_path / "abi")).code == 0
+    write_fake_runtime(tmp_path / "fake" / "tessera")
+    src = tmp_path / "use.cpp"
+    src.write_text("""
+#include "supervisor/component.h"
+#include "server/component.h"
+#include "client/component.h"
+namespace sv = supervisor::supervision;
+static_assert(sv::kSupervisedCount == 1);
+static_assert(sv::kSupervised[0].index == 0 && sv::kSupervised[0].control_slot == supervisor::caps::kControlServer);
+static_assert(sv::kSupervised[0].restart == server::kRestart && sv::kSupervised[0].restart_limit == server::kRestartLimit);
+static_assert(sv::kSupervised[0].backoff_ms == 10 && !sv::kSupervised[0].manual_start && !server::kStartManual);
+static_assert(supervisor::caps::kFaultEndpoint == 1 && supervisor::kPriority == server::kPriority + 1);
+bool report(const tessera::Message& m) {
+  tessera::Ending ending;
+  tessera::FaultReport r;
+  return tessera::decode_fault_report(m, ending, r) && m.badge == sv::kSupervised[0].control_slot;
+}
+""")
+    cmd = [CXX, "-std=c++20", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-mgeneral-regs-only", "-Wall",
+           "-Wextra", "-Wshadow", "-Wconversion", "-Werror", f"-I{gen}", f"-I{tmp_path / 'fake'}",
+           f"-I{tmp_path / 'abi'}", f"-I{os.path.join(REPO, 'kernel', 'include')}",
+           f"-I{os.path.join(REPO, 'components', 'runtime', 'include')}", "-c", str(src), "-o",
+           str(tmp_path / "use.o")]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

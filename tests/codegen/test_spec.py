@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, run_gen
+from conftest import REPO, SUPERVISED, run_gen, write_system
 
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 
@@ -13,7 +13,10 @@ from tessera_codegen import abi  # noqa: E402
 RECORD = {name: abi.ABI.record(name) for name in ("Header", "Component", "Cap", "IoPortRange", "Region", "Irq",
                                                    "Mapping")}
 SEND, RECV, GRANT, READ, WRITE, EXEC = 1, 2, 4, 8, 16, 32
-ENDPOINT, NOTIFICATION, MEMORY, IRQ_CAP = 1, 2, 3, 4
+ENDPOINT, NOTIFICATION, MEMORY, IRQ_CAP, COMPONENT = 1, 2, 3, 4, 5
+NO_SUPERVISOR = 0xFFFF_FFFF
+SHUTDOWN, MANUAL = 1, 2  # flags
+NEVER, ON_FAILURE, ALWAYS = 0, 1, 2
 FREE = 8  # empty slots every component gets unless it says free_slots
 
 
@@ -24,9 +27,9 @@ def table(data, h, name, count, offset):
 
 def decode(data):
     h = RECORD["Header"].unpack(data)
-    assert h["magic"] == b"TESSPEC1" and h["version"] == 4 and h["total_size"] == len(data)
+    assert h["magic"] == b"TESSPEC1" and h["version"] == 5 and h["total_size"] == len(data)
     # The records as the kernel reads them: these sizes are asserted in spec_format.h too.
-    assert [RECORD[n].size for n in RECORD] == [80, 88, 24, 8, 8, 24, 16]
+    assert [RECORD[n].size for n in RECORD] == [80, 112, 24, 8, 8, 24, 16]
     # Tables follow the header back to back, in this order.
     at = 80
     for name, count, offset in [("Component", "component_count", "components_offset"),
@@ -93,6 +96,9 @@ def test_default_system(tmp_path):
     assert (console["ioport_first"], console["ioport_count"]) == (0, 1)
     assert (kv["ioport_count"], app["ioport_count"]) == (0, 0)
     assert [c["cap_first"] for c in s["components"]] == [0, 4, 7]
+    # Nobody is supervised: no supervisor's endpoint, no policy, no badge, no limit.
+    assert {supervision(c) for c in s["components"]} == {(NO_SUPERVISOR, NEVER, 0, 0)}
+    assert {c["reserved"] for c in s["components"]} == {0}
 
 
 def test_bench_system(tmp_path):
@@ -201,3 +207,73 @@ def test_grants_layout(tmp_path):
     assert caps_of(s, "one")[1:] == [(2, MEMORY, READ | WRITE | GRANT, 0, 0), (3, MEMORY, READ | EXEC | GRANT, 1, 0)]
     assert s["mappings"] == [(1, 2, shared), (1, 3, shared + 3 * 4096), (2, 2, shared)]
     assert s["notifications"] == 2
+
+
+def supervision(c):
+    return c["supervisor_endpoint"], c["restart"], c["report_badge"], c["restart_limit"]
+
+
+def test_supervision_fields(tmp_path):
+    s = spec_of(write_system(tmp_path, SUPERVISED), tmp_path / "out")
+    names = [c["name"] for c in s["components"]]
+    assert names == ["srv", "boss", "w1", "w2", "late", "free", "supervisor"]
+    # Two provider endpoints, then the fault endpoints of boss (2) and the built-in supervisor (3).
+    assert s["endpoints"] == 4
+    got = {c["name"]: supervision(c) for c in s["components"]}
+    assert got == {"srv": (3, ON_FAILURE, 2, 3), "boss": (NO_SUPERVISOR, NEVER, 0, 0), "w1": (2, ALWAYS, 5, 5),
+                   "w2": (2, NEVER, 6, 5), "late": (3, NEVER, 3, 5), "free": (NO_SUPERVISOR, NEVER, 0, 0),
+                   "supervisor": (NO_SUPERVISOR, NEVER, 0, 0)}
+    assert [c["flags"] for c in s["components"]] == [0, 0, 0, MANUAL, MANUAL, 0, 0]
+    sup = s["components"][6]
+    assert (sup["priority"], sup["cpu"], sup["affinity"], sup["threads"]) == (201, -1, 0b11, 1)
+    assert (sup["stack_pages"], sup["heap_pages"], sup["cap_slots"]) == (4, 16, 4 + FREE)
+    assert caps_of(s, "supervisor") == [(1, ENDPOINT, RECV, 3, 0), (2, COMPONENT, SEND, 0, 0),
+                                        (3, COMPONENT, SEND, 4, 0)]
+    assert caps_of(s, "boss")[3:] == [(4, ENDPOINT, RECV, 2, 0), (5, COMPONENT, SEND, 2, 0),
+                                      (6, COMPONENT, SEND, 3, 0)]
+
+
+def test_start_manual_keeps_shutdown(tmp_path):
+    text = "system: s\ncomponents:\n  a: {source: src, priority: 1, start: manual, on_exit: shutdown}\n"
+    s = spec_of(write_system(tmp_path, text, interfaces=()), tmp_path / "out")
+    assert s["components"][0]["flags"] == SHUTDOWN | MANUAL
+
+
+def check_supervision_as_the_kernel_does(s):
+    """What the kernel refuses at boot, never in a spec the generator wrote: a supervisor
+    endpoint out of range, a restart policy above kAlways; and what makes the reports arrive:
+    the endpoint is one whose recv cap the supervisor holds, the badge that cap's control slot."""
+    comps = s["components"]
+    for i, c in enumerate(comps):
+        assert c["restart"] <= ALWAYS and c["reserved"] == 0
+        if c["supervisor_endpoint"] == NO_SUPERVISOR:
+            assert (c["restart"], c["report_badge"], c["restart_limit"], c["flags"] & MANUAL) == (NEVER, 0, 0, 0)
+            continue
+        assert c["supervisor_endpoint"] < s["endpoints"]
+        holders = [o for o in comps if any(cap[1:] == (ENDPOINT, RECV, c["supervisor_endpoint"], 0)
+                                           for cap in caps_of(s, o["name"]))]
+        assert len(holders) == 1
+        assert (c["report_badge"], COMPONENT, SEND, i, 0) in caps_of(s, holders[0]["name"])
+
+
+@pytest.mark.parametrize("yaml", ["system.yaml", "tests/systems/restart/system.yaml",
+                                  "tests/systems/faults/system.yaml"])
+def test_supervision_fields_pass_the_kernels_checks(yaml, tmp_path):
+    check_supervision_as_the_kernel_does(spec_of(yaml, tmp_path))
+
+
+def test_supervision_fields_of_a_mixed_system_pass_the_kernels_checks(tmp_path):
+    check_supervision_as_the_kernel_does(spec_of(write_system(tmp_path, SUPERVISED), tmp_path / "out"))
+
+
+def test_restart_system(tmp_path):
+    s = spec_of("tests/systems/restart/system.yaml", tmp_path)
+    assert [c["name"] for c in s["components"]] == ["server", "client", "supervisor"]
+    server, client, sup = s["components"]
+    # server provides endpoint 0; the built-in supervisor's fault endpoint is 1.
+    assert s["endpoints"] == 2
+    assert supervision(server) == (1, ON_FAILURE, 2, 3)
+    assert supervision(client) == (NO_SUPERVISOR, NEVER, 0, 0)
+    assert (sup["priority"], sup["cpu"], sup["affinity"]) == (151, -1, 0b1)
+    assert caps_of(s, "supervisor") == [(1, ENDPOINT, RECV, 1, 0), (2, COMPONENT, SEND, 0, 0)]
+    assert [c["flags"] for c in s["components"]] == [0, SHUTDOWN, 0]
