@@ -1,8 +1,8 @@
 // boss: a supervisor written by the user. Its worker (start: manual) must not run before the
 // boss starts it; each run's fault report must name the worker, #UD and the instruction the
 // worker said it would fault at. A component cap does only what a component cap does.
-#include "component.h"
 #include "../worker/runs.h"
+#include "component.h"
 
 namespace {
 

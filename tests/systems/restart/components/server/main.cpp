@@ -1,27 +1,25 @@
-// server: a counter behind the `crashy` interface; crash() faults, and its supervisor restarts it
-// (restart: on-failure) with the counter back at 0. A placeholder: the restart test fills it in.
+// server: a counter kept in initialised data (it starts at 41), which `crash` answers by
+// faulting. Each restart must bring the counter back to 41: the page it lives in is the
+// boot image's again.
 #include "component.h"
 
 namespace ifc = tessera::interfaces::crashy;
 
 namespace {
 
-struct Crashy {
-  uint64_t counter = 0;
+uint64_t g_counter = 41;  // initialised data, not bss: a restart must restore its value
 
-  tessera::Outcome<uint64_t, ifc::Error> get() { return counter; }
-  tessera::Outcome<uint64_t, ifc::Error> bump() { return ++counter; }
+struct Crashy {
+  tessera::Outcome<uint64_t, ifc::Error> get() { return g_counter; }
+  tessera::Outcome<uint64_t, ifc::Error> bump() { return ++g_counter; }
   tessera::Outcome<void, ifc::Error> crash() {
-    auto* unmapped = reinterpret_cast<volatile uint64_t*>(0x10);  // nothing is mapped at page 0
-    asm volatile("" : "+r"(unmapped));                            // hide the constant address from the optimiser
-    *unmapped = 1;
+    *reinterpret_cast<volatile uint64_t*>(g_counter - g_counter) = 1;  // a page fault at 0
     return {};
   }
 };
 
+Crashy g_crashy;
+
 }  // namespace
 
-int main() {
-  static Crashy impl;
-  server::serve(impl);
-}
+int main() { server::serve(g_crashy); }

@@ -3,8 +3,8 @@
 #include "component.h"
 
 int main() {
-  constexpr uint64_t kAll =
-      judge::signals::kDoneFromClient1 | judge::signals::kDoneFromClient2 | judge::signals::kDoneFromClient3;
+  constexpr uint64_t kAll = judge::signals::kDoneFromClient1 | judge::signals::kDoneFromClient2 |
+                            judge::signals::kDoneFromClient3;
   uint64_t seen = 0;
   while ((seen & kAll) != kAll) {
     uint64_t bits = 0;
