@@ -103,13 +103,17 @@ def test_default_system(tmp_path):
 
 def test_bench_system(tmp_path):
     s = spec_of("tests/systems/bench/system.yaml", tmp_path)
-    assert s["cpus"] == 2 and s["endpoints"] == 2
-    server, remote, client = s["components"]
+    # ping, pong, and the client's fault endpoint: it supervises bench_phoenix.
+    assert s["cpus"] == 2 and s["endpoints"] == 3
+    server, remote, client, phoenix = s["components"]
     assert client["heap_pages"] == 256 and client["flags"] == 1 and client["cpu"] == 0
     assert (server["cpu"], remote["cpu"], client["threads"]) == (0, 1, 2)
     assert caps_of(s, "bench_server") == [(1, 1, RECV, 0, 0)]
     assert caps_of(s, "bench_remote") == [(1, 1, RECV, 1, 0)]
-    assert caps_of(s, "bench_client") == [(1, 1, SEND | GRANT, 0, 3), (2, 1, SEND | GRANT, 1, 3)]
+    assert caps_of(s, "bench_client")[:2] == [(1, 1, SEND | GRANT, 0, 3), (2, 1, SEND | GRANT, 1, 3)]
+    assert caps_of(s, "bench_client")[3:] == [(4, ENDPOINT, RECV, 2, 0), (5, COMPONENT, SEND, 3, 0)]
+    assert (phoenix["flags"], phoenix["supervisor_endpoint"], phoenix["report_badge"]) == (MANUAL, 2, 5)
+    assert (phoenix["restart"], phoenix["restart_limit"]) == (ON_FAILURE, 1000)
     assert s["ports"] == []
 
 

@@ -126,10 +126,13 @@ def test_the_builtin_supervisor_only_when_needed(no_model, tmp_path):
     desc, problems = system.validate_system(write_system(tmp_path, text, interfaces=()))
     assert problems == []
     assert [c.name for c in desc.components] == ["boss", "a", "b"]
-    # The default system and the test systems supervise nothing.
+    # The default system and the fault test supervise nothing; the bench system's own
+    # supervisor (the client) takes the built-in's place.
     for yaml in ["system.yaml", "tests/systems/faults/system.yaml", "tests/systems/bench/system.yaml"]:
         desc, problems = system.validate_system(os.path.join(REPO, yaml))
-        assert problems == [] and not any(c.builtin or c.supervised for c in desc.components), yaml
+        assert problems == [] and not any(c.builtin for c in desc.components), yaml
+        supervised = [c.name for c in desc.components if c.supervised]
+        assert supervised == (["bench_phoenix"] if "bench" in yaml else []), yaml
 
 
 def test_the_builtin_supervisors_priority_is_capped(no_model, tmp_path):
