@@ -2,7 +2,6 @@
 // `BENCH name median=.. min=.. unit=tsc iterations=..` on the kernel log; then times each
 // system call of two long operations (a 64 MiB map and unmap, a 4000-deep revoke), whose
 // `max=` is about the longest the kernel held its lock for one call.
-#include "../bench_phoenix/times.h"
 #include "component.h"
 #include "stats.h"
 
@@ -111,25 +110,22 @@ void yielder(void*) {
 
 }  // namespace
 
-/// restart_component: from bench_phoenix's fault to its next run's main(). This client is
-/// its supervisor: each fault report is answered with a restart at once.
-bool restart_component(uint32_t* samples) {
+/// restart_component: this client supervises bench_phoenix, which faults whenever it runs,
+/// and answers each fault report with a restart at once; phoenix's last run prints the
+/// figure and exits (code 0: it stays stopped).
+bool restart_component() {
   const uint32_t phoenix_cap = bench_client::caps::kControlBenchPhoenix;
-  const auto* times = reinterpret_cast<const volatile phoenix::Times*>(bench_client::memory::kPhoenixTimesBase);
   if (tessera::sys::component_start(phoenix_cap) != tessera::Status::kOk) return false;
   tessera::Message msg;
-  for (size_t run = 0; run < phoenix::kRuns; ++run) {
-    if (tessera::sys::recv(bench_client::caps::kFaultEndpoint, msg) != tessera::Status::kOk) return false;
-    if (tessera::info_label(msg.info) != static_cast<uint32_t>(tessera::Ending::kFault)) return false;
-    if (run + 1 < phoenix::kRuns && tessera::sys::component_restart(phoenix_cap) != tessera::Status::kOk) return false;
+  for (;;) {
+    tessera::Ending ending;
+    tessera::FaultReport report;
+    if (tessera::sys::recv(bench_client::caps::kFaultEndpoint, msg) != tessera::Status::kOk ||
+        !tessera::decode_fault_report(msg, ending, report))
+      return false;
+    if (ending == tessera::Ending::kExit) return report.exit_code == 0;
+    if (tessera::sys::component_restart(phoenix_cap) != tessera::Status::kOk) return false;
   }
-  size_t n = 0;
-  for (size_t run = phoenix::kWarmupRuns; run + 1 < phoenix::kRuns; ++run)
-    samples[n++] = static_cast<uint32_t>(times->start[run + 1] - times->fault[run]);
-  bench::Summary s = bench::summarize(samples, n);
-  tessera::log("BENCH restart_component median=%u min=%u unit=tsc iterations=%u\n", s.median, s.min,
-               static_cast<unsigned>(n));
-  return true;
 }
 
 int main() {
@@ -152,7 +148,7 @@ int main() {
   __atomic_store_n(&g_stop_yielding, true, __ATOMIC_RELEASE);
   ok = ok && long_map(samples);
   ok = ok && deep_revoke(samples);
-  ok = ok && restart_component(samples);
+  ok = ok && restart_component();
   if (!ok) tessera::log("bench_client: a measured operation failed\n");
   return ok ? 0 : 1;
 }

@@ -1,5 +1,5 @@
-// What each run of bench_phoenix leaves for the bench client, which supervises it: when it
-// started and when it faulted, by run. The page is shared, so it outlives every restart.
+// What each run of bench_phoenix leaves for its last run, which prints the figure: when it
+// started and when it faulted, by run. The page is a region, so it outlives every restart.
 #pragma once
 
 #include <stddef.h>
