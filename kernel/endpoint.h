@@ -13,9 +13,12 @@ struct Endpoint {
   ThreadQueue senders;         ///< kBlockedSend threads, in arrival order
   ThreadQueue receivers;       ///< kBlockedRecv threads, in arrival order
   Component* owner = nullptr;  ///< the component that receives on it
-  /// kOk while its owner runs; once the owner stopped, what every use of it fails with:
-  /// kPeerRestarted while a restart is due (until the new instance runs), else kPeerDied.
-  Status down = Status::kOk;
+  /// Its owner stopped: every use fails with `down_status`. (A flag of its own, so that the
+  /// IPC fast path tests one byte.)
+  bool down = false;
+  /// While down: kPeerRestarted while a restart is due (until the new instance runs), else
+  /// kPeerDied.
+  Status down_status = Status::kPeerDied;
 };
 
 }  // namespace kernel

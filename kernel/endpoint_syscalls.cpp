@@ -23,7 +23,9 @@ struct SendOp {
 /// The live endpoint behind slot `slot` of self's table, whose cap has `needed` rights.
 [[gnu::always_inline]] inline Result<Cap*> endpoint_cap(const Thread& self, uint64_t slot, uint16_t needed) {
   Cap* cap = TRY(self.component->caps.lookup(slot, CapType::kEndpoint, needed));
-  if (Status down = static_cast<Endpoint*>(cap->object)->down; down != Status::kOk) return down;
+  const Endpoint* ep = static_cast<Endpoint*>(cap->object);
+  if (ep->down) [[unlikely]]
+    return ep->down_status;
   return cap;
 }
 

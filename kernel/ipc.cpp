@@ -156,7 +156,8 @@ void ipc_detach(Cpu& cpu, Thread* t, Status peer_status) {
 }
 
 void endpoint_down(Cpu& cpu, Endpoint* ep, Status status) {
-  ep->down = status;
+  ep->down = true;
+  ep->down_status = status;
   while (!ep->senders.empty()) ipc_abort(cpu, ep->senders.front(), status);
   while (!ep->receivers.empty()) ipc_abort(cpu, ep->receivers.front(), status);
 }

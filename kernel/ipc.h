@@ -36,7 +36,7 @@ void ipc_detach(Cpu& cpu, Thread* t, Status peer_status = Status::kPeerDied);
 /// kPeerRestarted) until endpoint_revive, and so does everyone queued on it.
 void endpoint_down(Cpu& cpu, Endpoint* ep, Status status);
 /// The owner runs again (a new instance): ep works as it did at boot.
-inline void endpoint_revive(Endpoint* ep) { ep->down = Status::kOk; }
+inline void endpoint_revive(Endpoint* ep) { ep->down = false; }
 /// Sends the message in reporter's frame (a fault report) on ep with `badge`: to a waiting
 /// receiver at once, else queued until one receives. The reporter never blocks or runs.
 /// Precondition: ep is up and reporter is not queued.

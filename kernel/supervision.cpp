@@ -139,7 +139,7 @@ Thread* run(Component& c) {
 void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_t shutdown_status) {
   Supervision& s = c->sup;
   Endpoint* ep = s.fault_endpoint;
-  const bool supervised = ep != nullptr && ep->down == Status::kOk;
+  const bool supervised = ep != nullptr && !ep->down;
   const bool due = supervised && restart_due(s.restart, report.ending, report.exit_code, s.generation, s.restart_limit);
   stop_component(cpu, c, shutdown_status, due ? Status::kPeerRestarted : Status::kPeerDied, state().endpoint_pool());
   if (!supervised) return;
@@ -154,7 +154,7 @@ void component_stop(Cpu& cpu, Component* c) {
   }
   // Already stopped, maybe with a restart due: no longer.
   for (Endpoint& ep : state().endpoint_pool())
-    if (ep.owner == c && ep.down != Status::kOk) endpoint_down(cpu, &ep, Status::kPeerDied);
+    if (ep.owner == c && ep.down) endpoint_down(cpu, &ep, Status::kPeerDied);
 }
 
 Result<Thread*> component_start(Cpu& cpu, Component* c, WorkBudget& work) {

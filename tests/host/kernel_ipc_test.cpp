@@ -155,7 +155,7 @@ TEST_CASE("a server that dies fails its caller and everyone queued with kPeerDie
   CHECK(a->state == ThreadState::kReady);
   CHECK(a->frame->op == static_cast<uint64_t>(Status::kPeerDied));
   CHECK(b->frame->op == static_cast<uint64_t>(Status::kPeerDied));
-  CHECK(w.ep.down == Status::kPeerDied);
+  CHECK((w.ep.down && w.ep.down_status == Status::kPeerDied));
   CHECK(w.ep.senders.empty());
   CHECK(w.cpu.ready.pop_highest() == a);
   CHECK(w.cpu.ready.pop_highest() == b);

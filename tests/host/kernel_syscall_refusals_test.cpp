@@ -212,7 +212,7 @@ struct World {
 
     ep.owner = &peer_c;
     dead_ep.owner = &peer_c;
-    dead_ep.down = Status::kPeerDied;
+    dead_ep.down = true;
     irq.line = kIrqLine;
     irq.notification = &ntf;
     irq.bits = 1u << kIrqLine;
@@ -434,18 +434,10 @@ Snapshot snapshot(World& w) {
   s.threads = {view(w.caller_threads[0]), view(w.caller_threads[1]), view(w.peer_threads[0])};
   s.caller = view(w.caller_c);
   s.peer = view(w.peer_c);
-  s.objects = {w.cpu.current,
-               w.cpu.ready.highest(),
-               w.cpu.placed.total(),
-               w.cpu.debug_length,
-               w.ep.senders.front(),
-               w.ep.receivers.front(),
-               w.ep.down != Status::kOk,
-               w.dead_ep.senders.front(),
-               w.dead_ep.receivers.front(),
-               w.ntf.word,
-               w.ntf.waiters.front(),
-               w.irq.masked,
+  s.objects = {w.cpu.current,      w.cpu.ready.highest(),     w.cpu.placed.total(),
+               w.cpu.debug_length, w.ep.senders.front(),      w.ep.receivers.front(),
+               w.ep.down,          w.dead_ep.senders.front(), w.dead_ep.receivers.front(),
+               w.ntf.word,         w.ntf.waiters.front(),     w.irq.masked,
                w.irq.count};
   const fake::Platform& f = fake::platform();
   for (const auto& [key, page] : f.pages)
