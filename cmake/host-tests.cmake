@@ -71,6 +71,7 @@ tessera_qemu_test(qemu_fault_isolation faults ${CMAKE_SOURCE_DIR}/tests/qemu/fau
 tessera_qemu_test(qemu_restart restart ${CMAKE_SOURCE_DIR}/tests/qemu/restart.expect)
 tessera_qemu_test(qemu_manual_start manual ${CMAKE_SOURCE_DIR}/tests/qemu/manual.expect)
 tessera_qemu_test(qemu_restart_smp restart_smp ${CMAKE_SOURCE_DIR}/tests/qemu/restart_smp.expect --smp 4)
+tessera_qemu_test(qemu_cow_smp cow_smp ${CMAKE_SOURCE_DIR}/tests/qemu/cow_smp.expect --smp 2)
 tessera_qemu_test(qemu_capabilities caps ${CMAKE_SOURCE_DIR}/tests/qemu/caps.expect --smp 2)
 tessera_qemu_test(qemu_tlb_shootdown tlb ${CMAKE_SOURCE_DIR}/tests/qemu/tlb.expect --smp 2)
 tessera_qemu_test(qemu_hostile hostile ${CMAKE_SOURCE_DIR}/tests/qemu/hostile.expect --smp 3)
