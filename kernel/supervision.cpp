@@ -172,7 +172,12 @@ Result<Thread*> component_start(Cpu& cpu, Component* c, WorkBudget& work) {
 bool component_write_fault(Component& c, uint64_t address) {
   CowPage* page = c.sup.image.find(address);
   if (page == nullptr) return false;
-  if (page->copy == 0) c.sup.image.copy_page(c.space, *page);
+  if (page->copy == 0) {
+    c.sup.image.copy_page(c.space, *page);
+  } else if (platform::translate(c.space, address, platform::MapFlags{true, true, false}) == 0) {
+    // Invariant: a page with a copy is mapped writable; else every retry would fault again.
+    panic("cow: page 0x%lx of %s has a copy but is not writable", page->vaddr, c.name);
+  }
   // Other CPUs may hold the read-only translation to the pristine page: a thread there must
   // see the copy from now on. (A page already copied faulted on such a stale translation.)
   platform::flush_tlb(c.space);
