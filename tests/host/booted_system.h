@@ -190,6 +190,25 @@ inline std::vector<uint8_t> system_spec(const SystemOptions& o) {
   return out;
 }
 
+/// The kernel lock held by `cpu` for a scope, as a kernel entry holds it; let go also when a
+/// kernel panic (fake::Shutdown) leaves the scope, so that one failing test cannot hang the
+/// next on the lock.
+class LockedBy {
+ public:
+  explicit LockedBy(Cpu& cpu) : cpu_(cpu) {
+    platform::set_cpu_data(&cpu);
+    kernel_lock().acquire(&cpu);
+  }
+  ~LockedBy() {
+    if (kernel_lock().held_by(&cpu_)) kernel_lock().release();
+  }
+  LockedBy(const LockedBy&) = delete;
+  LockedBy& operator=(const LockedBy&) = delete;
+
+ private:
+  Cpu& cpu_;
+};
+
 /// The booted system. Between calls no CPU runs a component thread (each runs its idle
 /// thread) and every ready thread is queued on its CPU.
 class BootedSystem {
@@ -267,10 +286,11 @@ class BootedSystem {
     REQUIRE(t.state == ThreadState::kReady);
     Cpu& c = *t.cpu;
     if (c.ready.contains(&t)) c.ready.remove(&t);
-    platform::set_cpu_data(&c);
-    kernel_lock().acquire(&c);
-    Thread* next = make_call(c, t, number, a0, a1, a2, a3);
-    kernel_lock().release();
+    Thread* next = nullptr;
+    {
+      LockedBy lock(c);
+      next = make_call(c, t, number, a0, a1, a2, a3);
+    }
     if (next != nullptr && next != &t) {
       c.current = next;
       requeue(t);
@@ -281,10 +301,8 @@ class BootedSystem {
   /// Runs fn with the kernel lock held by CPU 0, as a kernel entry there would.
   template <class Fn>
   void locked(Fn&& fn) {
-    platform::set_cpu_data(&cpu(0));
-    kernel_lock().acquire(&cpu(0));
+    LockedBy lock(cpu(0));
     fn(cpu(0));
-    kernel_lock().release();
   }
 
   /// The fake platform's mapping of vaddr in c's space, or nullptr.

@@ -152,7 +152,9 @@ TEST_CASE("cow: find takes any address of a recorded page and nothing else") {
 TEST_CASE("cow: a first write gets a writable copy of the pristine contents; the pristine frame stays") {
   Image w(2);
   w.add_pages(2);
-  CowPage& page = *w.image.find(kBase + kPageSize);
+  CowPage* found = w.image.find(kBase + kPageSize);
+  REQUIRE(found == &w.image.page(1));
+  CowPage& page = *found;
   const uint64_t pristine = page.pristine;
   w.image.copy_page(w.space, page);
   REQUIRE(page.copy != 0);
@@ -255,5 +257,7 @@ TEST_CASE("cow: a copy when the pool is empty is a kernel bug (the pool holds on
   Image w(2, 1);  // fewer frames than pages: what boot never does
   w.add_pages(2);
   w.write(kBase, 1);
-  CHECK_THROWS_AS(w.image.copy_page(w.space, *w.image.find(kBase + kPageSize)), fake::Shutdown);
+  CowPage* second = w.image.find(kBase + kPageSize);
+  REQUIRE(second != nullptr);
+  CHECK_THROWS_AS(w.image.copy_page(w.space, *second), fake::Shutdown);
 }

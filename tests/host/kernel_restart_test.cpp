@@ -51,8 +51,9 @@ void use_then_fault(BootedSystem& w) {
   w.call(server, Syscall::kReply, 0, tessera::make_info(0, 0, 1));
   REQUIRE(status_of(server) == Status::kOk);
   REQUIRE(a.state == ThreadState::kReady);
-  Cap* kept = w.component(kClientA).caps.lookup(kClientKeeps, CapType::kNotification, 0).value();
-  REQUIRE(kept->parent == s.caps.occupied(kSrvNtf).value());
+  auto kept = w.component(kClientA).caps.lookup(kClientKeeps, CapType::kNotification, 0);
+  REQUIRE(kept.ok());
+  REQUIRE(kept.value()->parent == s.caps.occupied(kSrvNtf).value());
   // Caps made: a badged notification cap, and a memory cap mapped in the map window.
   w.call(server, Syscall::kCapMint, kSrvNtf, kMintedSlot, rights::kSend, 0x40);
   REQUIRE(status_of(server) == Status::kOk);
@@ -88,7 +89,7 @@ void use_then_fault(BootedSystem& w) {
 /// The server as a fresh instance of its boot image: what check_restarted expects.
 void check_restarted(BootedSystem& w, uint64_t generation) {
   Component& s = w.component(kServer);
-  CHECK_FALSE(s.stopped);
+  REQUIRE_FALSE(s.stopped);
   CHECK(s.sup.generation == generation);
   CHECK(s.sup.step == ResetStep::kThreads);
   // One thread, new, ready at the ELF's entry; the second slot is free again.
@@ -116,13 +117,18 @@ void check_restarted(BootedSystem& w, uint64_t generation) {
     CHECK(cap.value()->parent == nullptr);
     CHECK(cap.value()->first_child == nullptr);
   }
-  CHECK(s.caps.lookup(kSrvEp, CapType::kEndpoint, rights::kRecv | rights::kSend).value()->object ==
-        &w.endpoint(kServerEp));
-  CHECK(
-      s.caps.lookup(kSrvNtf, CapType::kNotification, rights::kSend | rights::kRecv | rights::kGrant).value()->object ==
-      &w.notification());
-  CHECK(s.caps.lookup(kSrvMem, CapType::kMemory, rights::kRead | rights::kWrite).value()->object == &w.region());
-  CHECK(s.caps.lookup(kSrvIrq, CapType::kIrq, 0).value()->object == &w.irq());
+  const auto boot_cap = [&](uint64_t slot, CapType type, uint16_t r, const void* object) {
+    INFO("boot cap in slot " << slot);
+    auto cap = s.caps.lookup(slot, type, r);
+    REQUIRE(cap.ok());
+    CHECK(cap.value()->rights == r);
+    CHECK(cap.value()->badge == 0);
+    CHECK(cap.value()->object == object);
+  };
+  boot_cap(kSrvEp, CapType::kEndpoint, rights::kRecv | rights::kSend, &w.endpoint(kServerEp));
+  boot_cap(kSrvNtf, CapType::kNotification, rights::kSend | rights::kRecv | rights::kGrant, &w.notification());
+  boot_cap(kSrvMem, CapType::kMemory, rights::kRead | rights::kWrite | rights::kGrant, &w.region());
+  boot_cap(kSrvIrq, CapType::kIrq, 0, &w.irq());
   for (uint64_t slot = kSrvIrq + 1; slot < kSrvSlots; ++slot)
     CHECK(s.caps.occupied(slot).status() == Status::kEmptySlot);
   // Client A's cap derived from the server's survives, a root now; the one it sent is
@@ -131,7 +137,9 @@ void check_restarted(BootedSystem& w, uint64_t generation) {
   REQUIRE(kept.ok());
   CHECK(kept.value()->object == &w.notification());
   CHECK(kept.value()->parent == nullptr);
-  CHECK(w.component(kClientA).caps.occupied(kCliNtf).value()->first_child == nullptr);
+  auto sent = w.component(kClientA).caps.occupied(kCliNtf);
+  REQUIRE(sent.ok());
+  CHECK(sent.value()->first_child == nullptr);
   // The map window is empty and its pages are back in the quota; its page tables stay.
   CHECK(platform::next_mapped(s.space, kMapBase, kMapBase + kMapWindow) == kMapBase + kMapWindow);
   CHECK(s.map_pool.available() == kServerMapPages - kWindowTables);
@@ -142,6 +150,7 @@ void check_restarted(BootedSystem& w, uint64_t generation) {
     CHECK(m->phys == w.region().phys + i * kPageSize);
     CHECK(m->flags.write);
   }
+  REQUIRE(s.caps.occupied(kSrvMem).ok());
   const Cap& mem = *s.caps.occupied(kSrvMem).value();
   CHECK(mem.mapped_at == kSharedBase);
   CHECK(mem.mapped_pages == kRegionPages);
@@ -187,6 +196,16 @@ void check_restarted(BootedSystem& w, uint64_t generation) {
   CHECK(b.frame->mr[1] == generation);
 }
 
+/// Pages mapped in the server's map window.
+uint64_t window_pages(BootedSystem& w) {
+  const platform::AddressSpace& space = w.component(kServer).space;
+  uint64_t n = 0;
+  for (uint64_t at = kMapBase;; at += kPageSize, ++n) {
+    at = platform::next_mapped(space, at, kMapBase + kMapWindow);
+    if (at == kMapBase + kMapWindow) return n;
+  }
+}
+
 /// kComponentStart by the supervisor until it is through; returns how many calls it took.
 int start_by_supervisor(BootedSystem& w, Syscall call = Syscall::kComponentStart) {
   Thread& sup = w.thread(kSup);
@@ -212,7 +231,7 @@ TEST_CASE("restart: a start after an ending resets the component to its boot ima
   const unsigned flushes = fake::platform().tlb_flushes;
   // Two memory caps with mappings need a TLB flush each, and the new instance one more: a
   // call makes one, so the start takes three calls.
-  CHECK(start_by_supervisor(w) == 3);
+  REQUIRE(start_by_supervisor(w) == 3);
   CHECK(fake::platform().tlb_flushes == flushes + 3);
   CHECK(w.thread(kSup).frame->a0 == 1);
   check_restarted(w, 1);
@@ -242,10 +261,18 @@ TEST_CASE("restart: the reset goes in steps within the work budget; until it is 
     Status last = Status::kIncomplete;
     while (last == Status::kIncomplete && calls < 1000) {
       ++calls;
+      const uint64_t window_before = window_pages(w);
+      const uint32_t copied_before = s.sup.image.copied();
+      const unsigned flushes_before = fake::platform().tlb_flushes;
       w.locked([&](Cpu& cpu) {
         WorkBudget work(units);
         last = component_start(cpu, &s, work);
+        CHECK(work.left() <= units);  // spent, never overspent (a wrapped count)
       });
+      // No more pages given back than units, and one TLB flush at most.
+      CHECK(window_before - window_pages(w) <= units);
+      CHECK(copied_before - s.sup.image.copied() <= units);
+      CHECK(fake::platform().tlb_flushes - flushes_before <= 1);
       if (last == Status::kIncomplete) {
         // Still the old instance's ending: stopped, its endpoint failing new calls.
         CHECK(s.stopped);
