@@ -153,9 +153,10 @@ void component_stop(Cpu& cpu, Component* c) {
     stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool());
     return;
   }
-  // Already stopped, maybe with a restart due: no longer.
+  // Already stopped, maybe with a restart due: no longer. Or never started (`start: manual`),
+  // its endpoints up and clients waiting on them for its first start: they wait no longer.
   for (Endpoint& ep : state().endpoint_pool())
-    if (ep.owner == c && ep.down != Status::kOk) endpoint_down(cpu, &ep, Status::kPeerDied);
+    if (ep.owner == c) endpoint_down(cpu, &ep, Status::kPeerDied);
 }
 
 Status component_start(Cpu& cpu, Component* c, WorkBudget& work) {

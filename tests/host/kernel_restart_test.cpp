@@ -437,3 +437,27 @@ TEST_CASE("restart: a manual component waits, loaded, for its supervisor's first
   w.call(sup, Syscall::kComponentStart, kSupControl);
   CHECK(status_of(sup) == Status::kNotStopped);
 }
+
+TEST_CASE("restart: a stop of a manual component never started fails the clients waiting for it with kPeerDied") {
+  // kComponentStop: "stops it for good (until started again): its clients get kPeerDied".
+  SystemOptions o;
+  o.server_flags = tessera::spec::kFlagStartManual;
+  BootedSystem w(o);
+  Thread& sup = w.thread(kSup);
+  Thread& a = w.thread(kClientA);
+  Thread& b = w.thread(kClientB);
+  w.call(a, Syscall::kCall, kCliEp, tessera::make_info(1, 1));
+  REQUIRE(a.state == ThreadState::kBlockedSend);  // waits for the first start
+  w.call(sup, Syscall::kComponentStop, kSupControl);
+  CHECK(status_of(sup) == Status::kOk);
+  CHECK(a.state == ThreadState::kReady);
+  CHECK(status_of(a) == Status::kPeerDied);
+  CHECK(w.endpoint(kServerEp).down == Status::kPeerDied);
+  w.call(b, Syscall::kCall, kCliEp, tessera::make_info(1, 1));
+  CHECK(b.state == ThreadState::kReady);  // refused at once instead of waiting for good
+  CHECK(status_of(b) == Status::kPeerDied);
+  // A start still runs it, its endpoint working again.
+  CHECK(start_by_supervisor(w) == 1);
+  CHECK(w.endpoint(kServerEp).down == Status::kOk);
+  CHECK(w.component(kServer).sup.generation == 0);
+}
