@@ -25,6 +25,7 @@ Thread* answer_generation(Thread* self, Status status, const Component& c) {
 Thread* sys_component_start(Cpu& cpu, Thread* self, SlotArgs args) {
   auto c = controlled(*self, args.slot);
   if (!c.ok()) return refuse(self, c.status());
+  if (!c.value()->sup.loaded) return refuse(self, Status::kPeerDied);  // its boot failed
   if (!c.value()->stopped) return refuse(self, Status::kNotStopped);
   WorkBudget work;
   const Status s = component_start(cpu, c.value(), work);
@@ -41,6 +42,7 @@ Thread* sys_component_stop(Cpu& cpu, Thread* self, SlotArgs args) {
 Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
   auto c = controlled(*self, args.slot);
   if (!c.ok()) return refuse(self, c.status());
+  if (!c.value()->sup.loaded) return refuse(self, Status::kPeerDied);  // its boot failed
   Component& target = *c.value();
   if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool());
   WorkBudget work;

@@ -461,3 +461,25 @@ TEST_CASE("restart: a stop of a manual component never started fails the clients
   CHECK(w.endpoint(kServerEp).down == Status::kOk);
   CHECK(w.component(kServer).sup.generation == 0);
 }
+
+TEST_CASE("restart: a component whose boot failed cannot be started; its clients get kPeerDied") {
+  // system.img lacks the server's ELF: boot leaves it stopped with nothing built (no image,
+  // no threads). A start must refuse, not run what is not there.
+  SystemOptions o;
+  o.server_elf = false;
+  for (Syscall call : {Syscall::kComponentStart, Syscall::kComponentRestart}) {
+    INFO("call " << static_cast<uint64_t>(call));
+    BootedSystem w(o);
+    Component& s = w.component(kServer);
+    REQUIRE(s.stopped);
+    CHECK(w.endpoint(kServerEp).down == Status::kPeerDied);
+    Thread& sup = w.thread(kSup);
+    w.call(sup, call, kSupControl);
+    CHECK(status_of(sup) == Status::kPeerDied);
+    CHECK(s.stopped);
+    CHECK(s.thread_count == 0);
+    CHECK(w.endpoint(kServerEp).down == Status::kPeerDied);
+    w.call(sup, Syscall::kComponentStop, kSupControl);  // stopping it is harmless
+    CHECK(status_of(sup) == Status::kOk);
+  }
+}

@@ -136,6 +136,7 @@ enum class Setup : uint32_t {
   kIrqRaised = 1u << 12,       ///< the interrupt line was raised and not acknowledged
   kPeerStopped = 1u << 13,     ///< the peer component stopped (after kCaller: while calling)
   kTargetEnded = 1u << 14,     ///< the target faulted: stopped, a restart due, its report queued
+  kTargetUnloaded = 1u << 15,  ///< the target's boot failed: stopped, never ran, nothing built
 };
 constexpr Setup operator|(Setup a, Setup b) {
   return static_cast<Setup>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
@@ -296,6 +297,7 @@ struct World {
     fault_ep.owner = &caller_c;
 
     Supervision& s = target_c.sup;
+    s.loaded = true;
     s.ran = true;
     s.boot = &target_spec;
     s.boot_caps = target_boot_caps;
@@ -391,6 +393,12 @@ struct World {
       kernel_lock().release();
       REQUIRE(target_c.stopped);
       REQUIRE(reporter.state == ThreadState::kBlockedSend);
+    }
+    if (has(s, Setup::kTargetUnloaded)) {  // as kernel::main leaves a component load() failed
+      kernel_lock().acquire(&cpu);
+      stop_component(cpu, &target_c, 0, Status::kPeerDied, Pool<Endpoint>{&target_ep, 1});
+      kernel_lock().release();
+      target_c.sup.loaded = target_c.sup.ran = false;
     }
   }
 };
@@ -1008,6 +1016,8 @@ const Row kRows[] = {
   {kComponentStart, kRevokedComp, 0,      {},  kTargetEnded, kRevoked},
   {kComponentStart, kEpAll,    0,         {},  kTargetEnded, kWrongType},
   {kComponentStart, kCompNoSend, 0,       {},  kTargetEnded, kNoRights},
+  {kComponentStart, kComp,     0,         {},  kTargetUnloaded, kPeerDied},  // its boot failed
+  {kComponentStart, kCompNoSend, 0,       {},  kTargetUnloaded, kNoRights},  // the cap first
   // component_stop(slot)
   {kComponentStop, 0,          0,         {},  kNone,  kEmptySlot},
   {kComponentStop, kEmpty,     0,         {},  kNone,  kEmptySlot},
@@ -1032,6 +1042,7 @@ const Row kRows[] = {
   {kComponentRestart, kCompNoSend, 0,     {},  kNone,  kNoRights},
   {kComponentRestart, kRevokedComp, 0,    {},  kTargetEnded, kRevoked},
   {kComponentRestart, kCompNoSend, 0,     {},  kTargetEnded, kNoRights},
+  {kComponentRestart, kComp,   0,         {},  kTargetUnloaded, kPeerDied},
   // numbers beyond the last system call
   {kUnknown,      kEpAll,      msg(1),    {},  kNone,  kInvalidSyscall},
   {kUnknown + 1,  0,           0,         {},  kNone,  kInvalidSyscall},
