@@ -9,10 +9,14 @@ namespace kernel {
 namespace {
 
 /// The component behind the component cap in `slot` of self's table. The boot spec gives
-/// such caps only for supervised components, and never to the component itself.
+/// such caps only for supervised components, and never to the component itself; but a cap
+/// passed on in a message can name its receiver. Its own component is kInvalidArgument: a
+/// stop would return to the dead caller, a restart wait for ever for the caller to go.
 Result<Component*> controlled(const Thread& self, uint64_t slot) {
   Cap* cap = TRY(self.component->caps.lookup(slot, tessera::CapType::kComponent, tessera::rights::kSend));
-  return static_cast<Component*>(cap->object);
+  auto* c = static_cast<Component*>(cap->object);
+  if (c == self.component) return Status::kInvalidArgument;
+  return c;
 }
 
 Thread* answer_generation(Thread* self, Status status, const Component& c) {

@@ -483,3 +483,41 @@ TEST_CASE("restart: a component whose boot failed cannot be started; its clients
     CHECK(status_of(sup) == Status::kOk);
   }
 }
+
+TEST_CASE("restart: a component given a component cap to itself cannot stop or restart itself with it") {
+  // Boot gives no component a cap to itself, but a supervisor may pass its cap on (it has the
+  // grant right), also to the component it controls. Stopping the calling thread's own
+  // component would resume a dead thread (a kernel panic in syscall_dispatch); restarting it
+  // could never finish, its caller being one of the threads the reset waits for.
+  constexpr uint64_t kOwnControl = 5;
+  for (Syscall call : {Syscall::kComponentStop, Syscall::kComponentRestart, Syscall::kComponentStart}) {
+    INFO("call " << static_cast<uint64_t>(call));
+    BootedSystem w;
+    Thread& sup = w.thread(kSup);
+    Thread& server = w.thread(kServer);
+    server.ipc_buffer->recv_slots[0] = static_cast<uint32_t>(kOwnControl);
+    w.call(server, Syscall::kRecv, kSrvEp);
+    sup.ipc_buffer->send_caps[0] = static_cast<uint32_t>(kSupControl);
+    w.call(sup, Syscall::kCall, kSupCall, tessera::make_info(1, 0, 1));
+    REQUIRE(w.component(kServer).caps.lookup(kOwnControl, CapType::kComponent, rights::kSend).ok());
+    CHECK(w.call(server, call, kOwnControl) == &server);
+    CHECK(status_of(server) == Status::kInvalidArgument);
+    CHECK(server.state == ThreadState::kReady);
+    CHECK_FALSE(w.component(kServer).stopped);
+    CHECK(w.endpoint(kServerEp).down == Status::kOk);
+    CHECK(server.reply_to == &sup);  // the supervisor's call still waits for its answer
+    if (call != Syscall::kComponentStop) continue;
+    // Through the real system call entry too: no kernel panic, the server goes on.
+    Cpu& cpu = *server.cpu;
+    cpu.ready.remove(&server);
+    cpu.current = &server;
+    platform::set_cpu_data(&cpu);
+    load_call(server, call, kOwnControl);
+    CHECK_NOTHROW(syscall_dispatch(server.frame));
+    CHECK(status_of(server) == Status::kInvalidArgument);
+    CHECK(cpu.current == &server);
+    CHECK_FALSE(kernel_lock().held());
+    cpu.current = cpu.idle;
+    cpu.ready.enqueue(&server);
+  }
+}

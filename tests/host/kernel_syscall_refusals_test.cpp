@@ -80,7 +80,7 @@ inline Saved save(const Thread& t) {
 // ---- target the caller supervises. ------------------------------------------------------
 
 // The caller's cap table. Slot 0 is the ABI's "no slot" and never holds a cap.
-constexpr uint32_t kSlots = 24;
+constexpr uint32_t kSlots = 25;
 constexpr uint64_t kEpAll = 1;                                ///< endpoint: send, recv, grant
 constexpr uint64_t kEpSend = 2;                               ///< endpoint: send only (no grant)
 constexpr uint64_t kEpRecv = 3;                               ///< endpoint: recv only
@@ -100,6 +100,7 @@ constexpr uint64_t kMem2 = 16;                                ///< another read 
 constexpr uint64_t kComp = 20;                                ///< the target's component cap: send, grant
 constexpr uint64_t kCompNoSend = 21;                          ///< the same, minted without send
 constexpr uint64_t kRevokedComp = 22;                         ///< a component cap revoked (derived from kComp)
+constexpr uint64_t kCompSelf = 23;                            ///< a component cap to the caller (one passed to it)
 constexpr uint64_t kBeyond = kSlots;                          ///< the first slot beyond the table
 constexpr uint64_t kFar = (uint64_t{1} << 32) + kEpAll;       ///< kEpAll, if cut to 32 bits
 constexpr uint64_t kFarEmpty = (uint64_t{1} << 32) + kEmpty;  ///< kEmpty, if cut
@@ -276,6 +277,7 @@ struct World {
     caller_c.caps.derive(caller_slots[kComp], caller_slots[kRevokedComp], rights::kSend, 0);
     REQUIRE(cap_revoke(caller_slots[kComp]) == 1);
     caller_c.caps.derive(caller_slots[kComp], caller_slots[kCompNoSend], rights::kGrant, 0);
+    give(caller_c, kCompSelf, CapType::kComponent, rights::kSend | rights::kGrant, &caller_c);
   }
 
   void make_target() {
@@ -1012,6 +1014,7 @@ const Row kRows[] = {
   {kComponentStart, kMem,      0,         {},  kNone,  kWrongType},
   {kComponentStart, kCompNoSend, 0,       {},  kNone,  kNoRights},
   {kComponentStart, kComp,     0,         {},  kNone,  kNotStopped},  // it runs
+  {kComponentStart, kCompSelf, 0,         {},  kNone,  kInvalidArgument},  // the caller's own
   {kComponentStart, 0,         0,         {},  kTargetEnded, kEmptySlot},
   {kComponentStart, kRevokedComp, 0,      {},  kTargetEnded, kRevoked},
   {kComponentStart, kEpAll,    0,         {},  kTargetEnded, kWrongType},
@@ -1028,6 +1031,7 @@ const Row kRows[] = {
   {kComponentStop, kEpAll,     0,         {},  kNone,  kWrongType},
   {kComponentStop, kNtfAll,    0,         {},  kNone,  kWrongType},
   {kComponentStop, kCompNoSend, 0,        {},  kNone,  kNoRights},
+  {kComponentStop, kCompSelf,  0,         {},  kNone,  kInvalidArgument},
   {kComponentStop, kRevokedComp, 0,       {},  kTargetEnded, kRevoked},
   {kComponentStop, kCompNoSend, 0,        {},  kTargetEnded, kNoRights},  // the restart stays due
   // component_restart(slot)
@@ -1040,6 +1044,7 @@ const Row kRows[] = {
   {kComponentRestart, kEpAll,  0,         {},  kNone,  kWrongType},
   {kComponentRestart, kIrqCap, 0,         {},  kNone,  kWrongType},
   {kComponentRestart, kCompNoSend, 0,     {},  kNone,  kNoRights},
+  {kComponentRestart, kCompSelf, 0,       {},  kNone,  kInvalidArgument},
   {kComponentRestart, kRevokedComp, 0,    {},  kTargetEnded, kRevoked},
   {kComponentRestart, kCompNoSend, 0,     {},  kTargetEnded, kNoRights},
   {kComponentRestart, kComp,   0,         {},  kTargetUnloaded, kPeerDied},
