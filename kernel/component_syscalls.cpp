@@ -48,7 +48,7 @@ Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
   if (!c.ok()) return refuse(self, c.status());
   if (!c.value()->sup.loaded) return refuse(self, Status::kPeerDied);  // its boot failed
   Component& target = *c.value();
-  if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool());
+  if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool(), false);
   WorkBudget work;
   const Status s = component_start(cpu, &target, work);
   return answer_generation(self, s, target);

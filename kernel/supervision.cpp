@@ -150,7 +150,7 @@ void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_
 
 void component_stop(Cpu& cpu, Component* c) {
   if (!c->stopped) {
-    stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool());
+    stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool(), false);
     return;
   }
   // Already stopped, maybe with a restart due: no longer. Or never started (`start: manual`),

@@ -521,3 +521,37 @@ TEST_CASE("restart: a component given a component cap to itself cannot stop or r
     cpu.ready.enqueue(&server);
   }
 }
+
+TEST_CASE("restart: a supervisor's stop or restart of the shutdown component does not power the system off") {
+  // on_exit: shutdown is about the component's exit (and faults); a stop or restart its
+  // supervisor asks for is neither, and a restart means it goes on.
+  SystemOptions o;
+  o.server_flags = tessera::spec::kFlagShutdownOnExit;
+  for (Syscall call : {Syscall::kComponentRestart, Syscall::kComponentStop}) {
+    INFO("call " << static_cast<uint64_t>(call));
+    BootedSystem w(o);
+    Thread& sup = w.thread(kSup);
+    bool powered_off = false;
+    try {
+      if (call == Syscall::kComponentRestart) {
+        start_by_supervisor(w, call);
+      } else {
+        w.call(sup, call, kSupControl);
+      }
+    } catch (const fake::Shutdown&) {
+      powered_off = true;
+    }
+    CHECK_FALSE(powered_off);
+    CHECK(status_of(sup) == Status::kOk);
+    CHECK(w.component(kServer).stopped == (call == Syscall::kComponentStop));
+  }
+  // Its own exit still does.
+  BootedSystem w(o);
+  bool powered_off = false;
+  try {
+    w.call(w.thread(kServer), Syscall::kExit, 3);
+  } catch (const fake::Shutdown& s) {
+    powered_off = s.status == 3;
+  }
+  CHECK(powered_off);
+}
