@@ -206,6 +206,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
     c.threads[i].context.kernel_stack_top = top;
   }
   if (!map_ipc_buffers(c) || !reserve_map_quota(c, sc.map_pages)) return false;
+  c.sup.loaded = true;
   // A manual component waits, loaded, for its supervisor's start (stopped from main, once
   // its mappings and interrupt lines are set up like everyone's).
   if ((sc.flags & spec::kFlagStartManual) == 0) {
@@ -252,6 +253,7 @@ void map_boot_regions(const BootSpec& bs) {
     auto cap = c.caps.lookup(m.slot, tessera::CapType::kMemory, 0);
     if (!cap.ok() || !region_map_at_boot(c, *cap.value(), m.vaddr)) {
       log("kernel: %s: shared region at 0x%lx could not be mapped\n", c.name, m.vaddr);
+      c.sup.loaded = false;  // a restart could not map it again either
       stop_component(k.cpus[0], &c, kStatusFault, Status::kPeerDied, k.endpoint_pool());
     }
   }

@@ -34,7 +34,8 @@ platform::UserEntry first_thread_entry(const Component& c) {
                              ipc_buffer_address(0)};
 }
 
-void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints) {
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints,
+                    bool ended) {
   assert_locked(cpu);  // it takes threads off other CPUs' queues
   if (c->stopped) return;
   c->stopped = true;
@@ -51,7 +52,7 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status pee
   for (Endpoint& ep : endpoints)
     if (ep.owner == c) endpoint_down(cpu, &ep, peer_status);
   if (cpu.io_owner == c) switch_io_ports(cpu, nullptr);
-  if ((c->flags & tessera::spec::kFlagShutdownOnExit) != 0) {
+  if (ended && (c->flags & tessera::spec::kFlagShutdownOnExit) != 0) {
     log("kernel: %s ended the system with status %u\n", c->name, shutdown_status);
     platform::shutdown(shutdown_status);
   }

@@ -41,10 +41,12 @@ struct Endpoint;
 
 /// Stops every thread of c, fails its IPC partners and everyone using the endpoints of
 /// `endpoints` that c owns with `peer_status` (kPeerDied, or kPeerRestarted when a restart is
-/// due), and powers the system off if c is the description's shutdown component. Does not
-/// switch away; a thread of c that another CPU runs is switched away from there (reschedule
-/// interrupt). Precondition: this CPU holds the kernel lock.
-void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints);
+/// due), and powers the system off if c is the description's shutdown component and `ended`
+/// (it ended by itself: an exit, a fault, a failed boot; not a supervisor's stop or restart).
+/// Does not switch away; a thread of c that another CPU runs is switched away from there
+/// (reschedule interrupt). Precondition: this CPU holds the kernel lock.
+void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints,
+                    bool ended = true);
 
 /// Clears the slot of an exited thread for a new one. What boot gave the slot stays: its
 /// kernel stack and its IPC buffer, whose contents are cleared.

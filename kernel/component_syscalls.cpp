@@ -10,10 +10,14 @@ namespace kernel {
 namespace {
 
 /// The component behind the component cap in `slot` of self's table. The boot spec gives
-/// such caps only for supervised components, and never to the component itself.
+/// such caps only for supervised components, and never to the component itself; but a cap
+/// passed on in a message can name its receiver. Its own component is kInvalidArgument: a
+/// stop would return to the dead caller, a restart wait for ever for the caller to go.
 Result<Component*> controlled(const Thread& self, uint64_t slot) {
   Cap* cap = TRY(self.component->caps.lookup(slot, tessera::CapType::kComponent, tessera::rights::kSend));
-  return static_cast<Component*>(cap->object);
+  auto* c = static_cast<Component*>(cap->object);
+  if (c == self.component) return Status::kInvalidArgument;
+  return c;
 }
 
 /// The start's answer: self goes on, or the new instance's first thread runs instead when
@@ -28,6 +32,7 @@ Thread* answer_start(Cpu& cpu, Thread* self, const Result<Thread*>& started, con
 Thread* sys_component_start(Cpu& cpu, Thread* self, SlotArgs args) {
   auto c = controlled(*self, args.slot);
   if (!c.ok()) return refuse(self, c.status());
+  if (!c.value()->sup.loaded) return refuse(self, Status::kPeerDied);  // its boot failed
   if (!c.value()->stopped) return refuse(self, Status::kNotStopped);
   WorkBudget work;
   return answer_start(cpu, self, component_start(cpu, c.value(), work), *c.value());
@@ -44,8 +49,9 @@ Thread* sys_component_stop(Cpu& cpu, Thread* self, SlotArgs args) {
 Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
   auto c = controlled(*self, args.slot);
   if (!c.ok()) return refuse(self, c.status());
+  if (!c.value()->sup.loaded) return refuse(self, Status::kPeerDied);  // its boot failed
   Component& target = *c.value();
-  if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool());
+  if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool(), false);
   WorkBudget work;
   return answer_start(cpu, self, component_start(cpu, &target, work), target);
 }

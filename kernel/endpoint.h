@@ -19,6 +19,9 @@ struct Endpoint {
   /// While down: kPeerRestarted while a restart is due (until the new instance runs), else
   /// kPeerDied.
   Status down_status = Status::kPeerDied;
+
+  /// What a use of it gets: kOk while it is up, else its down status.
+  Status status() const { return down ? down_status : Status::kOk; }
 };
 
 }  // namespace kernel

@@ -149,12 +149,13 @@ void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_
 
 void component_stop(Cpu& cpu, Component* c) {
   if (!c->stopped) {
-    stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool());
+    stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool(), false);
     return;
   }
-  // Already stopped, maybe with a restart due: no longer.
+  // Already stopped, maybe with a restart due: no longer. Or never started (`start: manual`),
+  // its endpoints up and clients waiting on them for its first start: they wait no longer.
   for (Endpoint& ep : state().endpoint_pool())
-    if (ep.owner == c && ep.down) endpoint_down(cpu, &ep, Status::kPeerDied);
+    if (ep.owner == c) endpoint_down(cpu, &ep, Status::kPeerDied);
 }
 
 Result<Thread*> component_start(Cpu& cpu, Component* c, WorkBudget& work) {

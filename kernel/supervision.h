@@ -40,6 +40,9 @@ struct Supervision {
   bool running = true;  ///< false once stopped (or, start: manual, not yet started)
   /// It ran since its last reset: a start resets it first (and counts a restart).
   bool ran = false;
+  /// Boot built all of it (image, threads, mappings): only then can it be started. A
+  /// component whose boot failed stays stopped for good.
+  bool loaded = false;
   uint64_t generation = 0;  ///< restarts so far
   tessera::RestartPolicy restart = tessera::RestartPolicy::kNever;
   uint32_t restart_limit = 0;

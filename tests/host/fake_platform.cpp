@@ -59,8 +59,18 @@ bool create_address_space(AddressSpace& as) {
   as.root = ++fake::platform().next_space;
   return true;
 }
-bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) {
+namespace {
+void set_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) {
   fake::platform().pages[{as.root, vaddr}] = {paddr, flags};
+}
+}  // namespace
+
+// Boot's mappings: the platform allocates the page tables itself, and they exist from then on
+// (a later map_page with a FrameSource finds them, as on the hardware).
+bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags) {
+  for (unsigned level = 3; level > 0; --level)
+    fake::platform().tables.insert(std::make_tuple(as.root, level, vaddr >> (12 + 9 * level)));
+  set_page(as, vaddr, paddr, flags);
   return true;
 }
 bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags, FrameSource tables) {
@@ -71,7 +81,8 @@ bool map_page(AddressSpace& as, uint64_t vaddr, uint64_t paddr, MapFlags flags, 
     if (tables.alloc(tables.context) == 0) return false;
     known.insert(key);
   }
-  return map_page(as, vaddr, paddr, flags);
+  set_page(as, vaddr, paddr, flags);
+  return true;
 }
 uint64_t missing_tables(const AddressSpace& as, uint64_t vaddr, uint64_t pages) {
   std::set<std::tuple<uint64_t, unsigned, uint64_t>> missing;

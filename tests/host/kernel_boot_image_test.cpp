@@ -384,3 +384,132 @@ TEST_CASE("regions, IRQs and mappings are checked against what exists") {
     CHECK(parse(words) == Status::kInvalidArgument);
   }
 }
+
+namespace {
+
+/// demo() plus a supervisor: component 2 receives on endpoint 1, its fault endpoint, and holds
+/// a component cap to the server, which it supervises (restart on failure, twice at most).
+SpecBuilder supervised() {
+  SpecBuilder b = demo();
+  b.header.endpoint_count = 2;
+  b.components.push_back(component("sup", 2, 2, 4));
+  b.caps.push_back(Cap{1, 1, tessera::rights::kRecv, 1, 0, 0});
+  b.caps.push_back(Cap{2, static_cast<uint16_t>(tessera::CapType::kComponent), tessera::rights::kSend, 0, 0, 0});
+  Component& server = b.components[0];
+  server.supervisor_endpoint = 1;
+  server.restart = static_cast<uint32_t>(tessera::RestartPolicy::kOnFailure);
+  server.restart_limit = 2;
+  server.report_badge = 2;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("supervision fields of the spec are checked") {
+  SUBCASE("well formed: supervised, with each policy, started manually or not") {
+    for (uint32_t restart = 0; restart <= 2; ++restart) {
+      for (uint32_t flags : {0u, kFlagStartManual, kFlagStartManual | kFlagShutdownOnExit}) {
+        INFO("restart " << restart << ", flags " << flags);
+        SpecBuilder b = supervised();
+        b.components[0].restart = restart;
+        b.components[0].flags = flags;
+        auto words = b.build();
+        auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8);
+        REQUIRE(r.ok());
+        CHECK(r.value().component(0).supervisor_endpoint == 1);
+        CHECK(r.value().component(0).restart == restart);
+        CHECK(r.value().component(0).restart_limit == 2);
+        CHECK(r.value().component(0).report_badge == 2);
+      }
+    }
+  }
+  SUBCASE("a fault endpoint beyond the spec's endpoints") {
+    SpecBuilder b = supervised();
+    b.components[0].supervisor_endpoint = 2;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b.components[0].supervisor_endpoint = kNoSupervisor - 1;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a component that receives on its own fault endpoint: nobody supervises itself") {
+    SpecBuilder b = supervised();
+    b.components[0].supervisor_endpoint = 0;  // the server's own endpoint
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a restart policy the kernel does not know") {
+    SpecBuilder b = supervised();
+    b.components[0].restart = 3;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b.components[0].restart = ~0u;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a restart policy or a manual start without a supervisor") {
+    SpecBuilder b = demo();
+    b.components[1].restart = static_cast<uint32_t>(tessera::RestartPolicy::kAlways);
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b = demo();
+    b.components[1].restart = static_cast<uint32_t>(tessera::RestartPolicy::kOnFailure);
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b = demo();
+    b.components[1].flags = kFlagStartManual;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    // Unsupervised with neither is fine, its limit and badge meaning nothing.
+    b = demo();
+    b.components[1].restart_limit = 5;
+    b.components[1].report_badge = 9;
+    b.components[1].flags = kFlagShutdownOnExit;
+    words = b.build();
+    CHECK(parse(words) == Status::kOk);
+  }
+  SUBCASE("flags the kernel does not know") {
+    for (uint32_t flag = 4; flag != 0; flag <<= 1) {
+      INFO("flag " << flag);
+      SpecBuilder b = supervised();
+      b.components[0].flags = flag | kFlagStartManual;
+      auto words = b.build();
+      CHECK(parse(words) == Status::kInvalidArgument);
+    }
+  }
+  SUBCASE("a component cap naming its holder") {
+    // The supervisor, supervised in turn (by the server's endpoint, all else being well),
+    // holds a cap to itself.
+    SpecBuilder b = supervised();
+    b.components[2].supervisor_endpoint = 0;
+    auto words = b.build();
+    REQUIRE(parse(words) == Status::kOk);
+    b.caps[3].object = 2;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
+  SUBCASE("a component cap naming an unsupervised component, or none") {
+    SpecBuilder b = supervised();
+    b.caps[3].object = 1;  // the client
+    auto words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    b.caps[3].object = 3;  // beyond the components
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+    // The client, supervised too, may be named.
+    b = supervised();
+    b.caps[3].object = 1;
+    b.components[1].supervisor_endpoint = 1;
+    words = b.build();
+    CHECK(parse(words) == Status::kOk);
+  }
+  SUBCASE("a component cap held by a component other than the supervisor is allowed") {
+    SpecBuilder b = supervised();
+    b.components[1].cap_count = 2;
+    b.components[1].cap_slots = 3;
+    b.caps.insert(b.caps.begin() + 2, Cap{2, static_cast<uint16_t>(tessera::CapType::kComponent), 0, 0, 0, 0});
+    b.components[2].cap_first = 3;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kOk);
+  }
+}

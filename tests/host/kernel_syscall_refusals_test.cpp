@@ -21,6 +21,7 @@
 #include "kernel/lock.h"
 #include "kernel/memory.h"
 #include "kernel/notification.h"
+#include "kernel/supervision.h"
 #include "kernel/thread.h"
 #include "tests/host/fake_platform.h"
 #include "tests/host/syscall_call.h"
@@ -75,10 +76,11 @@ inline Saved save(const Thread& t) {
 
 }  // namespace abi
 
-// ---- The world: a caller component, a peer that serves it, one CPU. -------------------
+// ---- The world: a caller component, a peer that serves it, one CPU; and a supervised ----
+// ---- target the caller supervises. ------------------------------------------------------
 
 // The caller's cap table. Slot 0 is the ABI's "no slot" and never holds a cap.
-constexpr uint32_t kSlots = 20;
+constexpr uint32_t kSlots = 25;
 constexpr uint64_t kEpAll = 1;                                ///< endpoint: send, recv, grant
 constexpr uint64_t kEpSend = 2;                               ///< endpoint: send only (no grant)
 constexpr uint64_t kEpRecv = 3;                               ///< endpoint: recv only
@@ -93,8 +95,12 @@ constexpr uint64_t kRevokedEp = 11;                           ///< an endpoint c
 constexpr uint64_t kRevokedMem = 12;                          ///< a memory cap revoked (derived from kMem)
 constexpr uint64_t kDeadEp = 13;                              ///< endpoint whose server stopped: all rights
 constexpr uint64_t kBadgedNtf = 14;                           ///< notification: send, badge 0x100
-constexpr uint64_t kEmpty = 15;                               ///< empty (so are 17 .. kSlots-1)
+constexpr uint64_t kEmpty = 15;                               ///< empty (so are 17 .. 19 and kSlots-1)
 constexpr uint64_t kMem2 = 16;                                ///< another read cap of the same region
+constexpr uint64_t kComp = 20;                                ///< the target's component cap: send, grant
+constexpr uint64_t kCompNoSend = 21;                          ///< the same, minted without send
+constexpr uint64_t kRevokedComp = 22;                         ///< a component cap revoked (derived from kComp)
+constexpr uint64_t kCompSelf = 23;                            ///< a component cap to the caller (one passed to it)
 constexpr uint64_t kBeyond = kSlots;                          ///< the first slot beyond the table
 constexpr uint64_t kFar = (uint64_t{1} << 32) + kEpAll;       ///< kEpAll, if cut to 32 bits
 constexpr uint64_t kFarEmpty = (uint64_t{1} << 32) + kEmpty;  ///< kEmpty, if cut
@@ -130,6 +136,8 @@ enum class Setup : uint32_t {
   kPoolEmpty = 1u << 11,       ///< the map quota is used up
   kIrqRaised = 1u << 12,       ///< the interrupt line was raised and not acknowledged
   kPeerStopped = 1u << 13,     ///< the peer component stopped (after kCaller: while calling)
+  kTargetEnded = 1u << 14,     ///< the target faulted: stopped, a restart due, its report queued
+  kTargetUnloaded = 1u << 15,  ///< the target's boot failed: stopped, never ran, nothing built
 };
 constexpr Setup operator|(Setup a, Setup b) {
   return static_cast<Setup>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
@@ -149,9 +157,24 @@ struct World {
   tessera::IpcBuffer buffers[3] = {};
   uint64_t pool_storage[kQuota] = {};
   alignas(16) unsigned char spare_stack[4096] = {};
-  Endpoint endpoints[2];  ///< the peer's: what stopping it kills
+  Endpoint endpoints[4];  ///< the peer's two (what stopping it kills), the target's, the caller's
   Endpoint& ep = endpoints[0];
   Endpoint& dead_ep = endpoints[1];
+  Endpoint& target_ep = endpoints[2];  ///< the target receives on it (its boot cap, object 2)
+  Endpoint& fault_ep = endpoints[3];   ///< the caller's, where the target's fault reports go
+  // The target, as boot prepares a supervised component (kernel/boot.cpp): its boot caps, a
+  // one-page copy-on-write image, a reporter; its thread waits on its endpoint.
+  Component target_c;
+  Cap target_slots[4];
+  Thread target_threads[1];
+  Thread reporter;
+  abi::Frame target_frames[2] = {};
+  tessera::IpcBuffer target_buffers[2] = {};
+  alignas(16) unsigned char target_stack[4096] = {};
+  tessera::spec::Component target_spec{};
+  tessera::spec::Cap target_boot_caps[1] = {};
+  CowPage target_pages[1];
+  uint64_t target_copies[1] = {};
   Notification ntf;
   Irq irq;
   Region region;
@@ -164,7 +187,7 @@ struct World {
     state().cpus = &cpu;
     state().cpu_count = 1;
     state().endpoints = endpoints;
-    state().endpoint_count = 2;
+    state().endpoint_count = 4;
     platform::set_cpu_data(&cpu);
     make_idle_thread(cpu, idle, 0);
 
@@ -248,13 +271,73 @@ struct World {
 
     // Sending caps: by default every send cap is one that may be sent.
     for (uint32_t& slot : buffers[0].send_caps) slot = kNtfAll;
+
+    make_target();
+    give(caller_c, kComp, CapType::kComponent, rights::kSend | rights::kGrant, &target_c);
+    caller_c.caps.derive(caller_slots[kComp], caller_slots[kRevokedComp], rights::kSend, 0);
+    REQUIRE(cap_revoke(caller_slots[kComp]) == 1);
+    caller_c.caps.derive(caller_slots[kComp], caller_slots[kCompNoSend], rights::kGrant, 0);
+    give(caller_c, kCompSelf, CapType::kComponent, rights::kSend | rights::kGrant, &caller_c);
+  }
+
+  void make_target() {
+    std::strcpy(target_c.name, "target");
+    target_c.index = 2;
+    target_c.caps = CapTable(target_slots, 4, &target_c);
+    REQUIRE(platform::create_address_space(target_c.space));
+    target_c.threads = target_threads;
+    target_c.thread_count = target_c.live_threads = 1;
+    target_c.priority = kPriority;
+    target_spec.cap_count = 1;
+    target_spec.supervisor_endpoint = 3;
+    target_spec.restart = static_cast<uint32_t>(tessera::RestartPolicy::kOnFailure);
+    target_spec.restart_limit = 3;
+    target_boot_caps[0] = tessera::spec::Cap{1, static_cast<uint16_t>(tessera::CapType::kEndpoint), rights::kRecv, 2, 0,
+                                             0};
+    give(target_c, 1, tessera::CapType::kEndpoint, rights::kRecv, &target_ep);
+    target_ep.owner = &target_c;
+    fault_ep.owner = &caller_c;
+
+    Supervision& s = target_c.sup;
+    s.loaded = true;
+    s.ran = true;
+    s.boot = &target_spec;
+    s.boot_caps = target_boot_caps;
+    s.entry = kText;
+    s.fault_endpoint = &fault_ep;
+    s.report_badge = 0x99;
+    s.restart = tessera::RestartPolicy::kOnFailure;
+    s.restart_limit = 3;
+    reporter.frame = &target_frames[1];
+    reporter.ipc_buffer = &target_buffers[1];
+    reporter.component = &target_c;
+    reporter.priority = kPriority;
+    reporter.reporter = true;
+    reporter.state = ThreadState::kDead;
+    s.reporter = &reporter;
+    FramePool copies(target_copies, 1);
+    copies.push(platform::alloc_frame());
+    s.image = CowImage(target_pages, 1, copies);
+    REQUIRE(s.image.add(target_c.space, tessera::layout::kHeapBase, platform::alloc_frame()));
+
+    Thread& t = target_threads[0];
+    t.component = &target_c;
+    t.cpu = &cpu;
+    t.priority = kPriority;
+    t.context.kernel_stack_top = reinterpret_cast<uint64_t>(target_stack + sizeof(target_stack));
+    abi::attach(t, target_frames[0]);
+    t.ipc_buffer = &target_buffers[0];
+    cpu.placed.add(kPriority);
+    t.state = ThreadState::kBlockedRecv;
+    t.blocked_on = &target_ep;
+    target_ep.receivers.push_back(&t);
   }
   ~World() {
     state() = saved_state;
     platform::set_cpu_data(saved_cpu_data);
     fake::Platform& f = fake::platform();
     f.irq_masked = saved_irq_masked;
-    for (const uint64_t root : {caller_c.space.root, peer_c.space.root}) {
+    for (const uint64_t root : {caller_c.space.root, peer_c.space.root, target_c.space.root}) {
       std::erase_if(f.pages, [root](const auto& page) { return page.first.first == root; });
       std::erase_if(f.tables, [root](const auto& table) { return std::get<0>(table) == root; });
     }
@@ -305,6 +388,19 @@ struct World {
       kernel_lock().acquire(&cpu);
       stop_component(cpu, &peer_c, 0, Status::kPeerDied, Pool<Endpoint>{&ep, 1});
       kernel_lock().release();
+    }
+    if (has(s, Setup::kTargetEnded)) {
+      kernel_lock().acquire(&cpu);
+      component_ended(cpu, &target_c, EndingReport{tessera::Ending::kFault, 0, 0, 14, 7, 0, kText, 0}, 0);
+      kernel_lock().release();
+      REQUIRE(target_c.stopped);
+      REQUIRE(reporter.state == ThreadState::kBlockedSend);
+    }
+    if (has(s, Setup::kTargetUnloaded)) {  // as kernel::main leaves a component load() failed
+      kernel_lock().acquire(&cpu);
+      stop_component(cpu, &target_c, 0, Status::kPeerDied, Pool<Endpoint>{&target_ep, 1});
+      kernel_lock().release();
+      target_c.sup.loaded = target_c.sup.ran = false;
     }
   }
 };
@@ -415,12 +511,32 @@ struct PlatformView {
   bool operator==(const PlatformView&) const = default;
 };
 
+/// What supervision keeps of the target, and its endpoint and the fault endpoint.
+struct TargetView {
+  ComponentView component;
+  bool ran;
+  uint64_t generation;
+  ResetStep step;
+  uint32_t cursor;
+  uint32_t copied;
+  uint64_t image_copy;
+  Status target_ep_down;
+  Thread* target_ep_receivers;
+  Thread* target_ep_senders;
+  Status fault_ep_down;
+  Thread* fault_ep_senders;
+  Thread* fault_ep_receivers;
+  bool operator==(const TargetView&) const = default;
+};
+
 struct Snapshot {
   std::vector<CapView> caller_caps;
   std::vector<CapView> peer_caps;
-  std::array<ThreadView, 3> threads;
+  std::vector<CapView> target_caps;
+  std::array<ThreadView, 5> threads;  ///< the caller's two, the peer's, the target's, its reporter
   ComponentView caller;
   ComponentView peer;
+  TargetView target;
   ObjectsView objects;
   PlatformView platform;
   abi::Saved peer_registers;
@@ -431,13 +547,37 @@ Snapshot snapshot(World& w) {
   Snapshot s;
   s.caller_caps = caps_of(w.caller_slots, kSlots);
   s.peer_caps = caps_of(w.peer_slots, kPeerSlots);
-  s.threads = {view(w.caller_threads[0]), view(w.caller_threads[1]), view(w.peer_threads[0])};
+  s.target_caps = caps_of(w.target_slots, 4);
+  s.threads = {view(w.caller_threads[0]), view(w.caller_threads[1]), view(w.peer_threads[0]), view(w.target_threads[0]),
+               view(w.reporter)};
   s.caller = view(w.caller_c);
   s.peer = view(w.peer_c);
-  s.objects = {w.cpu.current,      w.cpu.ready.highest(),     w.cpu.placed.total(),
-               w.cpu.debug_length, w.ep.senders.front(),      w.ep.receivers.front(),
-               w.ep.down,          w.dead_ep.senders.front(), w.dead_ep.receivers.front(),
-               w.ntf.word,         w.ntf.waiters.front(),     w.irq.masked,
+  const Supervision& sup = w.target_c.sup;
+  s.target = {view(w.target_c),
+              sup.ran,
+              sup.generation,
+              sup.step,
+              sup.cursor,
+              sup.image.copied(),
+              sup.image.page(0).copy,
+              w.target_ep.status(),
+              w.target_ep.receivers.front(),
+              w.target_ep.senders.front(),
+              w.fault_ep.status(),
+              w.fault_ep.senders.front(),
+              w.fault_ep.receivers.front()};
+  s.objects = {w.cpu.current,
+               w.cpu.ready.highest(),
+               w.cpu.placed.total(),
+               w.cpu.debug_length,
+               w.ep.senders.front(),
+               w.ep.receivers.front(),
+               w.ep.down,
+               w.dead_ep.senders.front(),
+               w.dead_ep.receivers.front(),
+               w.ntf.word,
+               w.ntf.waiters.front(),
+               w.irq.masked,
                w.irq.count};
   const fake::Platform& f = fake::platform();
   for (const auto& [key, page] : f.pages)
@@ -457,11 +597,15 @@ Snapshot snapshot(World& w) {
 void check_unchanged(const Snapshot& before, const Snapshot& after) {
   CHECK_MESSAGE(after.caller_caps == before.caller_caps, "the caller's cap table changed");
   CHECK_MESSAGE(after.peer_caps == before.peer_caps, "the peer's cap table changed");
+  CHECK_MESSAGE(after.target_caps == before.target_caps, "the target's cap table changed");
   CHECK_MESSAGE(after.threads[0] == before.threads[0], "the calling thread changed");
   CHECK_MESSAGE(after.threads[1] == before.threads[1], "the caller's spare thread slot changed");
   CHECK_MESSAGE(after.threads[2] == before.threads[2], "the peer thread changed");
+  CHECK_MESSAGE(after.threads[3] == before.threads[3], "the target's thread changed");
+  CHECK_MESSAGE(after.threads[4] == before.threads[4], "the target's reporter changed");
   CHECK_MESSAGE(after.caller == before.caller, "the caller's threads or map quota changed");
   CHECK_MESSAGE(after.peer == before.peer, "the peer component changed");
+  CHECK_MESSAGE(after.target == before.target, "the target, its endpoint or its supervision changed");
   CHECK_MESSAGE(after.objects == before.objects, "the CPU, an endpoint, the notification or the IRQ changed");
   CHECK_MESSAGE(after.platform.pages == before.platform.pages, "a page was mapped or unmapped");
   CHECK_MESSAGE(after.platform.tables == before.platform.tables, "a page table was made");
@@ -859,6 +1003,51 @@ const Row kRows[] = {
   {kRegionUnmap,  kNtfAll,     0,         {},  kRegionMapped, kWrongType},
   {kRegionUnmap,  kMem,        0,         {},  kNone,  kNotMapped},
   {kRegionUnmap,  kMem2,       0,         {},  kRegionMapped, kNotMapped},  // another cap's mapping
+  // component_start(slot): of a running target, and of one that ended (a restart due)
+  {kComponentStart, 0,         0,         {},  kNone,  kEmptySlot},
+  {kComponentStart, kEmpty,    0,         {},  kNone,  kEmptySlot},
+  {kComponentStart, kBeyond,   0,         {},  kNone,  kInvalidSlot},
+  {kComponentStart, kFar,      0,         {},  kNone,  kInvalidSlot},
+  {kComponentStart, kOnes,     0,         {},  kNone,  kInvalidSlot},
+  {kComponentStart, kRevokedComp, 0,      {},  kNone,  kRevoked},
+  {kComponentStart, kEpAll,    0,         {},  kNone,  kWrongType},
+  {kComponentStart, kMem,      0,         {},  kNone,  kWrongType},
+  {kComponentStart, kCompNoSend, 0,       {},  kNone,  kNoRights},
+  {kComponentStart, kComp,     0,         {},  kNone,  kNotStopped},  // it runs
+  {kComponentStart, kCompSelf, 0,         {},  kNone,  kInvalidArgument},  // the caller's own
+  {kComponentStart, 0,         0,         {},  kTargetEnded, kEmptySlot},
+  {kComponentStart, kRevokedComp, 0,      {},  kTargetEnded, kRevoked},
+  {kComponentStart, kEpAll,    0,         {},  kTargetEnded, kWrongType},
+  {kComponentStart, kCompNoSend, 0,       {},  kTargetEnded, kNoRights},
+  {kComponentStart, kComp,     0,         {},  kTargetUnloaded, kPeerDied},  // its boot failed
+  {kComponentStart, kCompNoSend, 0,       {},  kTargetUnloaded, kNoRights},  // the cap first
+  // component_stop(slot)
+  {kComponentStop, 0,          0,         {},  kNone,  kEmptySlot},
+  {kComponentStop, kEmpty,     0,         {},  kNone,  kEmptySlot},
+  {kComponentStop, kBeyond,    0,         {},  kNone,  kInvalidSlot},
+  {kComponentStop, kFar,       0,         {},  kNone,  kInvalidSlot},
+  {kComponentStop, kOnes,      0,         {},  kNone,  kInvalidSlot},
+  {kComponentStop, kRevokedComp, 0,       {},  kNone,  kRevoked},
+  {kComponentStop, kEpAll,     0,         {},  kNone,  kWrongType},
+  {kComponentStop, kNtfAll,    0,         {},  kNone,  kWrongType},
+  {kComponentStop, kCompNoSend, 0,        {},  kNone,  kNoRights},
+  {kComponentStop, kCompSelf,  0,         {},  kNone,  kInvalidArgument},
+  {kComponentStop, kRevokedComp, 0,       {},  kTargetEnded, kRevoked},
+  {kComponentStop, kCompNoSend, 0,        {},  kTargetEnded, kNoRights},  // the restart stays due
+  // component_restart(slot)
+  {kComponentRestart, 0,       0,         {},  kNone,  kEmptySlot},
+  {kComponentRestart, kEmpty,  0,         {},  kNone,  kEmptySlot},
+  {kComponentRestart, kBeyond, 0,         {},  kNone,  kInvalidSlot},
+  {kComponentRestart, kFar,    0,         {},  kNone,  kInvalidSlot},
+  {kComponentRestart, kOnes,   0,         {},  kNone,  kInvalidSlot},
+  {kComponentRestart, kRevokedComp, 0,    {},  kNone,  kRevoked},
+  {kComponentRestart, kEpAll,  0,         {},  kNone,  kWrongType},
+  {kComponentRestart, kIrqCap, 0,         {},  kNone,  kWrongType},
+  {kComponentRestart, kCompNoSend, 0,     {},  kNone,  kNoRights},
+  {kComponentRestart, kCompSelf, 0,       {},  kNone,  kInvalidArgument},
+  {kComponentRestart, kRevokedComp, 0,    {},  kTargetEnded, kRevoked},
+  {kComponentRestart, kCompNoSend, 0,     {},  kTargetEnded, kNoRights},
+  {kComponentRestart, kComp,   0,         {},  kTargetUnloaded, kPeerDied},
   // numbers beyond the last system call
   {kUnknown,      kEpAll,      msg(1),    {},  kNone,  kInvalidSyscall},
   {kUnknown + 1,  0,           0,         {},  kNone,  kInvalidSyscall},
@@ -944,7 +1133,7 @@ TEST_CASE("refusals: the table has rows for every system call number, and for nu
   for (uint64_t n = 0; n < kUnknown; ++n) {
     bool exempt = false;
     for (Syscall s : kNoRefusal) exempt = exempt || static_cast<uint64_t>(s) == n;
-    INFO("system call " << n << " (" << kCallNames[n] << ")");
+    INFO("system call " << n << " (" << std::string(kCallNames[n]) << ")");
     if (!exempt) CHECK(numbers.count(n) == 1);
   }
   CHECK(numbers.count(kUnknown) == 1);
@@ -995,6 +1184,11 @@ const Accepted kAccepted[] = {
   {kRegionMap,    kMem,        kMapBase + kMapWindow - 2 * kPageSize, {},  kNone,  kRuns,     kOk},
   {kRegionMap, kMem2, kRegionAt + 2 * kPageSize, {}, kRegionMapped, kRuns, kOk},  // just after
   {kRegionUnmap,  kMem,        0,         {},  kRegionMapped, kRuns,     kOk},
+  {kComponentStart, kComp,     0,         {},  kTargetEnded, kRuns,  kOk},  // reset and run in one call
+  {kComponentStop, kComp,      0,         {},  kNone,  kRuns,     kOk},
+  {kComponentStop, kComp,      0,         {},  kTargetEnded, kRuns,  kOk},
+  {kComponentRestart, kComp,   0,         {},  kNone,  kRuns,     kOk},
+  {kComponentRestart, kComp,   0,         {},  kTargetEnded, kRuns,  kOk},
 };
 // clang-format on
 
@@ -1065,5 +1259,42 @@ TEST_CASE("refusals: receive slots that cannot take a cap take none; the send st
       }
     }
     if (c.caps_arrived == 0) CHECK(w->caller_slots[kNtfAll].first_child == first_child_before);
+  }
+}
+
+TEST_CASE("refusals: the component calls act on the table's target, so their refusals are seen to change nothing") {
+  // Without this, a target the calls could not touch would make every row pass.
+  struct Case {
+    Syscall call;
+    Setup setup;
+    bool stopped;
+    uint64_t generation;
+    Status endpoint;
+  };
+  const Case cases[] = {
+      {kComponentStop, kNone, true, 0, kPeerDied},
+      {kComponentStop, kTargetEnded, true, 0, kPeerDied},  // the restart no longer due
+      {kComponentStart, kTargetEnded, false, 1, kOk},
+      {kComponentRestart, kNone, false, 1, kOk},
+      {kComponentRestart, kTargetEnded, false, 1, kOk},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(kCallNames[static_cast<uint64_t>(c.call)]) << " setup " << static_cast<uint32_t>(c.setup));
+    auto w = std::make_unique<World>();
+    w->apply(c.setup);
+    const Snapshot before = snapshot(*w);
+    abi::enter(w->caller(), abi::Call{static_cast<uint64_t>(c.call), kComp, 0, {}});
+    CHECK(abi::status(w->caller()) == kOk);
+    CHECK(abi::result(w->caller(), 0) == c.generation);
+    const Snapshot after = snapshot(*w);
+    CHECK_FALSE(after.target == before.target);
+    CHECK(w->target_c.stopped == c.stopped);
+    CHECK(w->target_c.sup.generation == c.generation);
+    CHECK(w->target_ep.status() == c.endpoint);
+    if (!c.stopped) {
+      CHECK(w->target_threads[0].state == ThreadState::kReady);
+      CHECK(w->target_c.caps.lookup(1, tessera::CapType::kEndpoint, rights::kRecv).ok());
+      CHECK(w->reporter.queue == nullptr);  // a queued report is dropped by the reset
+    }
   }
 }
