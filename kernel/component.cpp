@@ -51,6 +51,7 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status pee
   }
   for (Endpoint& ep : endpoints)
     if (ep.owner == c) endpoint_down(cpu, &ep, peer_status);
+  drop_pending_restarts(cpu, *c);
   if (cpu.io_owner == c) switch_io_ports(cpu, nullptr);
   if (ended && (c->flags & tessera::spec::kFlagShutdownOnExit) != 0) {
     log("kernel: %s ended the system with status %u\n", c->name, shutdown_status);

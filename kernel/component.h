@@ -41,10 +41,10 @@ struct Endpoint;
 
 /// Stops every thread of c, fails its IPC partners and everyone using the endpoints of
 /// `endpoints` that c owns with `peer_status` (kPeerDied, or kPeerRestarted when a restart is
-/// due), and powers the system off if c is the description's shutdown component and `ended`
-/// (it ended by itself: an exit, a fault, a failed boot; not a supervisor's stop or restart).
-/// Does not switch away; a thread of c that another CPU runs is switched away from there
-/// (reschedule interrupt). Precondition: this CPU holds the kernel lock.
+/// due), drops the restarts due to the components it supervises, and powers the system off if c is the description's
+/// shutdown component and `ended` (it ended by itself: an exit, a fault, a failed boot; not a supervisor's stop or
+/// restart). Does not switch away; a thread of c that another CPU runs is switched away from there (reschedule
+/// interrupt). Precondition: this CPU holds the kernel lock.
 void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status peer_status, Pool<Endpoint> endpoints,
                     bool ended = true);
 

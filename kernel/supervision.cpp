@@ -147,6 +147,16 @@ void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_
   ipc_report(cpu, s.reporter, ep, s.report_badge);
 }
 
+void drop_pending_restarts(Cpu& cpu, const Component& s) {
+  KernelState& k = state();
+  for (uint32_t i = 0; i < k.component_count; ++i) {
+    const Component& c = k.components[i];
+    if (!c.stopped || c.sup.fault_endpoint == nullptr || c.sup.fault_endpoint->owner != &s) continue;
+    for (Endpoint& ep : k.endpoint_pool())
+      if (ep.owner == &c && ep.status() == Status::kPeerRestarted) endpoint_down(cpu, &ep, Status::kPeerDied);
+  }
+}
+
 void component_stop(Cpu& cpu, Component* c) {
   if (!c->stopped) {
     stop_component(cpu, c, 0, Status::kPeerDied, state().endpoint_pool(), false);

@@ -37,7 +37,6 @@ enum class ResetStep : uint8_t { kThreads, kCaps, kMapWindow, kImage, kRegions, 
 
 /// What the kernel keeps of a component for its supervisor and its restarts.
 struct Supervision {
-  bool running = true;  ///< false once stopped (or, start: manual, not yet started)
   /// It ran since its last reset: a start resets it first (and counts a restart).
   bool ran = false;
   /// Boot built all of it (image, threads, mappings): only then can it be started. A
@@ -72,6 +71,11 @@ struct EndingReport {
 /// its supervisor (if any) the fault report. `shutdown_status` is the system's exit status
 /// when c is the shutdown component. Precondition: this CPU holds the kernel lock and c runs.
 void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_t shutdown_status);
+
+/// Supervisor `s` stopped: the components it supervises that wait for a restart will not get
+/// one (its new instance, if any, never heard of them), so their endpoints fail with
+/// kPeerDied from now on.
+void drop_pending_restarts(Cpu& cpu, const Component& s);
 
 /// A supervisor's kComponentStop: stops c for good (kPeerDied), with no report.
 void component_stop(Cpu& cpu, Component* c);

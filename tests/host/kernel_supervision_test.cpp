@@ -320,3 +320,18 @@ TEST_CASE("supervision: component caps give the component's generation in cap_in
   w.call(w.thread(kSup), Syscall::kCapInfo, kSupFault);
   CHECK(w.thread(kSup).frame->mr[1] == 0);  // the supervisor was never restarted
 }
+
+TEST_CASE("supervision: a supervisor that stops takes the restarts due with it: kPeerDied from then on") {
+  BootedSystem w;
+  Thread& sup = w.thread(kSup);
+  clients_waiting(w);
+  w.call(sup, Syscall::kRecv, kSupFault);
+  w.locked([&](Cpu& cpu) { component_ended(cpu, &w.component(kServer), kPageFault, kStatusFault); });
+  REQUIRE(w.endpoint(kServerEp).status() == Status::kPeerRestarted);  // a restart is due
+  // The supervisor ends before it restarts the server: nobody ever will.
+  w.call(sup, Syscall::kExit, 0);
+  CHECK(w.endpoint(kServerEp).status() == Status::kPeerDied);
+  Thread& b = w.thread(kClientB);
+  w.call(b, Syscall::kCall, kCliEp, kCallInfo);
+  CHECK(status_of(b) == Status::kPeerDied);
+}

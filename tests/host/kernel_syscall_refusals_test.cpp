@@ -566,18 +566,10 @@ Snapshot snapshot(World& w) {
               w.fault_ep.status(),
               w.fault_ep.senders.front(),
               w.fault_ep.receivers.front()};
-  s.objects = {w.cpu.current,
-               w.cpu.ready.highest(),
-               w.cpu.placed.total(),
-               w.cpu.debug_length,
-               w.ep.senders.front(),
-               w.ep.receivers.front(),
-               w.ep.down,
-               w.dead_ep.senders.front(),
-               w.dead_ep.receivers.front(),
-               w.ntf.word,
-               w.ntf.waiters.front(),
-               w.irq.masked,
+  s.objects = {w.cpu.current,      w.cpu.ready.highest(),     w.cpu.placed.total(),
+               w.cpu.debug_length, w.ep.senders.front(),      w.ep.receivers.front(),
+               w.ep.down,          w.dead_ep.senders.front(), w.dead_ep.receivers.front(),
+               w.ntf.word,         w.ntf.waiters.front(),     w.irq.masked,
                w.irq.count};
   const fake::Platform& f = fake::platform();
   for (const auto& [key, page] : f.pages)

@@ -268,13 +268,13 @@ inline uint64_t generation(uint32_t slot) {
 
 namespace detail {
 /// A component control call, repeated while the kernel answers kIncomplete; *generation
-/// (if given) receives the component's generation afterwards.
+/// (if given) receives the component's generation afterwards, when the call succeeded.
 inline Status control(Syscall number, uint32_t slot, uint64_t* generation) {
   Status s;
   uint64_t out[3] = {};
   do s = call4(number, slot, 0, 0, 0, out);
   while (s == Status::kIncomplete);
-  if (generation != nullptr) *generation = out[0];
+  if (generation != nullptr && s == Status::kOk) *generation = out[0];
   return s;
 }
 }  // namespace detail
