@@ -111,8 +111,8 @@ def test_bench_system(tmp_path):
     assert caps_of(s, "bench_server") == [(1, 1, RECV, 0, 0)]
     assert caps_of(s, "bench_remote") == [(1, 1, RECV, 1, 0)]
     assert caps_of(s, "bench_client")[:2] == [(1, 1, SEND | GRANT, 0, 3), (2, 1, SEND | GRANT, 1, 3)]
-    assert caps_of(s, "bench_client")[3:] == [(4, ENDPOINT, RECV, 2, 0), (5, COMPONENT, SEND, 3, 0)]
-    assert (phoenix["flags"], phoenix["supervisor_endpoint"], phoenix["report_badge"]) == (MANUAL, 2, 5)
+    assert caps_of(s, "bench_client")[2:] == [(3, ENDPOINT, RECV, 2, 0), (4, COMPONENT, SEND, 3, 0)]
+    assert (phoenix["flags"], phoenix["supervisor_endpoint"], phoenix["report_badge"]) == (MANUAL, 2, 4)
     assert (phoenix["restart"], phoenix["restart_limit"]) == (ON_FAILURE, 1000)
     assert s["ports"] == []
 
