@@ -44,8 +44,9 @@ CowPage* CowImage::find(uint64_t address) {
 }
 
 void CowImage::copy_page(platform::AddressSpace& space, CowPage& page) {
-  // Invariant: the pool holds a frame for every page without a copy.
-  const uint64_t frame = copies_.pop();
+  // Invariant: the pool holds a frame for every page without a copy. Not zeroed first: the
+  // copy overwrites every byte of it.
+  const uint64_t frame = copies_.take();
   if (frame == 0) panic("cow: no frame for the copy of page 0x%lx", page.vaddr);
   __builtin_memcpy(platform::phys_to_virt(frame), platform::phys_to_virt(page.pristine), kPageSize);
   page.copy = frame;

@@ -72,9 +72,8 @@ bool unmap_region(Component& c, Cap& cap, WorkBudget& work) {
 }  // namespace
 
 uint64_t FramePool::pop() {
-  if (free_ == 0) return 0;
-  const uint64_t frame = frames_[--free_];
-  __builtin_memset(platform::phys_to_virt(frame), 0, kPageSize);
+  const uint64_t frame = take();
+  if (frame != 0) __builtin_memset(platform::phys_to_virt(frame), 0, kPageSize);
   return frame;
 }
 

@@ -31,6 +31,8 @@ class FramePool {
   void push(uint64_t frame) { frames_[free_++] = frame; }
   /// A zeroed frame, or 0 when the pool is empty.
   uint64_t pop();
+  /// A frame as its last user left it (for a caller that overwrites all of it), or 0.
+  uint64_t take() { return free_ == 0 ? 0 : frames_[--free_]; }
 
  private:
   uint64_t* frames_ = nullptr;
