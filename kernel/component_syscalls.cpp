@@ -1,6 +1,7 @@
 // The system calls of a supervisor's component caps: start, stop and restart the component
 // a cap names. Each decodes the cap (type kComponent, right kSend) and then acts.
 #include "kernel/component.h"
+#include "kernel/ipc.h"
 #include "kernel/kernel_state.h"
 #include "kernel/scheduler.h"
 #include "kernel/supervision.h"
@@ -51,7 +52,13 @@ Thread* sys_component_restart(Cpu& cpu, Thread* self, SlotArgs args) {
   if (!c.ok()) return refuse(self, c.status());
   if (!c.value()->sup.loaded) return refuse(self, Status::kPeerDied);  // its boot failed
   Component& target = *c.value();
-  if (!target.stopped) stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool(), false);
+  if (!target.stopped) {
+    stop_component(cpu, &target, 0, Status::kPeerRestarted, state().endpoint_pool(), false);
+  } else {
+    // Stopped for good until now: from here its callers learn that it is coming back.
+    for (Endpoint& ep : state().endpoint_pool())
+      if (ep.owner == &target && ep.down) endpoint_down(cpu, &ep, Status::kPeerRestarted);
+  }
   WorkBudget work;
   return answer_start(cpu, self, component_start(cpu, &target, work), target);
 }

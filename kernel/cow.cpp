@@ -10,6 +10,7 @@ namespace {
 using tessera::layout::kPageSize;
 
 constexpr platform::MapFlags kReadOnly{true, false, false};
+constexpr uint32_t kScanPerUnit = 512;  ///< records restore looks at per unit of work
 constexpr platform::MapFlags kWritable{true, true, false};
 
 /// A page's mapping changes, never its page tables: these exist since boot.
@@ -57,13 +58,23 @@ void CowImage::copy_page(platform::AddressSpace& space, CowPage& page) {
 bool CowImage::restore(platform::AddressSpace& space, uint32_t& cursor, WorkBudget& work) {
   for (; cursor < count_; ++cursor) {
     CowPage& page = pages_[cursor];
-    if (page.copy == 0) continue;
-    if (work.spent()) return false;
-    remap(space, page.vaddr, page.pristine, kReadOnly);
-    copies_.push(page.copy);
-    page.copy = 0;
-    --copied_;
-    work.spend();
+    if (page.copy != 0) {
+      if (work.spent()) return false;
+      remap(space, page.vaddr, page.pristine, kReadOnly);
+      copies_.push(page.copy);
+      page.copy = 0;
+      --copied_;
+      work.spend();
+    }
+    // Looking through records is work too: a unit per block of them. A call without one left
+    // stops after the block it looked through, so every call gets somewhere.
+    if ((cursor + 1) % kScanPerUnit == 0 && cursor + 1 < count_) {
+      if (work.spent()) {
+        ++cursor;
+        return false;
+      }
+      work.spend();
+    }
   }
   return true;
 }

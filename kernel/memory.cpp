@@ -200,14 +200,34 @@ bool region_map_again(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work) 
 bool reset_map_window(Component& c, uint32_t& cursor, WorkBudget& work) {
   if (c.map_pool.capacity() == 0) return true;  // nothing can have been mapped
   constexpr uint64_t kEnd = kMapBase + kMapWindow;
-  for (uint64_t at = kMapBase + uint64_t{cursor} * kPageSize;; at += kPageSize) {
-    at = platform::next_mapped(c.space, at, kEnd);
-    cursor = static_cast<uint32_t>((at - kMapBase) / kPageSize);
-    if (at == kEnd) return true;
-    if (work.spent()) return false;
-    c.map_pool.push(platform::unmap_page(c.space, at));
+  constexpr uint64_t kSpan = 512 * kPageSize;  // a page table's pages: a unit to look through
+  const auto page_of = [](uint64_t at) { return static_cast<uint32_t>((at - kMapBase) / kPageSize); };
+  uint64_t at = kMapBase + uint64_t{cursor} * kPageSize;
+  while (at < kEnd) {
+    const uint64_t span_end = (at & ~(kSpan - 1)) + kSpan;
+    // Only a page table that is there is looked through entry by entry; a missing one is
+    // skipped at once.
+    const bool table = platform::missing_tables(c.space, span_end - kSpan, 1) == 0;
+    for (at = platform::next_mapped(c.space, at, span_end); at < span_end;
+         at = platform::next_mapped(c.space, at + kPageSize, span_end)) {
+      if (work.spent()) {
+        cursor = page_of(at);
+        return false;
+      }
+      c.map_pool.push(platform::unmap_page(c.space, at));
+      work.spend();
+    }
+    // A page table looked through: a unit, or, without one left, the call stops here (so
+    // every call gets somewhere).
+    if (!table || at >= kEnd) continue;
+    if (work.spent()) {
+      cursor = page_of(at);
+      return false;
+    }
     work.spend();
   }
+  cursor = page_of(at);
+  return true;
 }
 
 bool cap_release(Cap& cap, WorkBudget& work) {

@@ -103,7 +103,8 @@ bool region_map_at_boot(Component& c, Cap& cap, uint64_t vaddr);
 bool region_map_again(Component& c, Cap& cap, uint64_t vaddr, WorkBudget& work);
 
 /// A restart gives every page kMap backed in c's map window back to the quota, from page
-/// `cursor` of the window on, as far as `work` allows; true when none is left. Region
+/// `cursor` of the window on, as far as `work` allows (a unit per page given back, and one
+/// per page table looked through); true when none is left. Region
 /// mappings are gone already (their caps were deleted). The window's page tables stay, empty,
 /// and still count against the quota: the new instance reuses them. No TLB is flushed.
 bool reset_map_window(Component& c, uint32_t& cursor, WorkBudget& work);

@@ -2,6 +2,8 @@
 // that first undoes what the last instance did, step by step within a call's work budget.
 #include "kernel/supervision.h"
 
+#include <stddef.h>
+
 #include "kernel/component.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
@@ -15,6 +17,10 @@ namespace kernel {
 namespace {
 
 using tessera::CapType;
+
+/// The message word of FaultReport::restart_pending (beyond the registers: in the buffer).
+constexpr uint32_t kRestartPendingWord = offsetof(tessera::FaultReport, restart_pending) / sizeof(uint64_t);
+static_assert(kRestartPendingWord >= tessera::kMessageRegisters);
 
 /// Writes the report into the reporter's frame and IPC buffer, as the message a thread
 /// sending it would have staged.
@@ -38,6 +44,8 @@ bool running_anywhere(const Component& c) {
   return false;
 }
 
+constexpr uint32_t kScanPerUnit = 512;  ///< cap slots the reset looks at per unit of work
+
 /// The threads: every slot fresh, the reporter's report (if still queued) dropped.
 void reset_threads(Cpu& cpu, Component& c) {
   for (uint32_t i = 0; i < c.thread_count; ++i) reset_thread_slot(c.threads[i]);
@@ -46,13 +54,35 @@ void reset_threads(Cpu& cpu, Component& c) {
   if (c.sup.reporter != nullptr && c.sup.reporter->queue != nullptr) ipc_detach(cpu, c.sup.reporter);
 }
 
+/// Every thread slot's IPC buffer as boot left it: zeroed but for its own address, so that
+/// nothing the last instance wrote there (the address the runtime reads at %fs:0, receive
+/// slots of a slot no thread uses now) reaches the new one.
+bool reset_buffers(Component& c, WorkBudget& work) {
+  for (uint32_t& i = c.sup.cursor; i < c.thread_quota; ++i) {
+    if (work.spent()) return false;
+    tessera::IpcBuffer* buffer = c.threads[i].ipc_buffer;
+    __builtin_memset(static_cast<void*>(buffer), 0, tessera::layout::kPageSize);
+    buffer->self = ipc_buffer_address(i);
+    work.spend();
+  }
+  return true;
+}
+
 /// The cap table: every cap deleted (those it received and made too), then the boot caps
-/// placed again, and the notifications it waits on cleared.
+/// placed again, and the notifications it waits on cleared. Each kScanPerUnit slots looked
+/// through take a unit besides what the deletes take; a call without one left stops after
+/// the block it looked through, so every call gets somewhere.
 bool reset_caps(Component& c, WorkBudget& work) {
   for (uint32_t& slot = c.sup.cursor; slot < c.caps.size(); ++slot) {
     auto cap = c.caps.occupied(slot);
-    if (!cap.ok()) continue;
-    if (work.spent() || !cap_delete(*cap.value(), work)) return false;
+    if (cap.ok() && (work.spent() || !cap_delete(*cap.value(), work))) return false;
+    if ((slot + 1) % kScanPerUnit == 0 && slot + 1 < c.caps.size()) {
+      if (work.spent()) {
+        ++slot;
+        return false;
+      }
+      work.spend();
+    }
   }
   for (uint32_t i = 0; i < c.sup.boot->cap_count; ++i) {
     const tessera::spec::Cap& s = c.sup.boot_caps[i];
@@ -85,9 +115,15 @@ bool reset(Cpu& cpu, Component& c, WorkBudget& work) {
   for (;;) {
     switch (s.step) {
       case ResetStep::kThreads:
+        // Work waits here, with nothing done, until every CPU has switched away from c's
+        // threads (the reschedule interrupt the stop sent): the ticket lock lets those CPUs
+        // in between the repeated calls, so the wait ends.
         if (running_anywhere(c)) return false;
         reset_threads(cpu, c);
         s.restored = s.image.copied();
+        break;
+      case ResetStep::kBuffers:
+        if (!reset_buffers(c, work)) return false;
         break;
       case ResetStep::kCaps:
         if (!reset_caps(c, work)) return false;
@@ -148,12 +184,13 @@ void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_
 }
 
 void drop_pending_restarts(Cpu& cpu, const Component& s) {
-  KernelState& k = state();
-  for (uint32_t i = 0; i < k.component_count; ++i) {
-    const Component& c = k.components[i];
-    if (!c.stopped || c.sup.fault_endpoint == nullptr || c.sup.fault_endpoint->owner != &s) continue;
-    for (Endpoint& ep : k.endpoint_pool())
-      if (ep.owner == &c && ep.status() == Status::kPeerRestarted) endpoint_down(cpu, &ep, Status::kPeerDied);
+  // One pass over the endpoints (as a stop makes anyway), not one per component: a stopped
+  // supervisee's restart due (kPeerRestarted), or its first start (`start: manual`: its
+  // endpoints are up, callers queue), is not coming.
+  for (Endpoint& ep : state().endpoint_pool()) {
+    const Component* c = ep.owner;
+    if (c == nullptr || !c->stopped || c->sup.fault_endpoint == nullptr || c->sup.fault_endpoint->owner != &s) continue;
+    if (ep.status() != Status::kPeerDied) endpoint_down(cpu, &ep, Status::kPeerDied);
   }
 }
 
@@ -166,12 +203,18 @@ void component_stop(Cpu& cpu, Component* c) {
   // its endpoints up and clients waiting on them for its first start: they wait no longer.
   for (Endpoint& ep : state().endpoint_pool())
     if (ep.owner == c) endpoint_down(cpu, &ep, Status::kPeerDied);
+  // What it supervises stays as its stop would leave it, and a report of its ending still
+  // queued says no restart is coming.
+  drop_pending_restarts(cpu, *c);
+  Thread* reporter = c->sup.reporter;
+  if (reporter != nullptr && reporter->queue != nullptr) reporter->ipc_buffer->words[kRestartPendingWord] = 0;
 }
 
 Result<Thread*> component_start(Cpu& cpu, Component* c, WorkBudget& work) {
   Supervision& s = c->sup;
   if (s.ran && !reset(cpu, *c, work)) return Status::kIncomplete;
-  // The resets' unmappings flushed no TLB: one flush before the new instance runs.
+  // Most of the reset's remappings flushed no TLB (only the unmapping of regions its deleted
+  // caps had mapped did): one flush before the new instance runs, which may reuse frames.
   if (s.ran) {
     if (!work.may_flush()) return Status::kIncomplete;
     platform::flush_tlb(c->space);

@@ -33,7 +33,7 @@ constexpr bool restart_due(tessera::RestartPolicy policy, tessera::Ending ending
 }
 
 /// How far a reset got; a start repeats it (kIncomplete) until it is through.
-enum class ResetStep : uint8_t { kThreads, kCaps, kMapWindow, kImage, kRegions, kDone };
+enum class ResetStep : uint8_t { kThreads, kBuffers, kCaps, kMapWindow, kImage, kRegions, kDone };
 
 /// What the kernel keeps of a component for its supervisor and its restarts.
 struct Supervision {
@@ -72,9 +72,9 @@ struct EndingReport {
 /// when c is the shutdown component. Precondition: this CPU holds the kernel lock and c runs.
 void component_ended(Cpu& cpu, Component* c, const EndingReport& report, uint32_t shutdown_status);
 
-/// Supervisor `s` stopped: the components it supervises that wait for a restart will not get
-/// one (its new instance, if any, never heard of them), so their endpoints fail with
-/// kPeerDied from now on.
+/// Supervisor `s` stopped: the stopped components it supervises will not be restarted or
+/// started by it (its new instance, if any, never heard of them): their endpoints fail with
+/// kPeerDied from now on (a start by someone else brings them back).
 void drop_pending_restarts(Cpu& cpu, const Component& s);
 
 /// A supervisor's kComponentStop: stops c for good (kPeerDied), with no report.

@@ -242,17 +242,21 @@ uint64_t next_mapped(const AddressSpace& as, uint64_t from, uint64_t end) {
   while (at < end) {
     // Down the tables of `at`; a missing one skips the whole span it would cover.
     const uint64_t* table = table_at(as.root);
-    unsigned level = 3;
-    for (;; --level) {
+    bool missing = false;
+    for (unsigned level = 3; level > 0; --level) {
       const uint64_t entry = table[table_index(at, level)];
-      const uint64_t span = 1ull << (12 + 9 * level);
       if ((entry & pte::kPresent) == 0) {
+        const uint64_t span = 1ull << (12 + 9 * level);
         at = (at & ~(span - 1)) + span;
+        missing = true;
         break;
       }
-      if (level == 0) return at;
       table = table_at(entry & pte::kAddressMask);
     }
+    if (missing) continue;
+    // The page table of `at`: looked through to its end without walking down again.
+    for (unsigned i = table_index(at, 0); i < 512 && at < end; ++i, at += kPageSize)
+      if ((table[i] & pte::kPresent) != 0) return at;
   }
   return end;
 }

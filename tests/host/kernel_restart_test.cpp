@@ -555,3 +555,96 @@ TEST_CASE("restart: a supervisor's stop or restart of the shutdown component doe
   }
   CHECK(powered_off);
 }
+
+TEST_CASE("restart: a never-started manual component's waiting callers get kPeerDied when its supervisor goes") {
+  SystemOptions o;
+  o.server_flags = tessera::spec::kFlagStartManual;
+  BootedSystem w(o);
+  REQUIRE(w.component(kServer).stopped);
+  Thread& b = w.thread(kClientB);
+  w.call(b, Syscall::kCall, kCliEp, tessera::make_info(1, 1));
+  REQUIRE(b.state == ThreadState::kBlockedSend);  // queued for the server's first start
+  w.call(w.thread(kSup), Syscall::kExit, 0);      // nobody will start it now
+  CHECK(status_of(b) == Status::kPeerDied);
+  CHECK(w.endpoint(kServerEp).status() == Status::kPeerDied);
+}
+
+TEST_CASE("restart: a supervisor's stop of a stopped component rewrites its queued report: no restart coming") {
+  BootedSystem w;
+  Component& s = w.component(kServer);
+  w.locked([&](Cpu& cpu) { component_ended(cpu, &s, kFault, kStatusFault); });
+  REQUIRE(w.reporter().state == ThreadState::kBlockedSend);  // the supervisor has not received it
+  Thread& sup = w.thread(kSup);
+  w.call(sup, Syscall::kComponentStop, kSupControl);
+  REQUIRE(status_of(sup) == Status::kOk);
+  w.call(sup, Syscall::kRecv, kSupFault);
+  REQUIRE(status_of(sup) == Status::kOk);
+  CHECK(sup.ipc_buffer->words[9] == 0);  // FaultReport::restart_pending
+  CHECK(w.endpoint(kServerEp).status() == Status::kPeerDied);
+}
+
+TEST_CASE("restart: the new instance's IPC buffers are as boot left them, whatever the old one wrote there") {
+  BootedSystem w;
+  Component& s = w.component(kServer);
+  // The old instance scribbles over its buffers: the address the runtime reads at %fs:0, and
+  // receive slots in the buffer of a slot no thread uses.
+  s.threads[0].ipc_buffer->self = 0xdead;
+  s.threads[1].ipc_buffer->recv_slots[0] = 5;
+  reinterpret_cast<unsigned char*>(s.threads[1].ipc_buffer)[kPageSize - 1] = 0x77;
+  w.locked([&](Cpu& cpu) { component_ended(cpu, &s, kFault, kStatusFault); });
+  start_by_supervisor(w);
+  for (uint32_t i = 0; i < s.thread_quota; ++i) {
+    INFO("thread slot " << i);
+    const tessera::IpcBuffer* buffer = s.threads[i].ipc_buffer;
+    CHECK(buffer->self == ipc_buffer_address(i));
+    CHECK(buffer->recv_slots[0] == 0);
+    CHECK(reinterpret_cast<const unsigned char*>(buffer)[kPageSize - 1] == 0);
+  }
+}
+
+TEST_CASE("restart: callers of a component stopped for good learn it is coming back as its restart begins") {
+  BootedSystem w;
+  Component& s = w.component(kServer);
+  use_then_fault(w);
+  Thread& sup = w.thread(kSup);
+  w.call(sup, Syscall::kComponentStop, kSupControl);
+  REQUIRE(w.endpoint(kServerEp).status() == Status::kPeerDied);
+  // Its reset takes several calls (two mapped memory caps, a flush each): between them, a
+  // caller sees kPeerRestarted, not kPeerDied.
+  w.call(sup, Syscall::kComponentRestart, kSupControl);
+  REQUIRE(status_of(sup) == Status::kIncomplete);
+  CHECK(w.endpoint(kServerEp).status() == Status::kPeerRestarted);
+  while (status_of(sup) == Status::kIncomplete) w.call(sup, Syscall::kComponentRestart, kSupControl);
+  CHECK(status_of(sup) == Status::kOk);
+  CHECK_FALSE(s.stopped);
+}
+
+TEST_CASE("restart: page tables left empty in the map window cost a unit each to look through") {
+  BootedSystem w;
+  Component& s = w.component(kServer);
+  Thread& server = w.thread(kServer);
+  // One page in each of three 2 MiB spans, then unmapped: three empty page tables remain.
+  for (uint64_t span = 0; span < 3; ++span) {
+    w.call(server, Syscall::kMap, kMapBase + span * 512 * kPageSize, 1, tessera::map_flags::kWrite);
+    REQUIRE(status_of(server) == Status::kOk);
+    w.call(server, Syscall::kUnmap, kMapBase + span * 512 * kPageSize, 1);
+    REQUIRE(status_of(server) == Status::kOk);
+  }
+  w.locked([&](Cpu& cpu) { component_ended(cpu, &s, kFault, kStatusFault); });
+  // Through the reset to its map window step, then one unit a call.
+  s.sup.step = ResetStep::kMapWindow;
+  s.sup.cursor = 0;
+  int calls = 0;
+  bool done = false;
+  while (!done && calls < 100) {
+    ++calls;
+    w.locked([&](Cpu&) {
+      WorkBudget one(1);
+      done = reset_map_window(s, s.sup.cursor, one);
+    });
+  }
+  INFO("calls: " << calls);
+  // A call looks through one table per unit, and one more after its last unit (the one it
+  // stops after): two a call here. Without the charge one call would look through all three.
+  CHECK(calls == 2);
+}
