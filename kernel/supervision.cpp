@@ -55,8 +55,8 @@ void reset_threads(Cpu& cpu, Component& c) {
 }
 
 /// Every thread slot's IPC buffer as boot left it: zeroed but for its own address, so that
-/// nothing the last instance wrote there (the address the runtime reads through its thread pointer, receive
-/// slots of a slot no thread uses now) reaches the new one.
+/// nothing the last instance wrote there (the address the runtime reads through its thread
+/// pointer, receive slots of a slot no thread uses now) reaches the new one.
 bool reset_buffers(Component& c, WorkBudget& work) {
   for (uint32_t& i = c.sup.cursor; i < c.thread_quota; ++i) {
     if (work.spent()) return false;
