@@ -10,7 +10,6 @@ namespace {
 using tessera::layout::kPageSize;
 
 constexpr platform::MapFlags kReadOnly{true, false, false};
-constexpr uint32_t kScanPerUnit = 512;  ///< records restore looks at per unit of work
 constexpr platform::MapFlags kWritable{true, true, false};
 
 /// A page's mapping changes, never its page tables: these exist since boot.
@@ -66,14 +65,10 @@ bool CowImage::restore(platform::AddressSpace& space, uint32_t& cursor, WorkBudg
       --copied_;
       work.spend();
     }
-    // Looking through records is work too: a unit per block of them. A call without one left
-    // stops after the block it looked through, so every call gets somewhere.
-    if ((cursor + 1) % kScanPerUnit == 0 && cursor + 1 < count_) {
-      if (work.spent()) {
-        ++cursor;
-        return false;
-      }
-      work.spend();
+    // Looking through records is work too.
+    if (!work.looked_at(cursor, count_)) {
+      ++cursor;
+      return false;
     }
   }
   return true;

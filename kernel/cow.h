@@ -49,8 +49,8 @@ class CowImage {
   void copy_page(platform::AddressSpace& space, CowPage& page);
 
   /// Restart: maps written pages back onto their pristine frames, read-only, from page
-  /// `cursor` on, as far as `work` allows (a unit per page given back, and one per 512 records
-  /// looked at); their copies go back
+  /// `cursor` on, as far as `work` allows (a unit per page given back, and the units
+  /// WorkBudget::looked_at charges for looking through records); their copies go back
   /// to the pool. True when every page is pristine again; the TLBs still hold the old
   /// translations until the caller flushes them.
   bool restore(platform::AddressSpace& space, uint32_t& cursor, WorkBudget& work);

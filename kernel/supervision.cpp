@@ -44,8 +44,6 @@ bool running_anywhere(const Component& c) {
   return false;
 }
 
-constexpr uint32_t kScanPerUnit = 512;  ///< cap slots the reset looks at per unit of work
-
 /// The threads: every slot fresh, the reporter's report (if still queued) dropped.
 void reset_threads(Cpu& cpu, Component& c) {
   for (uint32_t i = 0; i < c.thread_count; ++i) reset_thread_slot(c.threads[i]);
@@ -69,19 +67,15 @@ bool reset_buffers(Component& c, WorkBudget& work) {
 }
 
 /// The cap table: every cap deleted (those it received and made too), then the boot caps
-/// placed again, and the notifications it waits on cleared. Each kScanPerUnit slots looked
-/// through take a unit besides what the deletes take; a call without one left stops after
-/// the block it looked through, so every call gets somewhere.
+/// placed again, and the notifications it waits on cleared. Looking through the slots takes
+/// units (WorkBudget::looked_at) besides what the deletes take.
 bool reset_caps(Component& c, WorkBudget& work) {
   for (uint32_t& slot = c.sup.cursor; slot < c.caps.size(); ++slot) {
     auto cap = c.caps.occupied(slot);
     if (cap.ok() && (work.spent() || !cap_delete(*cap.value(), work))) return false;
-    if ((slot + 1) % kScanPerUnit == 0 && slot + 1 < c.caps.size()) {
-      if (work.spent()) {
-        ++slot;
-        return false;
-      }
-      work.spend();
+    if (!work.looked_at(slot, c.caps.size())) {
+      ++slot;
+      return false;
     }
   }
   for (uint32_t i = 0; i < c.sup.boot->cap_count; ++i) {

@@ -27,6 +27,19 @@ class WorkBudget {
   /// Precondition: n <= left().
   void spend(uint32_t n = 1) { left_ -= n; }
 
+  /// Entries of a table (cap slots, page records) a long operation looks through per unit.
+  static constexpr uint32_t kLookPerUnit = 512;
+  /// For a loop over entries 0..count that has just looked at entry `i`: charges a unit at the
+  /// end of each block of kLookPerUnit entries. False when none is left: the caller stops with
+  /// its cursor at i + 1 (the block is looked through), so every call gets somewhere and none
+  /// looks through more than one block beyond its budget.
+  bool looked_at(uint32_t i, uint32_t count) {
+    if ((i + 1) % kLookPerUnit != 0 || i + 1 >= count) return true;
+    if (spent()) return false;
+    spend();
+    return true;
+  }
+
   /// A TLB flush waits for every other CPU, so a call makes at most one.
   bool may_flush() const { return !flushed_; }
   void flushed() { flushed_ = true; }
