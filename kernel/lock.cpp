@@ -6,10 +6,7 @@
 
 namespace kernel {
 
-TicketLock& kernel_lock() {
-  static TicketLock lock;
-  return lock;
-}
+TicketLock detail::kernel_lock_instance;
 
 void assert_locked(const Cpu& cpu) {
   if (!kernel_lock().held_by(&cpu)) panic("cpu %u runs kernel code that needs the kernel lock without it", cpu.index);

@@ -18,17 +18,14 @@ class TicketLock {
   /// Takes the lock for `owner`, the taking CPU's scheduling state (any non-null tag).
   void acquire(const void* owner) {
     const uint32_t ticket = __atomic_fetch_add(&next_, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) {
-      // Interrupts are off while waiting, so requests that must not wait for the lock
-      // (TLB flushes) are polled here instead.
-      platform::poll_remote_requests();
-      __builtin_ia32_pause();
-    }
+    if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) [[unlikely]]
+      wait_for(ticket);
     __atomic_store_n(&owner_, owner, __ATOMIC_RELAXED);
   }
 
   void release() {
     __atomic_store_n(&owner_, nullptr, __ATOMIC_RELAXED);
+    // Only the holder writes serving_, so a plain increment is the release.
     __atomic_store_n(&serving_, __atomic_load_n(&serving_, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
   }
 
@@ -40,6 +37,16 @@ class TicketLock {
   bool held_by(const void* owner) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == owner; }
 
  private:
+  /// Out of line: the uncontended acquire (every system call's) stays a few instructions.
+  [[gnu::noinline]] void wait_for(uint32_t ticket) {
+    while (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) {
+      // Interrupts are off while waiting, so requests that must not wait for the lock
+      // (TLB flushes) are polled here instead.
+      platform::poll_remote_requests();
+      __builtin_ia32_pause();
+    }
+  }
+
   uint32_t next_ = 0;
   uint32_t serving_ = 0;
   /// Invariant: the CPU that holds the lock (a switch between threads keeps it on that CPU,
@@ -47,8 +54,11 @@ class TicketLock {
   const void* owner_ = nullptr;
 };
 
-/// The one kernel lock.
-TicketLock& kernel_lock();
+/// The one kernel lock (defined in lock.cpp; inline so that taking it costs no call).
+namespace detail {
+extern TicketLock kernel_lock_instance;
+}
+inline TicketLock& kernel_lock() { return detail::kernel_lock_instance; }
 
 struct Cpu;
 /// Every way out of the kernel (to ring 3 or to halt) ends here: lets go of the lock, then
@@ -67,11 +77,15 @@ void assert_locked(const Cpu& cpu);
 /// CPU when made and leaves the kernel (leave_kernel) at the end of its scope. A thread switch
 /// inside hands the lock over with the CPU: the thread switched to ends its own entry (or, if
 /// new, thread_first_run does), and this entry ends when something switches back. The only
-/// other ways to take the lock are boot and an application processor's start, which hand it
-/// to their first thread.
+/// other ways to take the lock are the IPC fastpath (kernel/fastpath.cpp), which lets go of
+/// it itself or hands it to the general path's entry, and boot and an application
+/// processor's start, which hand it to their first thread.
 class KernelEntry {
  public:
   explicit KernelEntry(Cpu& cpu, Exit how = Exit::kInterrupt) : cpu_(cpu), how_(how) { kernel_lock().acquire(&cpu); }
+  /// The entry of a system call the fastpath passed on: it already took the lock for `cpu`.
+  struct LockHeld {};
+  KernelEntry(Cpu& cpu, Exit how, LockHeld) : cpu_(cpu), how_(how) { assert_locked(cpu); }
   ~KernelEntry() { leave_kernel(cpu_, how_); }
   KernelEntry(const KernelEntry&) = delete;
   KernelEntry& operator=(const KernelEntry&) = delete;

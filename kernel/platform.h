@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/context.h"  // the platform's, or the host tests' own
+#include "arch/context.h"   // the platform's, or the host tests' own
+#include "arch/cpu_data.h"  // likewise
 
 namespace platform {
 
@@ -98,9 +99,7 @@ void switch_context(Context& from, Context& to, const AddressSpace& to_space);
 /// I/O port permissions for ring 3 on this CPU (TSS I/O bitmap): allow or deny [base, base+count).
 void set_io_ports(uint16_t base, uint16_t count, bool allow);
 
-/// Returns the per-CPU pointer the kernel stored with set_cpu_data.
-void* cpu_data();
-void set_cpu_data(void* data);
+// cpu_data() and set_cpu_data(): the per-CPU pointer, in arch/cpu_data.h (included above).
 
 // ---- CPUs, time and interrupts ------------------------------------------------------------
 /// CPUs running the kernel, numbered 0 (the bootstrap processor) to cpu_count() - 1.
@@ -161,8 +160,14 @@ void irq_interrupt(unsigned index);
 extern "C" void thread_first_run();
 
 struct SyscallFrame;
-/// Called by the syscall entry stub with the caller's saved registers; returns to the user
-/// thread whose frame is on top of the kernel stack when it returns.
+/// Called by the syscall entry stub first, with the calling thread's registers saved in its
+/// frame: takes the kernel lock and tries the IPC fastpath. Returns the frame of the thread
+/// to resume in ring 3 at once (the lock let go), or nullptr with the lock still held; the
+/// stub then calls syscall_dispatch.
+extern "C" SyscallFrame* syscall_fastpath();
+/// The general path of every system call the fastpath passed on (`frame` is the caller's
+/// saved registers, the kernel lock held); returns to the user thread whose frame is on top
+/// of the kernel stack when it returns.
 extern "C" void syscall_dispatch(SyscallFrame* frame);
 
 /// A CPU exception in ring 3, in the platform's terms.

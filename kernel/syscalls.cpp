@@ -76,7 +76,7 @@ namespace {
       return sys_component_stop(cpu, self, read_args<SlotArgs>(f));
     case Syscall::kComponentRestart:
       return sys_component_restart(cpu, self, read_args<SlotArgs>(f));
-    case Syscall::kNull:  // handled before the lock; here only when a test routes it
+    case Syscall::kNull:  // handled by the platform's entry; here only when a test routes it
       return succeed(self);
     case Syscall::kCount:
       break;
@@ -88,10 +88,9 @@ namespace {
 
 Thread* dispatch(Cpu& cpu, Thread* self) { return route(cpu, self); }
 
-extern "C" void syscall_dispatch(SyscallFrame* f) {
-  // The floor of a system call's cost touches nothing shared: no lock.
-  if (syscall_number(*f) == Syscall::kNull) return write_status(*f, Status::kOk);
-  KernelEntry entry(this_cpu(), Exit::kSyscall);
+extern "C" void syscall_dispatch(SyscallFrame*) {
+  // The fastpath (kernel/fastpath.cpp) took the lock and found that it cannot do the call.
+  KernelEntry entry(this_cpu(), Exit::kSyscall, KernelEntry::LockHeld{});
   Cpu& cpu = entry.cpu();
   Thread* self = cpu.current;
   // Its component was stopped from another CPU while this call waited for the lock.

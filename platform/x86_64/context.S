@@ -1,6 +1,8 @@
 // Thread switch on the kernel stack: platform::switch_context and platform::start_first.
 // A switched-out thread's stack holds, from its saved rsp up: r15 r14 r13 r12 rbx rbp, then
-// the address to return to (see prepare_user_thread in thread.cpp).
+// the address to return to (see prepare_kernel_thread in thread.cpp); a saved rsp of 0 says
+// the thread is resumed from its SyscallFrame alone (a new user thread, or one blocked by the
+// IPC fastpath, which keeps no kernel stack across the switch).
 //
 // Besides the registers, a thread owns the state ring 3 can change without the kernel: the
 // data segment selectors (any `mov %ax, %ds` ... `%gs`) and the FS base (a selector load
@@ -24,6 +26,7 @@
 #define CONTEXT_USER_GS 30
 #define CONTEXT_KERNEL_ONLY 32
 #define MSR_FS_BASE 0xc0000100
+#define FRAME_SIZE 128 // sizeof(kernel::SyscallFrame)
 
   .section .text
   .code64
@@ -87,6 +90,8 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movq %gs:PERCPU_TSS, %rcx
   movq %rax, TSS_RSP0(%rcx)
   movq CONTEXT_KERNEL_RSP(%rsi), %rsp
+  testq %rsp, %rsp
+  jz .Lfrom_frame
   popq %r15
   popq %r14
   popq %r13
@@ -94,6 +99,12 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   popq %rbx
   popq %rbp
   ret
+
+.Lfrom_frame:
+  // kernel_rsp 0: the thread has nothing left to do in the kernel but return to ring 3 with
+  // the SyscallFrame at the top of its stack (a new thread, or one the fastpath blocked).
+  leaq -FRAME_SIZE(%rax), %rsp  // rax = its kernel stack top
+  jmp thread_start_user
 
 .Lload_selectors:
   // The selectors are ones ring 3 loaded (DPL 3 or null), so ring 0 may load them too.

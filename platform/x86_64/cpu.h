@@ -12,6 +12,7 @@ enum class Msr : uint32_t {
   kStar = 0xc000'0081,
   kLstar = 0xc000'0082,
   kFmask = 0xc000'0084,
+  kFsBase = 0xc000'0100,
   kGsBase = 0xc000'0101,
   kKernelGsBase = 0xc000'0102,
 };

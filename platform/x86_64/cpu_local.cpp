@@ -103,12 +103,6 @@ void set_io_ports(uint16_t base, uint16_t count, bool allow) {
   }
 }
 
-void* cpu_data() {
-  void* data;
-  asm volatile("mov %%gs:24, %0" : "=r"(data));
-  return data;
-}
-
 void set_cpu_data(void* data) { asm volatile("mov %0, %%gs:24" : : "r"(data) : "memory"); }
 
 }  // namespace platform

@@ -1,29 +1,29 @@
 // System call entry and exit (syscall/sysret). The entry turns the user registers into a
 // kernel::SyscallFrame on top of the thread's kernel stack (see include/arch/syscall_frame.h; the
-// push order below is that layout read backwards) and calls syscall_dispatch(frame).
+// push order below is that layout read backwards), tries the IPC fastpath
+// (kernel/fastpath.cpp) and otherwise calls syscall_dispatch(frame), the general path.
 // Per-CPU offsets: see PerCpu in cpu_local.h.
 
 #define PERCPU_KERNEL_STACK_TOP 8
 #define PERCPU_USER_RSP 16
-#define FRAME_RIP 72
+#define FRAME_RIP 104
 // RFLAGS bits user code may keep across the kernel: CF PF AF ZF SF TF DF OF AC ID.
 // Everything else (IOPL above all, which sysret would load [Intel SDM vol2 SYSRET]) is dropped.
 #define USER_FLAGS_MASK 0x240dd5
 #define USER_FLAGS_SET 0x202 // IF and the always-one bit
 
-  .section .text
-  .code64
-  .global syscall_entry
-  .balign 16
-syscall_entry:
-  // The CPU put the user rip in rcx and rflags in r11, and cleared IF, DF, TF, AC through
-  // FMASK. rsp is still the user's: nothing may touch the stack before it is switched.
+// Switches to the thread's kernel stack and pushes the frame.
+.macro SAVE_FRAME
   swapgs
   movq %rsp, %gs:PERCPU_USER_RSP
   movq %gs:PERCPU_KERNEL_STACK_TOP, %rsp
   pushq %gs:PERCPU_USER_RSP  // rsp
   pushq %r11                 // rflags
   pushq %rcx                 // rip
+  pushq %r15                 // preserved[3]
+  pushq %r14                 // preserved[2]
+  pushq %rbp                 // preserved[1]
+  pushq %rbx                 // preserved[0]
   pushq %r13                 // mr[5]
   pushq %r12                 // mr[4]
   pushq %r9                  // mr[3]
@@ -33,14 +33,53 @@ syscall_entry:
   pushq %rsi                 // a1
   pushq %rdi                 // a0
   pushq %rax                 // op
-  // 12 words below a 16-byte aligned top: rsp is 16-byte aligned for the call.
+  // 16 words below a 16-byte aligned top: rsp is 16-byte aligned for the calls.
+.endm
+
+  .section .text
+  .code64
+  .global syscall_entry
+  .balign 16
+syscall_entry:
+  // The CPU put the user rip in rcx and rflags in r11, and cleared IF, DF, TF, AC through
+  // FMASK. rsp is still the user's: nothing may touch the stack before it is switched.
+  // Invariant: the rip of every frame a system call entry saved passed this check, so the
+  // fastpath's exit, which only ever resumes such frames, need not repeat it. The syscall was at a user address, below 2^47, so rcx is at most
+  // 2^47 + 1 and bit 47 alone tells whether it is canonical. sysret to a non-canonical rcx
+  // would fault in ring 0 on the user's stack on Intel CPUs: such a call stops its thread
+  // as a #GP instead.
+  btq $47, %rcx
+  jc .Lbad_entry
+  // kNull (0, the whole register) touches nothing: no stack, no lock, no state.
+  testq %rax, %rax
+  jz .Lnull
+  SAVE_FRAME
+  // The fastpath returns the frame of the thread to resume (its own or the peer's, with the
+  // kernel lock let go), or 0 with the lock held for the general path.
+  call syscall_fastpath
+  testq %rax, %rax
+  jz .Lgeneral
+  movq %rax, %rsp
+  jmp .Lrestore
+.Lgeneral:
   movq %rsp, %rdi
   call syscall_dispatch
-
   jmp syscall_return_to_user
 
-// A new user thread's first switch lands here (see prepare_user_thread): the kernel lets go
-// of what the switching CPU held, then the thread leaves like any system call.
+.Lbad_entry:
+  SAVE_FRAME
+  movq %rsp, %rdi
+  call syscall_bad_return    // never returns
+  ud2
+
+.Lnull:
+  andq $USER_FLAGS_MASK, %r11
+  orq $USER_FLAGS_SET, %r11
+  sysretq  // rax = 0 = kOk
+
+// A new user thread's first switch lands here (see prepare_user_thread), and so does any
+// thread resumed from its frame alone: the kernel lets go of what the switching CPU held,
+// then the thread leaves like any system call.
   .global thread_start_user
 thread_start_user:
   call thread_first_run
@@ -48,12 +87,13 @@ thread_start_user:
   // The exit path: rsp points at the SyscallFrame of the thread to resume.
   .global syscall_return_to_user
 syscall_return_to_user:
-  // sysret with a non-canonical rcx faults in ring 0 on a user stack on Intel CPUs; refuse
-  // anything that is not a lower-half address before restoring registers.
+  // A frame the kernel built (a new thread's) may hold any rip: refuse anything that is not
+  // a lower-half address before restoring registers.
   movq FRAME_RIP(%rsp), %rcx
   movq %rcx, %r11
   shrq $47, %r11
   jnz .Lbad_rip
+.Lrestore:
   popq %rax
   popq %rdi
   popq %rsi
@@ -63,7 +103,11 @@ syscall_return_to_user:
   popq %r9
   popq %r12
   popq %r13
-  addq $8, %rsp              // rip: already in rcx
+  popq %rbx
+  popq %rbp
+  popq %r14
+  popq %r15
+  popq %rcx
   popq %r11
   andq $USER_FLAGS_MASK, %r11
   orq $USER_FLAGS_SET, %r11

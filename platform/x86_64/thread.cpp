@@ -1,8 +1,7 @@
-// New user threads: the initial kernel stack that makes the first switch drop to ring 3.
+// New threads: the saved state that makes a user thread's first switch drop to ring 3, and
+// a kernel thread's first switch call its entry.
 #include "arch/syscall_frame.h"
 #include "kernel/platform.h"
-
-extern "C" void thread_start_user();
 
 namespace platform {
 namespace {
@@ -18,13 +17,15 @@ static_assert(offsetof(Context, kernel_stack_top) == 8, "context.S reads it at 8
 static_assert(offsetof(Context, user_fs_base) == 16, "context.S reads it at 16");
 static_assert(offsetof(Context, user_selectors) == 24, "context.S reads them at 24");
 static_assert(offsetof(Context, kernel_only) == 32, "context.S reads it at 32");
+static_assert(sizeof(kernel::SyscallFrame) == 128, "context.S: FRAME_SIZE");
 
 }  // namespace
 
 void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
-  // The new thread looks like one that made a system call and was switched out inside
-  // syscall_dispatch: resuming it runs thread_first_run and the syscall exit path, which
-  // restores this frame and sysrets. Registers not in either frame are zero because the frames are zeroed.
+  // The new thread has nothing to do in the kernel but leave it with this frame: a saved
+  // stack pointer of 0 makes switch_context resume it from the frame (thread_start_user lets
+  // go of the kernel lock, then the syscall exit restores the frame and sysrets). Every
+  // register not named here is zero.
   auto* frame = reinterpret_cast<kernel::SyscallFrame*>(kernel_stack_top) - 1;
   *frame = kernel::SyscallFrame{};
   frame->a0 = entry.arg0;     // rdi
@@ -34,11 +35,7 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
   frame->user_flags = 0x202;  // IF set: user mode is interruptible
   frame->user_sp = entry.sp;
 
-  auto* switch_frame = reinterpret_cast<SwitchFrame*>(frame) - 1;
-  *switch_frame = SwitchFrame{};
-  switch_frame->return_address = reinterpret_cast<uint64_t>(&thread_start_user);
-
-  ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
+  ctx.kernel_rsp = 0;
   ctx.kernel_stack_top = kernel_stack_top;
   ctx.user_fs_base = entry.thread_pointer;
   for (uint16_t& selector : ctx.user_selectors) selector = 0;

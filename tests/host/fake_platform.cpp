@@ -2,6 +2,7 @@
 // context switches that only record what the kernel asked for.
 #include "tests/host/fake_platform.h"
 
+#include "arch/direct_switch.h"
 #include "kernel/lock.h"
 
 #include <cstdlib>
@@ -120,6 +121,11 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
   fake::platform().user_threads.emplace_back(&ctx, entry);
 }
 void switch_context(Context&, Context& to, const AddressSpace&) { fake::platform().switches.push_back(&to); }
+bool direct_switch_possible(Context&, const Context&) { return !fake::platform().direct_switch_refused; }
+void direct_switch(Context&, const Context& to, const AddressSpace&) {
+  fake::platform().direct_switches.push_back(&to);
+  fake::platform().switches.push_back(const_cast<Context*>(&to));
+}
 void start_first(Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);
   kernel::kernel_lock().release();  // what the first thread does on its way to ring 3
@@ -143,8 +149,7 @@ bool route_irq(uint32_t line, unsigned index, unsigned cpu) {
 }
 void mask_irq(uint32_t line, bool masked) { fake::platform().irq_masked[line] = masked; }
 
-static void* g_cpu_data = nullptr;
-void* cpu_data() { return g_cpu_data; }
-void set_cpu_data(void* data) { g_cpu_data = data; }
+void* host_cpu_data = nullptr;
+void set_cpu_data(void* data) { host_cpu_data = data; }
 
 }  // namespace platform

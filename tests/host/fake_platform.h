@@ -30,6 +30,9 @@ struct Platform {
   /// For each console write (kernel log or component text), whether the kernel lock was held.
   std::vector<bool> console_writes_locked;
   std::vector<platform::Context*> switches;
+  /// Each direct_switch (the fastpath's): the context switched to, also added to `switches`.
+  std::vector<const platform::Context*> direct_switches;
+  bool direct_switch_refused = false;  ///< direct_switch_possible answers false
   /// Each prepare_user_thread: the context it set up and where that thread would start.
   std::vector<std::pair<platform::Context*, platform::UserEntry>> user_threads;
   std::map<std::pair<uint64_t, uint64_t>, Page> pages;  ///< (space root, vaddr) -> page

@@ -9,6 +9,7 @@
 #include "kernel/lock.h"
 #include "kernel/thread.h"
 #include "tests/host/fake_platform.h"
+#include "tests/host/syscall_call.h"
 
 using namespace kernel;
 using tessera::Status;
@@ -35,7 +36,7 @@ TEST_CASE("debug_write: the text is written out after the kernel lock is let go,
   f.op = static_cast<uint64_t>(tessera::Syscall::kDebugWrite);
   f.a0 = text_page;
   f.a1 = 18;
-  syscall_dispatch(&f);
+  host::system_call(&f);
   CHECK(f.op == static_cast<uint64_t>(Status::kOk));
   CHECK(fake::platform().console == "hello from ring 3\n");
   REQUIRE(!fake::platform().console_writes_locked.empty());
@@ -48,7 +49,7 @@ TEST_CASE("debug_write: the text is written out after the kernel lock is let go,
   f.op = static_cast<uint64_t>(tessera::Syscall::kDebugWrite);
   f.a0 = text_page + 4096 - 4;  // straddles into the unmapped page after it
   f.a1 = 18;
-  syscall_dispatch(&f);
+  host::system_call(&f);
   CHECK(f.op == static_cast<uint64_t>(Status::kBadAddress));
   CHECK(fake::platform().console.empty());
   CHECK(cpu.debug_length == 0);

@@ -513,7 +513,7 @@ TEST_CASE("restart: a component given a component cap to itself cannot stop or r
     cpu.current = &server;
     platform::set_cpu_data(&cpu);
     load_call(server, call, kOwnControl);
-    CHECK_NOTHROW(syscall_dispatch(server.frame));
+    CHECK_NOTHROW(system_call(server.frame));
     CHECK(status_of(server) == Status::kInvalidArgument);
     CHECK(cpu.current == &server);
     CHECK_FALSE(kernel_lock().held());

@@ -56,7 +56,7 @@ struct Call {
 /// else, and the real dispatcher runs it on the CPU the fake platform reports.
 inline void enter(Thread& t, const Call& call) {
   kernel::host::load_call(t, static_cast<Syscall>(call.number), call.arg0, call.arg1, call.mr[0], call.mr[1]);
-  syscall_dispatch(t.frame);
+  kernel::host::system_call(t.frame);
 }
 
 inline Status status(const Thread& t) { return kernel::host::status_of(t); }

@@ -29,6 +29,15 @@ inline Thread* make_call(Cpu& cpu, Thread& t, Syscall number, uint64_t a0 = 0, u
   return dispatch(cpu, &t);
 }
 
+/// What the platform's system call entry does with the frame of cpu.current (`f`): the
+/// fastpath, then the general path if the fastpath passes. Returns the frame the entry would
+/// leave the kernel through.
+inline SyscallFrame* system_call(SyscallFrame* f) {
+  if (SyscallFrame* next = syscall_fastpath()) return next;
+  syscall_dispatch(f);
+  return f;
+}
+
 /// The status t's last call returned.
 inline Status status_of(const Thread& t) { return static_cast<Status>(t.frame->op); }
 

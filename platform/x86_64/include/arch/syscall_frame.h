@@ -11,8 +11,10 @@
 
 namespace kernel {
 
-/// Lowest address first. The entry stub pushes rsp, r11, rcx, r13, r12, r9, r8, r10, rdx,
-/// rsi, rdi, rax, so the struct below is what the stack pointer then points at.
+/// Lowest address first. The entry stub pushes rsp, r11, rcx, r15, r14, rbp, rbx, r13, r12,
+/// r9, r8, r10, rdx, rsi, rdi, rax, so the struct below is what the stack pointer then points
+/// at. Every user register is in it: a thread blocked in a system call is resumed from its
+/// frame alone, whichever path blocked it (see docs/kernel.md, "The IPC fastpath").
 struct SyscallFrame {
   uint64_t op;  ///< rax. In: the Syscall number; out: its Status
   uint64_t a0;  ///< rdi. In: the first argument (a cap slot, for IPC); out: the first result (a badge)
@@ -20,13 +22,15 @@ struct SyscallFrame {
   /// rdx, r10, r8, r9, r12, r13: a message's registers; mr[0] and mr[1] are also the third
   /// and fourth argument and the third result.
   uint64_t mr[tessera::kMessageRegisters];
-  uint64_t user_ip;     ///< rcx: where sysret resumes ring 3
-  uint64_t user_flags;  ///< r11: the RFLAGS sysret loads (masked by the exit path)
-  uint64_t user_sp;     ///< rsp in ring 3
+  uint64_t preserved[4];  ///< rbx, rbp, r14, r15: no system call changes them
+  uint64_t user_ip;       ///< rcx: where sysret resumes ring 3
+  uint64_t user_flags;    ///< r11: the RFLAGS sysret loads (masked by the exit path)
+  uint64_t user_sp;       ///< rsp in ring 3
 };
-static_assert(sizeof(SyscallFrame) == 12 * 8);
+static_assert(sizeof(SyscallFrame) == 16 * 8);
 static_assert(sizeof(SyscallFrame) % 16 == 0, "keeps the frame 16-byte aligned");
 static_assert(offsetof(SyscallFrame, mr) == 24);
-static_assert(offsetof(SyscallFrame, user_ip) == 72, "syscall_entry.S: FRAME_RIP");
+static_assert(offsetof(SyscallFrame, user_ip) == 104, "syscall_entry.S: FRAME_RIP");
+static_assert(sizeof(SyscallFrame) == 128, "syscall_entry.S: FRAME_SIZE");
 
 }  // namespace kernel

@@ -1,0 +1,23 @@
+// The IPC fastpath's entry: called by the system call entry with the frame saved, before
+// anything else. Carries out what kernel/fastpath.h decides, switches directly, and lets go
+// of the kernel lock; or hands the call, lock held, to the general path.
+#include "kernel/fastpath.h"
+
+#include "kernel/kernel_state.h"
+#include "kernel/lock.h"
+
+namespace kernel {
+
+extern "C" SyscallFrame* syscall_fastpath() {
+  Cpu& cpu = this_cpu();
+  kernel_lock().acquire(&cpu);
+  Thread* self = cpu.current;
+  Thread* next = fastpath(cpu, self, [&](Thread& to) { return switches_directly(cpu, *self, to); });
+  if (next == nullptr) return nullptr;  // the general path goes on with the lock held
+  cpu.current = next;
+  platform::direct_switch(self->context, next->context, next->component->space);
+  kernel_lock().release();
+  return next->frame;
+}
+
+}  // namespace kernel

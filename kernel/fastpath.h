@@ -1,0 +1,101 @@
+// The IPC fastpath's decisions: a register-only call or reply_recv whose peer can run at
+// once on this CPU, carried out in one pass with no out-of-line calls and exactly the
+// general path's result. Each operation either does all of its work and returns the thread
+// to switch to, or changes nothing and returns nullptr, and the general path
+// (syscall_dispatch) then runs the system call from the start. docs/kernel.md, "The IPC
+// fastpath", lists the preconditions and what the fastpath skips.
+#pragma once
+
+#include "arch/direct_switch.h"  // the platform's, or the host tests' own
+#include "kernel/component.h"
+#include "kernel/cpu.h"
+#include "kernel/endpoint.h"
+#include "kernel/syscall_args.h"
+
+namespace kernel {
+
+/// The cap in `slot` of self's table when it is a live endpoint cap with every right in
+/// `needed` and its endpoint is up; nullptr otherwise (the general path says why).
+[[gnu::always_inline]] inline Cap* fast_endpoint_cap(const Thread& self, uint64_t slot, uint16_t needed) {
+  auto cap = self.component->caps.lookup(slot, tessera::CapType::kEndpoint, needed);
+  if (!cap.ok() || static_cast<const Endpoint*>(cap.value()->object)->down) return nullptr;
+  return cap.value();
+}
+
+/// Whether `t`, made ready on `cpu`, would run at once there (what hand_over decides): it
+/// lives on `cpu` and outranks every queued thread, so no one of its priority is overtaken.
+[[gnu::always_inline]] inline bool runs_at_once(const Cpu& cpu, const Thread& t) {
+  return t.cpu == &cpu && static_cast<int>(t.priority) > cpu.ready.highest();
+}
+
+/// kCall to a receiver waiting on this CPU: ipc_call's first branch, with hand_over's answer
+/// known. `can_switch(server)` is asked before anything changes.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fastpath_call(Cpu& cpu, Thread* self, MessageArgs args, CanSwitch can_switch) {
+  if (message_beyond_registers(args.info)) return nullptr;
+  Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kSend);
+  if (cap == nullptr) return nullptr;
+  auto* ep = static_cast<Endpoint*>(cap->object);
+  Thread* server = ep->receivers.front();
+  // A receiver with a deadline is in a timer queue too, which the general path leaves.
+  if (server == nullptr || server->timer_queue != nullptr || !runs_at_once(cpu, *server) || !can_switch(*server))
+    return nullptr;
+  ep->receivers.remove(server);
+  server->blocked_on = nullptr;
+  deliver_message(*self->frame, *server->frame, cap->badge);
+  server->state = ThreadState::kReady;
+  self->reply_grant = (cap->rights & tessera::rights::kGrant) != 0;
+  self->state = ThreadState::kBlockedReply;
+  self->callee = server;
+  server->reply_to = self;
+  return server;
+}
+
+/// kReplyRecv with a caller to answer on this CPU and nothing queued on the endpoint:
+/// ipc_reply_recv's first branch, with hand_over's answer known.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fastpath_reply_recv(Cpu& cpu, Thread* self, MessageArgs args,
+                                                          CanSwitch can_switch) {
+  if (message_beyond_registers(args.info)) return nullptr;
+  Thread* caller = self->reply_to;
+  if (caller == nullptr || !runs_at_once(cpu, *caller)) return nullptr;
+  Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kRecv);
+  if (cap == nullptr) return nullptr;
+  auto* ep = static_cast<Endpoint*>(cap->object);
+  if (!ep->senders.empty() || !can_switch(*caller)) return nullptr;
+  deliver_message(*self->frame, *caller->frame, 0);
+  self->reply_to = nullptr;
+  caller->callee = nullptr;
+  caller->state = ThreadState::kReady;
+  self->state = ThreadState::kBlockedRecv;
+  self->blocked_on = ep;
+  ep->receivers.push_back(self);
+  return caller;
+}
+
+/// The fastpath for the system call in self's frame: the thread to switch to (self is then
+/// blocked), or nullptr when the general path must run it. Precondition: the kernel lock is
+/// held.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fastpath(Cpu& cpu, Thread* self, CanSwitch can_switch) {
+  // Its component was stopped from another CPU while it waited for the lock.
+  if (self->state != ThreadState::kReady) return nullptr;
+  const SyscallFrame& f = *self->frame;
+  switch (syscall_number(f)) {
+    case Syscall::kCall:
+      return fastpath_call(cpu, self, read_args<MessageArgs>(f), can_switch);
+    case Syscall::kReplyRecv:
+      return fastpath_reply_recv(cpu, self, read_args<MessageArgs>(f), can_switch);
+    default:
+      return nullptr;
+  }
+}
+
+/// Whether the fastpath may switch this CPU from `from` to `to` directly: no I/O port grants
+/// to open or close (switch_io_ports is the general path's) and the platform agrees.
+[[gnu::always_inline]] inline bool switches_directly(const Cpu& cpu, Thread& from, Thread& to) {
+  return cpu.io_owner == nullptr && to.component->ioport_count == 0 &&
+         platform::direct_switch_possible(from.context, to.context);
+}
+
+}  // namespace kernel

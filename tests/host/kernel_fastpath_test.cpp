@@ -1,0 +1,394 @@
+// The IPC fastpath (kernel/fastpath.h): each precondition, when it fails, leaves everything
+// as it was and passes the call on; when they all hold, the result is the general path's,
+// word for word and pointer for pointer.
+#include <doctest/doctest.h>
+
+#include "kernel/fastpath.h"
+#include "kernel/kernel_state.h"
+#include "kernel/lock.h"
+#include "kernel/syscalls.h"
+#include "tests/host/fake_platform.h"
+#include "tests/host/syscall_call.h"
+
+using namespace kernel;
+using tessera::CapType;
+using tessera::Status;
+using tessera::Syscall;
+namespace rights = tessera::rights;
+
+namespace {
+
+constexpr uint64_t kCallSlot = 1;    ///< the client's: the server's endpoint, send (and grant)
+constexpr uint64_t kRecvSlot = 1;    ///< the server's: its endpoint, recv
+constexpr uint64_t kNotifySlot = 2;  ///< both: a notification (a cap of the wrong type)
+constexpr uint64_t kBadge = 0x5eed;
+
+/// A client and a server component on CPU 0 (with a second CPU), one endpoint the server
+/// receives on, and a third, equal-priority thread to queue where a test wants one.
+struct World {
+  Cpu cpus[2];
+  Endpoint ep;
+  Notification ntf;
+  Component client_c, server_c, other_c;
+  Cap client_slots[4], server_slots[4];
+  SyscallFrame frames[3] = {};
+  Thread client, server, other;
+
+  World() {
+    cpus[0].index = 0;
+    cpus[1].index = 1;
+    client_c.caps = CapTable(client_slots, 4, &client_c);
+    server_c.caps = CapTable(server_slots, 4, &server_c);
+    client_c.space.root = 0x1000;
+    server_c.space.root = 0x2000;
+    REQUIRE(client_c.caps.install(kCallSlot, {CapType::kEndpoint, rights::kSend | rights::kGrant, &ep, kBadge}) ==
+            Status::kOk);
+    REQUIRE(server_c.caps.install(kRecvSlot, {CapType::kEndpoint, rights::kRecv | rights::kSend, &ep, 0}) ==
+            Status::kOk);
+    REQUIRE(client_c.caps.install(kNotifySlot, {CapType::kNotification, rights::kSend, &ntf, 0}) == Status::kOk);
+    REQUIRE(server_c.caps.install(kNotifySlot, {CapType::kNotification, rights::kSend, &ntf, 0}) == Status::kOk);
+    ep.owner = &server_c;
+    setup(client, client_c, frames[0], 100);
+    setup(server, server_c, frames[1], 200);
+    setup(other, other_c, frames[2], 100);
+  }
+  static void setup(Thread& t, Component& c, SyscallFrame& f, uint8_t priority) {
+    t.component = &c;
+    t.frame = &f;
+    t.priority = priority;
+    t.cpu = nullptr;
+  }
+  void place(Thread& t, unsigned cpu) { t.cpu = &cpus[cpu]; }
+
+  /// The usual start: the server waits on its endpoint, the client runs on CPU 0.
+  void server_waits(unsigned server_cpu = 0) {
+    place(client, 0);
+    place(server, server_cpu);
+    place(other, 0);
+    server.state = ThreadState::kBlockedRecv;
+    server.blocked_on = &ep;
+    ep.receivers.push_back(&server);
+    cpus[0].current = &client;
+  }
+  /// The client's call is delivered and the server runs, about to answer.
+  void server_answers() {
+    place(client, 0);
+    place(server, 0);
+    place(other, 0);
+    client.state = ThreadState::kBlockedReply;
+    client.callee = &server;
+    server.reply_to = &client;
+    cpus[0].current = &server;
+  }
+};
+
+void load(Thread& t, Syscall number, uint64_t slot, uint64_t info) {
+  host::load_call(t, number, slot, info);
+  for (unsigned i = 0; i < tessera::kMessageRegisters; ++i) t.frame->mr[i] = 0x100 + i;
+}
+
+auto always = [](Thread&) { return true; };
+
+/// Runs the fastpath on w's CPU 0 and checks it passed, changing nothing it could see.
+void check_passes(World& w, Thread& self) {
+  const ThreadState client_state = w.client.state, server_state = w.server.state;
+  const SyscallFrame client_frame = *w.client.frame, server_frame = *w.server.frame;
+  Thread* const receivers = w.ep.receivers.front();
+  CHECK(fastpath(w.cpus[0], &self, always) == nullptr);
+  CHECK(w.client.state == client_state);
+  CHECK(w.server.state == server_state);
+  CHECK(w.ep.receivers.front() == receivers);
+  CHECK(w.client.frame->mr[0] == client_frame.mr[0]);
+  CHECK(w.server.frame->op == server_frame.op);
+  CHECK(w.server.frame->a0 == server_frame.a0);
+  CHECK(w.client.frame->op == client_frame.op);
+}
+
+/// What a test compares between the two paths: every IPC field of the three threads, as
+/// indexes (0 none, 1 client, 2 server, 3 other), and their frames.
+struct Outcome {
+  int next;
+  ThreadState states[3];
+  int reply_to[3], callee[3];
+  bool reply_grant[3];
+  bool queued_on_ep[3];
+  SyscallFrame frames[3];
+};
+
+int index_of(const World& w, const Thread* t) {
+  if (t == &w.client) return 1;
+  if (t == &w.server) return 2;
+  if (t == &w.other) return 3;
+  return 0;
+}
+
+Outcome outcome(const World& w, const Thread* next) {
+  Outcome o{};
+  o.next = index_of(w, next);
+  const Thread* threads[3] = {&w.client, &w.server, &w.other};
+  for (int i = 0; i < 3; ++i) {
+    o.states[i] = threads[i]->state;
+    o.reply_to[i] = index_of(w, threads[i]->reply_to);
+    o.callee[i] = index_of(w, threads[i]->callee);
+    o.reply_grant[i] = threads[i]->reply_grant;
+    o.queued_on_ep[i] = threads[i]->queue == &w.ep.receivers || threads[i]->queue == &w.ep.senders;
+    o.frames[i] = *threads[i]->frame;
+  }
+  return o;
+}
+
+void check_same(const Outcome& fast, const Outcome& general) {
+  CHECK(fast.next == general.next);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(fast.states[i] == general.states[i]);
+    CHECK(fast.reply_to[i] == general.reply_to[i]);
+    CHECK(fast.callee[i] == general.callee[i]);
+    CHECK(fast.reply_grant[i] == general.reply_grant[i]);
+    CHECK(fast.queued_on_ep[i] == general.queued_on_ep[i]);
+    CHECK(fast.frames[i].op == general.frames[i].op);
+    CHECK(fast.frames[i].a0 == general.frames[i].a0);
+    CHECK(fast.frames[i].a1 == general.frames[i].a1);
+    for (unsigned r = 0; r < tessera::kMessageRegisters; ++r) CHECK(fast.frames[i].mr[r] == general.frames[i].mr[r]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fastpath call: the general path's result, switching straight to the server") {
+  World fast, general;
+  for (World* w : {&fast, &general}) {
+    w->server_waits();
+    load(w->client, Syscall::kCall, kCallSlot, tessera::make_info(7, 3));
+  }
+  Thread* next = fastpath(fast.cpus[0], &fast.client, always);
+  REQUIRE(next == &fast.server);
+  Thread* general_next = dispatch(general.cpus[0], &general.client);
+  REQUIRE(general_next == &general.server);
+  check_same(outcome(fast, next), outcome(general, general_next));
+  // What the server sees, spelled out once.
+  CHECK(fast.server.frame->op == static_cast<uint64_t>(Status::kOk));
+  CHECK(fast.server.frame->a0 == kBadge);
+  CHECK(tessera::info_label(fast.server.frame->a1) == 7);
+  CHECK(fast.server.frame->mr[5] == 0x105);
+  CHECK(fast.client.reply_grant);
+}
+
+TEST_CASE("fastpath reply_recv: the general path's result, straight back to the caller") {
+  World fast, general;
+  for (World* w : {&fast, &general}) {
+    w->server_answers();
+    load(w->server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, 1));
+  }
+  Thread* next = fastpath(fast.cpus[0], &fast.server, always);
+  REQUIRE(next == &fast.client);
+  Thread* general_next = dispatch(general.cpus[0], &general.server);
+  REQUIRE(general_next == &general.client);
+  check_same(outcome(fast, next), outcome(general, general_next));
+  CHECK(fast.client.frame->op == static_cast<uint64_t>(Status::kOk));
+  CHECK(fast.client.frame->a0 == 0);  // a reply carries no badge
+  CHECK(fast.ep.receivers.front() == &fast.server);
+  CHECK(fast.server.blocked_on == &fast.ep);
+}
+
+TEST_CASE("fastpath call: each precondition that fails passes the call on, changing nothing") {
+  World w;
+  w.server_waits();
+  const uint64_t plain = tessera::make_info(1, tessera::kMessageRegisters);
+
+  SUBCASE("words beyond the registers") {
+    load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, tessera::kMessageRegisters + 1));
+    check_passes(w, w.client);
+  }
+  SUBCASE("a cap in the message") {
+    load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, 0, 1));
+    check_passes(w, w.client);
+  }
+  SUBCASE("bits above the counts") {
+    load(w.client, Syscall::kCall, kCallSlot, plain | (uint64_t{1} << 63));
+    check_passes(w, w.client);
+  }
+  SUBCASE("a slot beyond the table") {
+    load(w.client, Syscall::kCall, 4, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("an empty slot") {
+    load(w.client, Syscall::kCall, 3, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("a cap of another type") {
+    load(w.client, Syscall::kCall, kNotifySlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("a cap without the send right") {
+    w.client_slots[kCallSlot].rights = rights::kGrant;
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("a revoked cap") {
+    w.client_slots[kCallSlot].revoked = true;
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("the endpoint is down") {
+    w.ep.down = true;
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("nobody waits on the endpoint") {
+    w.ep.receivers.remove(&w.server);
+    w.server.state = ThreadState::kReady;
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("the receiver lives on another CPU") {
+    w.place(w.server, 1);
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("the receiver waits with a deadline") {
+    w.cpus[0].timers.insert(&w.server, 1'000'000);
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+    w.cpus[0].timers.remove(&w.server);
+  }
+  SUBCASE("a queued thread of the receiver's priority would be overtaken") {
+    w.other.priority = w.server.priority;
+    w.cpus[0].ready.enqueue(&w.other);
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+    w.cpus[0].ready.remove(&w.other);
+  }
+  SUBCASE("the platform cannot switch directly") {
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }) == nullptr);
+    CHECK(w.server.state == ThreadState::kBlockedRecv);
+    CHECK(w.ep.receivers.front() == &w.server);
+  }
+  SUBCASE("the caller's component was stopped while it waited for the lock") {
+    w.client.state = ThreadState::kDead;
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+  }
+  SUBCASE("other system calls") {
+    for (Syscall s : {Syscall::kSend, Syscall::kRecv, Syscall::kReply, Syscall::kNull, Syscall::kCount}) {
+      load(w.client, s, kCallSlot, plain);
+      check_passes(w, w.client);
+    }
+    // The whole register names the call: 2^32 + kCall is no call.
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    w.client.frame->op |= uint64_t{1} << 32;
+    check_passes(w, w.client);
+  }
+}
+
+TEST_CASE("fastpath reply_recv: each precondition that fails passes the call on, changing nothing") {
+  World w;
+  w.server_answers();
+  const uint64_t plain = tessera::make_info(0, 2);
+
+  SUBCASE("words beyond the registers") {
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, tessera::kMessageRegisters + 1));
+    check_passes(w, w.server);
+  }
+  SUBCASE("a cap in the reply") {
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, 0, 1));
+    check_passes(w, w.server);
+  }
+  SUBCASE("no caller to answer") {
+    w.client.state = ThreadState::kReady;
+    w.client.callee = nullptr;
+    w.server.reply_to = nullptr;
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+  }
+  SUBCASE("the caller lives on another CPU") {
+    w.place(w.client, 1);
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+  }
+  SUBCASE("a queued thread of the caller's priority would be overtaken") {
+    w.cpus[0].ready.enqueue(&w.other);
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+    w.cpus[0].ready.remove(&w.other);
+  }
+  SUBCASE("a sender queued on the endpoint") {
+    w.place(w.other, 0);
+    w.other.state = ThreadState::kBlockedSend;
+    w.other.blocked_on = &w.ep;
+    w.ep.senders.push_back(&w.other);
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+    w.ep.senders.remove(&w.other);
+  }
+  SUBCASE("a cap without the receive right") {
+    w.server_slots[kRecvSlot].rights = rights::kSend;
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+  }
+  SUBCASE("a cap of another type") {
+    load(w.server, Syscall::kReplyRecv, kNotifySlot, plain);
+    check_passes(w, w.server);
+  }
+  SUBCASE("the endpoint is down") {
+    w.ep.down = true;
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+  }
+  SUBCASE("the platform cannot switch directly") {
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    CHECK(fastpath(w.cpus[0], &w.server, [](Thread&) { return false; }) == nullptr);
+    CHECK(w.client.state == ThreadState::kBlockedReply);
+    CHECK(w.server.reply_to == &w.client);
+  }
+}
+
+TEST_CASE("fastpath: I/O port grants and the platform's refusal keep the general path") {
+  World w;
+  w.server_waits();
+  Thread& client = w.client;
+  Thread& server = w.server;
+  CHECK(switches_directly(w.cpus[0], client, server));
+  w.server_c.ioport_count = 1;  // its grants must be opened in the TSS: switch_io_ports
+  CHECK_FALSE(switches_directly(w.cpus[0], client, server));
+  w.server_c.ioport_count = 0;
+  w.cpus[0].io_owner = &w.other_c;  // someone's grants are open and must be closed
+  CHECK_FALSE(switches_directly(w.cpus[0], client, server));
+  w.cpus[0].io_owner = nullptr;
+  fake::platform().direct_switch_refused = true;  // say, segment selectors that differ
+  CHECK_FALSE(switches_directly(w.cpus[0], client, server));
+  fake::platform().direct_switch_refused = false;
+}
+
+TEST_CASE("the system call entry: the fastpath switches and lets go of the lock, or hands it on") {
+  World w;
+  w.server_waits();
+  void* saved = platform::cpu_data();
+  platform::set_cpu_data(&w.cpus[0]);
+  fake::platform().direct_switches.clear();
+
+  load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(3, 1));
+  CHECK(host::system_call(w.client.frame) == w.server.frame);  // the entry leaves through the server's
+  CHECK(w.cpus[0].current == &w.server);
+  CHECK_FALSE(kernel_lock().held());
+  REQUIRE(fake::platform().direct_switches.size() == 1);
+  CHECK(fake::platform().direct_switches[0] == &w.server.context);
+
+  // A call the fastpath passes on (a bad slot) is refused by the general path, which lets
+  // go of the lock the fastpath took.
+  load(w.server, Syscall::kReplyRecv, 3, tessera::make_info(0, 1));
+  CHECK(host::system_call(w.server.frame) == w.server.frame);
+  CHECK(host::status_of(w.server) == Status::kEmptySlot);
+  CHECK(w.cpus[0].current == &w.server);
+  CHECK_FALSE(kernel_lock().held());
+  CHECK(fake::platform().direct_switches.size() == 1);
+
+  load(w.server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, 1));
+  CHECK(host::system_call(w.server.frame) == w.client.frame);
+  CHECK(w.cpus[0].current == &w.client);
+  CHECK(host::status_of(w.client) == Status::kOk);
+  CHECK_FALSE(kernel_lock().held());
+  CHECK(fake::platform().direct_switches.size() == 2);
+  platform::set_cpu_data(saved);
+}
