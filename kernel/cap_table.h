@@ -2,6 +2,7 @@
 // derivation tree that links every cap to the cap it was copied, minted or sent from.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/result.h"
@@ -39,6 +40,9 @@ struct Cap {
 
   bool empty() const { return type == tessera::CapType::kNull; }
 };
+// CapTable::find reads type, rights and revoked as the cap's first word, little-endian.
+static_assert(sizeof(tessera::CapType) == 2 && offsetof(Cap, type) == 0);
+static_assert(offsetof(Cap, rights) == 2 && offsetof(Cap, revoked) == 4 && sizeof(bool) == 1);
 
 /// What a new cap looks like before it is placed: the fields a boot spec or a mint chooses.
 struct CapValue {
@@ -87,6 +91,19 @@ class CapTable {
     if (cap->type != type) return Status::kWrongType;
     if ((cap->rights & needed) != needed) return Status::kNoRights;
     return cap;
+  }
+
+  /// The cap in `slot` if lookup(slot, type, needed) would find it, else nullptr: for the
+  /// fastpath, which needs no reason (the general path finds it). Type, rights and the
+  /// revoked flag are tested with one masked compare of the cap's first word.
+  [[gnu::always_inline]] Cap* find(uint64_t slot, tessera::CapType type, uint16_t needed) const {
+    if (slot >= count_) return nullptr;
+    Cap* cap = &slots_[slot];
+    uint64_t head;
+    __builtin_memcpy(&head, cap, sizeof head);
+    const uint64_t rights = uint64_t{needed} << (8 * offsetof(Cap, rights));
+    const uint64_t mask = 0xffffu | rights | uint64_t{0xff} << (8 * offsetof(Cap, revoked));
+    return (head & mask) == (static_cast<uint64_t>(type) | rights) ? cap : nullptr;
   }
 
   /// `slot` as a destination: kInvalidSlot for slot 0 or beyond the table, kSlotOccupied

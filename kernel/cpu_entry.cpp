@@ -27,7 +27,13 @@ void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top) {
   platform::prepare_kernel_thread(idle.context, stack_top, idle_loop);
 }
 
-extern "C" void thread_first_run() { leave_kernel(this_cpu()); }
+extern "C" void thread_first_run() {
+  Cpu& cpu = this_cpu();
+  // Invariant: a thread that died (exit, thread_exit, its component stopped) is never
+  // switched back to.
+  if (cpu.current->state == ThreadState::kDead) panic("a stopped thread was resumed");
+  leave_kernel(cpu);
+}
 
 void timer_interrupt() {
   KernelEntry entry(this_cpu());

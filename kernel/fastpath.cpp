@@ -13,9 +13,12 @@ extern "C" SyscallFrame* syscall_fastpath() {
   kernel_lock().acquire(&cpu);
   Thread* self = cpu.current;
   Thread* next = fastpath(cpu, self, [&](Thread& to) { return switches_directly(cpu, *self, to); });
-  if (next == nullptr) return nullptr;  // the general path goes on with the lock held
-  cpu.current = next;
-  platform::direct_switch(self->context, next->context, next->component->space);
+  if (next == nullptr) [[unlikely]]
+    return nullptr;  // the general path goes on with the lock held
+  if (next != self) {
+    cpu.current = next;
+    platform::direct_switch(self->context, next->context, next->component->space);
+  }
   kernel_lock().release();
   return next->frame;
 }

@@ -1,15 +1,17 @@
 // The IPC fastpath's decisions: a register-only call or reply_recv whose peer can run at
-// once on this CPU, carried out in one pass with no out-of-line calls and exactly the
-// general path's result. Each operation either does all of its work and returns the thread
-// to switch to, or changes nothing and returns nullptr, and the general path
-// (syscall_dispatch) then runs the system call from the start. docs/kernel.md, "The IPC
-// fastpath", lists the preconditions and what the fastpath skips.
+// once on this CPU (and a yield or signal that wakes nobody), carried out in one pass with
+// no out-of-line calls and exactly the general path's result. Each operation either does all of its work and returns
+// the thread to switch to, or changes nothing and returns nullptr, and the general path (syscall_dispatch) then runs
+// the system call from the start. docs/kernel.md, "The IPC fastpath", lists the preconditions and what the fastpath
+// skips.
 #pragma once
 
 #include "arch/direct_switch.h"  // the platform's, or the host tests' own
 #include "kernel/component.h"
 #include "kernel/cpu.h"
 #include "kernel/endpoint.h"
+#include "kernel/notification.h"
+#include "kernel/scheduler.h"
 #include "kernel/syscall_args.h"
 
 namespace kernel {
@@ -17,9 +19,9 @@ namespace kernel {
 /// The cap in `slot` of self's table when it is a live endpoint cap with every right in
 /// `needed` and its endpoint is up; nullptr otherwise (the general path says why).
 [[gnu::always_inline]] inline Cap* fast_endpoint_cap(const Thread& self, uint64_t slot, uint16_t needed) {
-  auto cap = self.component->caps.lookup(slot, tessera::CapType::kEndpoint, needed);
-  if (!cap.ok() || static_cast<const Endpoint*>(cap.value()->object)->down) return nullptr;
-  return cap.value();
+  Cap* cap = self.component->caps.find(slot, tessera::CapType::kEndpoint, needed);
+  if (cap == nullptr || static_cast<const Endpoint*>(cap->object)->down) return nullptr;
+  return cap;
 }
 
 /// Whether `t`, made ready on `cpu`, would run at once there (what hand_over decides): it
@@ -40,7 +42,7 @@ template <class CanSwitch>
   // A receiver with a deadline is in a timer queue too, which the general path leaves.
   if (server == nullptr || server->timer_queue != nullptr || !runs_at_once(cpu, *server) || !can_switch(*server))
     return nullptr;
-  ep->receivers.remove(server);
+  ep->receivers.pop_front();
   server->blocked_on = nullptr;
   deliver_message(*self->frame, *server->frame, cap->badge);
   server->state = ThreadState::kReady;
@@ -73,9 +75,37 @@ template <class CanSwitch>
   return caller;
 }
 
-/// The fastpath for the system call in self's frame: the thread to switch to (self is then
-/// blocked), or nullptr when the general path must run it. Precondition: the kernel lock is
-/// held.
+/// kYield: self goes on when no other thread of its priority (or above) is ready;
+/// otherwise self goes behind its equals and the first ready thread runs, if it can be
+/// resumed from its frame alone (it left the kernel through a system call, not an
+/// interrupt) and `can_switch(it)`.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fastpath_yield(Cpu& cpu, Thread* self, CanSwitch can_switch) {
+  if (runs_at_once(cpu, *self)) {
+    write_status(*self->frame, Status::kOk);
+    return self;
+  }
+  Thread* next = cpu.ready.peek_highest();
+  if (!platform::resumes_from_frame(next->context) || !can_switch(*next)) return nullptr;
+  write_status(*self->frame, Status::kOk);
+  return yield(cpu, self);
+}
+
+/// kSignal to a notification nobody waits on: the bits are set and self goes on.
+[[gnu::always_inline]] inline Thread* fastpath_signal(Thread* self, SignalArgs args) {
+  Cap* cap = self->component->caps.find(args.slot, tessera::CapType::kNotification, tessera::rights::kSend);
+  if (cap == nullptr) return nullptr;
+  auto* n = static_cast<Notification*>(cap->object);
+  const uint64_t bits = args.bits | cap->badge;
+  if (bits == 0 || !n->waiters.empty()) return nullptr;  // refused, or a waiter to wake
+  n->word |= bits;
+  write_status(*self->frame, Status::kOk);
+  return self;
+}
+
+/// The fastpath for the system call in self's frame: the thread to run (self, or another
+/// thread to switch to, self then blocked), or nullptr when the general path must run it.
+/// Precondition: the kernel lock is held.
 template <class CanSwitch>
 [[gnu::always_inline]] inline Thread* fastpath(Cpu& cpu, Thread* self, CanSwitch can_switch) {
   // Its component was stopped from another CPU while it waited for the lock.
@@ -86,6 +116,10 @@ template <class CanSwitch>
       return fastpath_call(cpu, self, read_args<MessageArgs>(f), can_switch);
     case Syscall::kReplyRecv:
       return fastpath_reply_recv(cpu, self, read_args<MessageArgs>(f), can_switch);
+    case Syscall::kYield:
+      return fastpath_yield(cpu, self, can_switch);
+    case Syscall::kSignal:
+      return fastpath_signal(self, read_args<SignalArgs>(f));
     default:
       return nullptr;
   }

@@ -93,6 +93,12 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
 /// differs from the current address space. Returns when something switches back to `from`.
 void switch_context(Context& from, Context& to, const AddressSpace& to_space);
 
+/// Like switch_context, for a running thread that has nothing left to do in the kernel but
+/// return to ring 3 through its SyscallFrame (the end of a system call): nothing of its
+/// kernel stack is kept, and resuming it lets go of the kernel lock (thread_first_run) and
+/// leaves through the frame. On the target it does not return; the host fake does.
+void switch_context_away(Context& from, Context& to, const AddressSpace& to_space);
+
 /// Starts the first thread on this CPU; the boot stack is abandoned.
 [[noreturn]] void start_first(Context& to, const AddressSpace& to_space);
 

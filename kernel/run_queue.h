@@ -35,6 +35,12 @@ class RunQueue {
   }
 
   /// Removes and returns the first thread of the highest priority, or nullptr.
+  /// The thread pop_highest would take, left queued; nullptr when the queue is empty.
+  Thread* peek_highest() const {
+    const int p = highest();
+    return p < 0 ? nullptr : queues_[p].front();
+  }
+
   Thread* pop_highest() {
     int p = highest();
     if (p < 0) return nullptr;

@@ -77,7 +77,12 @@ Thread* scheduler_tick(Cpu& cpu, uint64_t now) {
   return self;
 }
 
-void switch_to(Cpu& cpu, Thread* next) {
+namespace {
+
+/// The switch both switch_to and switch_from_syscall make, with `platform_switch` doing the
+/// platform's part.
+template <class PlatformSwitch>
+void switch_cpu(Cpu& cpu, Thread* next, PlatformSwitch platform_switch) {
   if (next == nullptr) {
     if (system_idle(cpu)) {
       log("kernel: no component can run any more; powering off\n");
@@ -91,8 +96,14 @@ void switch_to(Cpu& cpu, Thread* next) {
   // Only components with grants pay for the bitmap update; the idle thread needs none.
   if (to != nullptr && (to->ioport_count > 0 || cpu.io_owner != nullptr)) switch_io_ports(cpu, to);
   cpu.current = next;
-  platform::switch_context(prev->context, next->context, to != nullptr ? to->space : kKeepSpace);
+  platform_switch(prev->context, next->context, to != nullptr ? to->space : kKeepSpace);
 }
+
+}  // namespace
+
+void switch_to(Cpu& cpu, Thread* next) { switch_cpu(cpu, next, platform::switch_context); }
+
+void switch_from_syscall(Cpu& cpu, Thread* next) { switch_cpu(cpu, next, platform::switch_context_away); }
 
 void leave_for_good(Cpu& cpu) {
   switch_to(cpu, hand_over(cpu, nullptr));

@@ -85,6 +85,12 @@ Thread* scheduler_tick(Cpu& cpu, uint64_t now);
 /// current thread.
 void switch_to(Cpu& cpu, Thread* next);
 
+/// switch_to at the end of a system call of cpu.current, which has nothing left to do in the
+/// kernel but return to ring 3 through its frame: it keeps nothing on its kernel stack, and
+/// the fastpath may resume it directly (platform::resumes_from_frame). On the target this
+/// does not return when it switches; resuming the thread lets go of the lock on its way out.
+void switch_from_syscall(Cpu& cpu, Thread* next);
+
 /// Switches away from a thread that will never run again (its component stopped, or it
 /// exited); never returns.
 [[noreturn]] void leave_for_good(Cpu& cpu);

@@ -96,9 +96,10 @@ extern "C" void syscall_dispatch(SyscallFrame*) {
   // Its component was stopped from another CPU while this call waited for the lock.
   if (self->state == ThreadState::kDead) leave_for_good(cpu);
   Thread* next = route(cpu, self);
-  if (next != self) switch_to(cpu, next);
+  // Does not return on the target: self is resumed from its frame (thread_first_run).
+  if (next != self) switch_from_syscall(cpu, next);
   // Invariant: a thread that died (exit, thread_exit, its component stopped) is never
-  // switched back to.
+  // switched back to (thread_first_run checks the resumed thread).
   if (self->state == ThreadState::kDead) panic("a stopped thread was resumed");
 }
 

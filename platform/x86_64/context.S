@@ -1,8 +1,8 @@
 // Thread switch on the kernel stack: platform::switch_context and platform::start_first.
 // A switched-out thread's stack holds, from its saved rsp up: r15 r14 r13 r12 rbx rbp, then
-// the address to return to (see prepare_kernel_thread in thread.cpp); a saved rsp of 0 says
-// the thread is resumed from its SyscallFrame alone (a new user thread, or one blocked by the
-// IPC fastpath, which keeps no kernel stack across the switch).
+// the address to return to (see thread.cpp); a saved rsp of 0 says the thread is resumed
+// from its SyscallFrame alone (it left the kernel through the IPC fastpath, which keeps no
+// kernel stack across the switch).
 //
 // Besides the registers, a thread owns the state ring 3 can change without the kernel: the
 // data segment selectors (any `mov %ax, %ds` ... `%gs`) and the FS base (a selector load
@@ -43,6 +43,7 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   pushq %r14
   pushq %r15
   movq %rsp, CONTEXT_KERNEL_RSP(%rdi)
+.Lsave_segments:
   // What the outgoing thread left in the segment state (the kernel itself never changes it,
   // so for the idle thread this is what the thread before it left).
   movq %rdx, %r8
@@ -102,7 +103,7 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
 
 .Lfrom_frame:
   // kernel_rsp 0: the thread has nothing left to do in the kernel but return to ring 3 with
-  // the SyscallFrame at the top of its stack (a new thread, or one the fastpath blocked).
+  // the SyscallFrame at the top of its stack (the fastpath switched away from it).
   leaq -FRAME_SIZE(%rax), %rsp  // rax = its kernel stack top
   jmp thread_start_user
 
@@ -118,6 +119,14 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movw CONTEXT_USER_GS(%rsi), %gs
   swapgs
   jmp .Lload_fs_base  // loading FS set its base from the descriptor: write the thread's
+
+// void platform::switch_context_away(Context& from, Context& to, const AddressSpace& to_space)
+//   rdi = &from, rsi = &to, rdx = &to_space. Never returns: `from` is resumed from its frame.
+  .global _ZN8platform19switch_context_awayERNS_7ContextES1_RKNS_12AddressSpaceE
+  .balign 16
+_ZN8platform19switch_context_awayERNS_7ContextES1_RKNS_12AddressSpaceE:
+  movq $0, CONTEXT_KERNEL_RSP(%rdi)
+  jmp .Lsave_segments
 
 // [[noreturn]] void platform::start_first(Context& to, const AddressSpace& to_space)
 //   rdi = &to, rsi = &to_space

@@ -1,7 +1,9 @@
-// New threads: the saved state that makes a user thread's first switch drop to ring 3, and
-// a kernel thread's first switch call its entry.
+// New threads: the initial kernel stack that makes a user thread's first switch drop to
+// ring 3, and a kernel thread's first switch call its entry.
 #include "arch/syscall_frame.h"
 #include "kernel/platform.h"
+
+extern "C" void thread_start_user();
 
 namespace platform {
 namespace {
@@ -22,10 +24,11 @@ static_assert(sizeof(kernel::SyscallFrame) == 128, "context.S: FRAME_SIZE");
 }  // namespace
 
 void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntry& entry) {
-  // The new thread has nothing to do in the kernel but leave it with this frame: a saved
-  // stack pointer of 0 makes switch_context resume it from the frame (thread_start_user lets
-  // go of the kernel lock, then the syscall exit restores the frame and sysrets). Every
-  // register not named here is zero.
+  // The new thread looks like one that made a system call and was switched out inside
+  // syscall_dispatch: resuming it runs thread_first_run and the syscall exit path, which
+  // checks the rip (entry.ip comes from an ELF or a thread_create), restores this frame and
+  // sysrets. Not a thread the fastpath may resume from its frame (resumes_from_frame), since
+  // the fastpath's exit skips that check. Every register not named here is zero.
   auto* frame = reinterpret_cast<kernel::SyscallFrame*>(kernel_stack_top) - 1;
   *frame = kernel::SyscallFrame{};
   frame->a0 = entry.arg0;     // rdi
@@ -35,7 +38,11 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
   frame->user_flags = 0x202;  // IF set: user mode is interruptible
   frame->user_sp = entry.sp;
 
-  ctx.kernel_rsp = 0;
+  auto* switch_frame = reinterpret_cast<SwitchFrame*>(frame) - 1;
+  *switch_frame = SwitchFrame{};
+  switch_frame->return_address = reinterpret_cast<uint64_t>(&thread_start_user);
+
+  ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
   ctx.kernel_stack_top = kernel_stack_top;
   ctx.user_fs_base = entry.thread_pointer;
   for (uint16_t& selector : ctx.user_selectors) selector = 0;

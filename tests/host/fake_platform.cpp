@@ -120,9 +120,17 @@ void prepare_user_thread(Context& ctx, uint64_t kernel_stack_top, const UserEntr
   ctx.thread_pointer = entry.thread_pointer;
   fake::platform().user_threads.emplace_back(&ctx, entry);
 }
-void switch_context(Context&, Context& to, const AddressSpace&) { fake::platform().switches.push_back(&to); }
+void switch_context(Context& from, Context& to, const AddressSpace&) {
+  from.resumes_from_frame = false;
+  fake::platform().switches.push_back(&to);
+}
+void switch_context_away(Context& from, Context& to, const AddressSpace&) {
+  from.resumes_from_frame = true;
+  fake::platform().switches.push_back(&to);
+}
 bool direct_switch_possible(Context&, const Context&) { return !fake::platform().direct_switch_refused; }
-void direct_switch(Context&, const Context& to, const AddressSpace&) {
+void direct_switch(Context& from, const Context& to, const AddressSpace&) {
+  from.resumes_from_frame = true;
   fake::platform().direct_switches.push_back(&to);
   fake::platform().switches.push_back(const_cast<Context*>(&to));
 }

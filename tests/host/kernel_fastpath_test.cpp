@@ -392,3 +392,62 @@ TEST_CASE("the system call entry: the fastpath switches and lets go of the lock,
   CHECK(fake::platform().direct_switches.size() == 2);
   platform::set_cpu_data(saved);
 }
+
+TEST_CASE("fastpath yield: alone it goes on; behind an equal it switches only to one resumable from its frame") {
+  World w;
+  w.place(w.client, 0);
+  w.place(w.other, 0);
+  w.cpus[0].current = &w.client;
+
+  load(w.client, Syscall::kYield, 0, 0);
+  w.client.frame->op = static_cast<uint64_t>(Syscall::kYield);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(host::status_of(w.client) == Status::kOk);
+  CHECK(w.cpus[0].ready.empty());
+
+  w.cpus[0].ready.enqueue(&w.other);  // an equal, preempted by an interrupt: not resumable
+  load(w.client, Syscall::kYield, 0, 0);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(w.cpus[0].ready.peek_highest() == &w.other);
+  CHECK_FALSE(w.cpus[0].ready.contains(&w.client));
+
+  w.other.context.resumes_from_frame = true;  // it left through the fastpath
+  CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }) == nullptr);
+  CHECK_FALSE(w.cpus[0].ready.contains(&w.client));
+  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.other);
+  CHECK(w.cpus[0].ready.peek_highest() == &w.client);  // behind its equals
+  CHECK_FALSE(w.cpus[0].ready.contains(&w.other));
+  CHECK(host::status_of(w.client) == Status::kOk);
+  w.cpus[0].ready.remove(&w.client);
+}
+
+TEST_CASE("fastpath signal: bits set when nobody waits; a waiter, no bits or a wrong cap pass it on") {
+  World w;
+  w.place(w.client, 0);
+  w.cpus[0].current = &w.client;
+  load(w.client, Syscall::kSignal, kNotifySlot, 0x6);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(w.ntf.word == 0x6);
+  CHECK(host::status_of(w.client) == Status::kOk);
+
+  load(w.client, Syscall::kSignal, kNotifySlot, 0);  // no bits, no badge: kInvalidArgument
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  load(w.client, Syscall::kSignal, kCallSlot, 1);  // an endpoint cap
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  w.client_slots[kNotifySlot].rights = rights::kRecv;
+  load(w.client, Syscall::kSignal, kNotifySlot, 1);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  w.client_slots[kNotifySlot].rights = rights::kSend;
+  w.client_slots[kNotifySlot].badge = 0x10;  // a badge alone is bits enough
+  load(w.client, Syscall::kSignal, kNotifySlot, 0);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(w.ntf.word == 0x16);
+
+  w.place(w.other, 0);
+  w.other.state = ThreadState::kBlockedWait;
+  w.ntf.waiters.push_back(&w.other);  // someone to wake: the general path's wake()
+  load(w.client, Syscall::kSignal, kNotifySlot, 1);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(w.ntf.word == 0x16);
+  w.ntf.waiters.remove(&w.other);
+}

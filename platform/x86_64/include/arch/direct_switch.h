@@ -27,6 +27,12 @@ namespace platform {
   return mine == theirs;
 }
 
+/// Whether the thread switched out with `ctx` can be resumed from its SyscallFrame alone:
+/// it left through the fastpath. A thread switched out by switch_context (preempted by an
+/// interrupt above all) has a kernel stack to return through instead, and a new thread's
+/// first run must check the rip its frame was given (thread.cpp).
+[[gnu::always_inline]] inline bool resumes_from_frame(const Context& ctx) { return ctx.kernel_rsp == 0; }
+
 /// Switches the CPU from the running user thread (`from`) to `to` in `to_space`.
 /// Precondition: direct_switch_possible(from, to).
 [[gnu::always_inline]] inline void direct_switch(Context& from, const Context& to, const AddressSpace& to_space) {
@@ -35,7 +41,7 @@ namespace platform {
   uint64_t root;
   asm volatile("movq %%gs:%c1, %0" : "=r"(root) : "i"(offsetof(PerCpu, current_root)));
   if (to_space.root != root) {
-    asm volatile("movq %0, %%gs:%c1" : : "r"(to_space.root), "i"(offsetof(PerCpu, current_root)) : "memory");
+    asm volatile("movq %0, %%gs:%c1" : : "r"(to_space.root), "i"(offsetof(PerCpu, current_root)));
     x86::write_cr3(to_space.root);
   }
   // The FS base: ring 3 may have reset from's by loading a selector, so read it back.
@@ -43,10 +49,11 @@ namespace platform {
   if (to.user_fs_base != from.user_fs_base) x86::wrmsr(x86::Msr::kFsBase, to.user_fs_base);
   // Entries from ring 3 of `to` land on its stack: syscall via the per-CPU slot, exceptions
   // and interrupts via TSS.rsp0 [Intel SDM vol3 §6.14.2].
+  const uint64_t stack_top = to.kernel_stack_top;
   x86::Tss* tss;
-  asm volatile("movq %0, %%gs:%c1" : : "r"(to.kernel_stack_top), "i"(offsetof(PerCpu, kernel_stack_top)) : "memory");
+  asm volatile("movq %0, %%gs:%c1" : : "r"(stack_top), "i"(offsetof(PerCpu, kernel_stack_top)));
   asm volatile("movq %%gs:%c1, %0" : "=r"(tss) : "i"(offsetof(PerCpu, tss)));
-  tss->rsp[0] = to.kernel_stack_top;
+  tss->rsp[0] = stack_top;
   from.kernel_rsp = 0;  // resumed from its frame (context.S)
 }
 

@@ -1,6 +1,6 @@
 // The host tests' fastpath switch (fake_platform.cpp): recorded like switch_context, and
 // refused while a test asks for it (fake::Platform::direct_switch_refused), which stands for
-// threads whose segment state differs.
+// threads whose segment state differs. A context resumes from its frame while its flag says so.
 #pragma once
 
 #include "kernel/platform.h"
@@ -8,6 +8,7 @@
 namespace platform {
 
 bool direct_switch_possible(Context& from, const Context& to);
+inline bool resumes_from_frame(const Context& ctx) { return ctx.resumes_from_frame; }
 void direct_switch(Context& from, const Context& to, const AddressSpace& to_space);
 
 }  // namespace platform
