@@ -1,6 +1,7 @@
 // Long messages and cap transfer: what a message carries besides its registers.
 #include "kernel/message.h"
 
+#include "arch/copy.h"  // the platform's, or the host tests' own
 #include "kernel/component.h"
 #include "kernel/syscall_args.h"
 
@@ -29,7 +30,8 @@ void transfer_extra(const Thread* from, Thread* to) {
   tessera::IpcBuffer* dst = to->ipc_buffer;
   uint32_t words = tessera::info_count(info);
   if (words > kMaxMessageWords) words = kMaxMessageWords;
-  for (uint32_t i = kMessageRegisters; i < words; ++i) dst->words[i] = src->words[i];
+  if (words > kMessageRegisters)
+    platform::copy_words(&dst->words[kMessageRegisters], &src->words[kMessageRegisters], words - kMessageRegisters);
 
   uint32_t wanted = tessera::info_caps(info);
   if (wanted > kMaxMessageCaps) wanted = kMaxMessageCaps;
