@@ -84,3 +84,6 @@ foreach(n 1 2 4 8)
 endforeach()
 tessera_qemu_test(qemu_cross_cpu_stress stress ${CMAKE_SOURCE_DIR}/tests/qemu/stress.expect --smp 4)
 tessera_qemu_test(qemu_scheduling sched ${CMAKE_SOURCE_DIR}/tests/qemu/sched.expect --smp 2 --icount)
+# The bench systems run every benchmark to its end and print each line (no figure is checked).
+tessera_qemu_test(qemu_bench bench ${CMAKE_SOURCE_DIR}/tests/qemu/bench.expect --smp 2)
+tessera_qemu_test(qemu_bench_transfer bench_transfer ${CMAKE_SOURCE_DIR}/tests/qemu/bench_transfer.expect --smp 2)
