@@ -84,3 +84,12 @@ foreach(n 1 2 4 8)
 endforeach()
 tessera_qemu_test(qemu_cross_cpu_stress stress ${CMAKE_SOURCE_DIR}/tests/qemu/stress.expect --smp 4)
 tessera_qemu_test(qemu_scheduling sched ${CMAKE_SOURCE_DIR}/tests/qemu/sched.expect --smp 2 --icount)
+# The bench systems run every benchmark to its end and print each line (no figure is checked).
+tessera_qemu_test(qemu_bench bench ${CMAKE_SOURCE_DIR}/tests/qemu/bench.expect --smp 2)
+tessera_qemu_test(qemu_bench_transfer bench_transfer ${CMAKE_SOURCE_DIR}/tests/qemu/bench_transfer.expect --smp 2)
+# The same-CPU window's user instructions, counted from the disassembly, agree with QEMU
+# single-stepping it; the count refuses an ELF without the window's labels.
+add_test(NAME bench_user_insns
+  COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/tests/qemu/bench_user_insns_test.py
+    --iso ${TESSERA_SYSTEM_bench_OUT}/tessera.iso --elf-dir ${TESSERA_TARGET_DIR}/systems/bench)
+set_tests_properties(bench_user_insns PROPERTIES TIMEOUT 600)

@@ -1,43 +1,17 @@
-// bench_client: times call/reply round trips and null system calls with rdtsc and prints
-// `BENCH name median=.. min=.. unit=tsc iterations=..` on the kernel log; then times each
-// system call of two long operations (a 64 MiB map and unmap, a 4000-deep revoke), whose
-// `max=` is about the longest the kernel held its lock for one call.
+// bench_client: times call/reply round trips, null system calls, yields and notifications
+// with rdtsc and prints `BENCH name median=.. min=.. unit=tsc iterations=..` on the kernel log
+// (docs/bench.md says what each window covers); then times each system call of two long
+// operations (a 64 MiB map and unmap, a 4000-deep revoke), whose `max=` is about the longest
+// the kernel held its lock for one call.
 #include "component.h"
 #include "stats.h"
+#include "window.h"
 
 namespace {
 
-constexpr size_t kWarmup = 10'000;
-constexpr size_t kIterations = 100'000;
-
-// lfence keeps rdtsc from drifting around the measured code [Intel SDM vol2 RDTSC].
-inline uint64_t tsc_begin() {
-  uint32_t lo, hi;
-  asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
-  return (uint64_t{hi} << 32) | lo;
-}
-inline uint64_t tsc_end() {
-  uint32_t lo, hi, aux;
-  asm volatile("rdtscp; lfence" : "=a"(lo), "=d"(hi), "=c"(aux)::"memory");
-  return (uint64_t{hi} << 32) | lo;
-}
-
-template <class Op>
-bool measure(const char* name, uint32_t* samples, Op op) {
-  for (size_t i = 0; i < kWarmup; ++i)
-    if (!op()) return false;
-  for (size_t i = 0; i < kIterations; ++i) {
-    uint64_t t0 = tsc_begin();
-    bool ok = op();
-    uint64_t t1 = tsc_end();
-    if (!ok) return false;
-    samples[i] = static_cast<uint32_t>(t1 - t0);
-  }
-  bench::Summary s = bench::summarize(samples, kIterations);
-  tessera::log("BENCH %s median=%u min=%u unit=tsc iterations=%u\n", name, s.median, s.min,
-               static_cast<unsigned>(kIterations));
-  return true;
-}
+using bench::kIterations;
+using bench::Labels;
+using bench::measure;
 
 /// Times each system call of one long operation: step() makes one raw call, repeated while
 /// the kernel answers kIncomplete (as the runtime's wrappers do). A sample per call.
@@ -46,9 +20,9 @@ bool measure_steps(const char* name, uint32_t* samples, Step step) {
   size_t calls = 0;
   tessera::Status s = tessera::Status::kIncomplete;
   while (s == tessera::Status::kIncomplete && calls < kIterations) {
-    uint64_t t0 = tsc_begin();
+    uint64_t t0 = bench::tsc_begin<Labels::kNone>();
     s = step();
-    uint64_t t1 = tsc_end();
+    uint64_t t1 = bench::tsc_end<Labels::kNone>();
     samples[calls++] = static_cast<uint32_t>(t1 - t0);
   }
   if (s != tessera::Status::kOk) return false;
@@ -102,6 +76,14 @@ bool ping(uint32_t slot, uint64_t& expected) {
   return good;
 }
 
+/// Signals bench_waiter, which waits for it on this CPU at a higher priority and so runs at
+/// once and signals back; the wait then finds the bit set.
+bool ring() {
+  uint64_t bits = 0;
+  return tessera::sys::signal(bench_client::caps::kRing) == tessera::Status::kOk &&
+         tessera::sys::wait(bench_client::caps::kRingBack, &bits) == tessera::Status::kOk && bits != 0;
+}
+
 // The second thread of yield_same_cpu: yields back until told to stop.
 bool g_stop_yielding = false;
 void yielder(void*) {
@@ -135,17 +117,31 @@ int main() {
     return 1;
   }
   uint64_t expected = 1;
-  bool ok = measure("ipc_call_reply_same_cpu", samples, [&] { return ping(bench_client::caps::kPing, expected); });
+  bool ok = measure<Labels::kSameCpu>("ipc_call_reply_same_cpu", samples,
+                                      [&] { return ping(bench_client::caps::kPing, expected); });
   // The server of pong is pinned to the other CPU: each round trip wakes it there with an
-  // interrupt, and its reply wakes this CPU back.
-  ok = ok && measure("ipc_call_reply_cross_cpu", samples, [&] { return ping(bench_client::caps::kPong, expected); });
+  // interrupt, and its reply wakes this CPU back. Under icount the TSC counts the
+  // instructions of both CPUs.
+  ok = ok && measure(
+                 "ipc_call_reply_cross_cpu", samples, [&] { return ping(bench_client::caps::kPong, expected); },
+                 " work=both_cpus");
   ok = ok && measure("null_syscall", samples, [] { return tessera::sys::null_call() == tessera::Status::kOk; });
+  // Nobody else is ready on this CPU yet: the servers wait for calls, bench_waiter for its
+  // notification, bench_phoenix is not started, the second thread not created.
+  ok = ok && measure("yield_alone", samples, [] { return tessera::sys::yield() == tessera::Status::kOk; });
   // Two threads of one priority on one CPU: one yield here runs the other thread's yield,
   // which comes back.
   static uint8_t stack[8192] __attribute__((aligned(16)));
   ok = ok && tessera::sys::thread_create(yielder, nullptr, stack, sizeof stack) == tessera::Status::kOk;
   ok = ok && measure("yield_same_cpu", samples, [] { return tessera::sys::yield() == tessera::Status::kOk; });
   __atomic_store_n(&g_stop_yielding, true, __ATOMIC_RELEASE);
+  // One more yield lets the second thread see the flag and end, so that it is not ready
+  // during what follows.
+  ok = ok && tessera::sys::yield() == tessera::Status::kOk;
+  // Nobody ever waits on `quiet`: its bits are only set.
+  ok = ok && measure("signal_no_waiter", samples,
+                     [] { return tessera::sys::signal(bench_client::caps::kQuiet) == tessera::Status::kOk; });
+  ok = ok && measure("notification_round_trip", samples, ring);
   ok = ok && long_map(samples);
   ok = ok && deep_revoke(samples);
   ok = ok && restart_component();

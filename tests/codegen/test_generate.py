@@ -12,8 +12,10 @@ from conftest import GEN, REPO, SUPERVISED, run_gen, write_system
 
 SYSTEMS = {
     "default": ("system.yaml", ["console", "kv", "app"], ["console", "kv"]),
-    "bench": ("tests/systems/bench/system.yaml", ["bench_server", "bench_remote", "bench_client", "bench_phoenix"],
-              ["ping", "pong"]),
+    "bench": ("tests/systems/bench/system.yaml",
+              ["bench_server", "bench_remote", "bench_client", "bench_phoenix", "bench_waiter"], ["ping", "pong"]),
+    "bench_transfer": ("tests/systems/bench_transfer/system.yaml", ["bench_echo", "bench_cap_sink", "bench_transfer"],
+                       ["echo", "cap_sink"]),
     "faults": ("tests/systems/faults/system.yaml", ["echo", "crasher", "porter", "checker"], ["echo"]),
     # The server names no supervisor: the built-in one is added, last.
     "restart": ("tests/systems/restart/system.yaml", ["server", "client", "supervisor"], ["crashy"]),
@@ -147,7 +149,7 @@ def test_no_blank_lines_doubled_without_interfaces(tmp_path):
 def test_components_cmake(tmp_path):
     assert run_gen("gen", "tests/systems/bench/system.yaml", "--out", str(tmp_path)).code == 0
     text = (tmp_path / "components.cmake").read_text()
-    assert "set(TESSERA_COMPONENTS bench_server bench_remote bench_client bench_phoenix)\n" in text
+    assert "set(TESSERA_COMPONENTS bench_server bench_remote bench_client bench_phoenix bench_waiter)\n" in text
     src = os.path.join(REPO, "components", "bench_server")
     assert f'set(TESSERA_COMPONENT_bench_server_SOURCE "{src}")\n' in text
 

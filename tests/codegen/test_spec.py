@@ -103,18 +103,37 @@ def test_default_system(tmp_path):
 
 def test_bench_system(tmp_path):
     s = spec_of("tests/systems/bench/system.yaml", tmp_path)
-    # ping, pong, and the client's fault endpoint: it supervises bench_phoenix.
-    assert s["cpus"] == 2 and s["endpoints"] == 3
-    server, remote, client, phoenix = s["components"]
+    # ping, pong, and the client's fault endpoint: it supervises bench_phoenix. bench_waiter
+    # provides nothing, so a restart (which looks through every endpoint) costs what it did.
+    assert s["cpus"] == 2 and s["endpoints"] == 3 and s["notifications"] == 3
+    server, remote, client, phoenix, waiter = s["components"]
     assert client["heap_pages"] == 256 and client["flags"] == 1 and client["cpu"] == 0
-    assert (server["cpu"], remote["cpu"], client["threads"]) == (0, 1, 2)
+    assert (server["cpu"], remote["cpu"], client["threads"], waiter["cpu"]) == (0, 1, 2, 0)
     assert caps_of(s, "bench_server") == [(1, 1, RECV, 0, 0)]
     assert caps_of(s, "bench_remote") == [(1, 1, RECV, 1, 0)]
     assert caps_of(s, "bench_client")[:2] == [(1, 1, SEND | GRANT, 0, 3), (2, 1, SEND | GRANT, 1, 3)]
-    assert caps_of(s, "bench_client")[2:] == [(3, ENDPOINT, RECV, 2, 0), (4, COMPONENT, SEND, 3, 0)]
-    assert (phoenix["flags"], phoenix["supervisor_endpoint"], phoenix["report_badge"]) == (MANUAL, 2, 4)
+    # Signal `ring`, wait on `ring_back`, signal `quiet`; then what a supervisor holds.
+    assert caps_of(s, "bench_client")[2:5] == [(3, NOTIFICATION, SEND | GRANT, 0, 1),
+                                               (4, NOTIFICATION, RECV | GRANT, 1, 0),
+                                               (5, NOTIFICATION, SEND | GRANT, 2, 1)]
+    assert caps_of(s, "bench_client")[5:] == [(6, ENDPOINT, RECV, 2, 0), (7, COMPONENT, SEND, 3, 0)]
+    assert caps_of(s, "bench_waiter") == [(1, NOTIFICATION, RECV | GRANT, 0, 0), (2, NOTIFICATION, SEND | GRANT, 1, 1),
+                                          (3, NOTIFICATION, RECV | GRANT, 2, 0)]
+    assert (phoenix["flags"], phoenix["supervisor_endpoint"], phoenix["report_badge"]) == (MANUAL, 2, 7)
     assert (phoenix["restart"], phoenix["restart_limit"]) == (ON_FAILURE, 1000)
     assert s["ports"] == []
+
+
+def test_bench_transfer_system(tmp_path):
+    s = spec_of("tests/systems/bench_transfer/system.yaml", tmp_path)
+    assert s["cpus"] == 2 and s["endpoints"] == 2 and s["notifications"] == 0
+    echo, sink, client = s["components"]
+    assert (echo["cpu"], sink["cpu"], client["cpu"], client["flags"]) == (0, 0, 0, SHUTDOWN)
+    assert caps_of(s, "bench_echo") == [(1, 1, RECV, 0, 0)]
+    # The sink takes each call's cap into its first free slot.
+    assert caps_of(s, "bench_cap_sink") == [(1, 1, RECV, 1, 0)] and sink["cap_slots"] == 2 + FREE
+    # Send and grant: its calls may carry caps, and the cap to the sink may be one of them.
+    assert caps_of(s, "bench_transfer") == [(1, 1, SEND | GRANT, 0, 3), (2, 1, SEND | GRANT, 1, 3)]
 
 
 def test_faults_system(tmp_path):
