@@ -1,5 +1,5 @@
 // The IPC fastpath's decisions: a register-only call or reply_recv whose peer can run at
-// once on this CPU (and a yield or signal that wakes nobody), carried out in one pass with
+// once on this CPU (and yield, signal and wait), carried out in one pass with
 // no out-of-line calls and exactly the general path's result. Each operation either does all of its work and returns
 // the thread to switch to, or changes nothing and returns nullptr, and the general path (syscall_dispatch) then runs
 // the system call from the start. docs/kernel.md, "The IPC fastpath", lists the preconditions and what the fastpath
@@ -28,6 +28,14 @@ namespace kernel {
 /// lives on `cpu` and outranks every queued thread, so no one of its priority is overtaken.
 [[gnu::always_inline]] inline bool runs_at_once(const Cpu& cpu, const Thread& t) {
   return t.cpu == &cpu && static_cast<int>(t.priority) > cpu.ready.highest();
+}
+
+/// Whether the fastpath may switch to ready thread `t`: it can be resumed from its frame
+/// (it left the kernel at the end of a system call, not through an interrupt) and
+/// `can_switch(t)`.
+template <class CanSwitch>
+[[gnu::always_inline]] inline bool may_resume(Thread& t, CanSwitch& can_switch) {
+  return platform::resumes_from_frame(t.context) && can_switch(t);
 }
 
 /// kCall to a receiver waiting on this CPU: ipc_call's first branch, with hand_over's answer
@@ -86,21 +94,52 @@ template <class CanSwitch>
     return self;
   }
   Thread* next = cpu.ready.peek_highest();
-  if (!platform::resumes_from_frame(next->context) || !can_switch(*next)) return nullptr;
+  if (!may_resume(*next, can_switch)) return nullptr;
   write_status(*self->frame, Status::kOk);
   return yield(cpu, self);
 }
 
-/// kSignal to a notification nobody waits on: the bits are set and self goes on.
-[[gnu::always_inline]] inline Thread* fastpath_signal(Thread* self, SignalArgs args) {
+/// kSignal: the bits are set; a waiter on this CPU gets the word and runs at once if it
+/// outranks self, else is queued (notification_signal and wake). A waiter on another CPU
+/// takes the general path, which interrupts that CPU.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fastpath_signal(Cpu& cpu, Thread* self, SignalArgs args, CanSwitch can_switch) {
   Cap* cap = self->component->caps.find(args.slot, tessera::CapType::kNotification, tessera::rights::kSend);
   if (cap == nullptr) return nullptr;
   auto* n = static_cast<Notification*>(cap->object);
   const uint64_t bits = args.bits | cap->badge;
-  if (bits == 0 || !n->waiters.empty()) return nullptr;  // refused, or a waiter to wake
+  if (bits == 0) return nullptr;  // refused: kInvalidArgument
+  Thread* waiter = n->waiters.front();
+  if (waiter != nullptr) {
+    if (waiter->cpu != &cpu) return nullptr;
+    if (waiter->priority > self->priority && !may_resume(*waiter, can_switch)) return nullptr;
+  }
   n->word |= bits;
   write_status(*self->frame, Status::kOk);
-  return self;
+  if (waiter == nullptr) return self;
+  n->waiters.pop_front();
+  write_results(*waiter->frame, Status::kOk, WordResult{notification_poll(n)});
+  waiter->state = ThreadState::kReady;
+  return wake(cpu, self, waiter);
+}
+
+/// kWait: the word at once if bits are set; otherwise self waits and the first ready thread
+/// runs, if it may be resumed from its frame (with nothing ready, the general path runs the
+/// idle thread).
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fastpath_wait(Cpu& cpu, Thread* self, SlotArgs args, CanSwitch can_switch) {
+  Cap* cap = self->component->caps.find(args.slot, tessera::CapType::kNotification, tessera::rights::kRecv);
+  if (cap == nullptr) return nullptr;
+  auto* n = static_cast<Notification*>(cap->object);
+  if (n->word != 0) {
+    write_results(*self->frame, Status::kOk, WordResult{notification_poll(n)});
+    return self;
+  }
+  Thread* next = cpu.ready.peek_highest();
+  if (next == nullptr || !may_resume(*next, can_switch)) return nullptr;
+  self->state = ThreadState::kBlockedWait;
+  n->waiters.push_back(self);
+  return cpu.ready.pop_highest();
 }
 
 /// The fastpath for the system call in self's frame: the thread to run (self, or another
@@ -119,7 +158,9 @@ template <class CanSwitch>
     case Syscall::kYield:
       return fastpath_yield(cpu, self, can_switch);
     case Syscall::kSignal:
-      return fastpath_signal(self, read_args<SignalArgs>(f));
+      return fastpath_signal(cpu, self, read_args<SignalArgs>(f), can_switch);
+    case Syscall::kWait:
+      return fastpath_wait(cpu, self, read_args<SlotArgs>(f), can_switch);
     default:
       return nullptr;
   }

@@ -421,7 +421,7 @@ TEST_CASE("fastpath yield: alone it goes on; behind an equal it switches only to
   w.cpus[0].ready.remove(&w.client);
 }
 
-TEST_CASE("fastpath signal: bits set when nobody waits; a waiter, no bits or a wrong cap pass it on") {
+TEST_CASE("fastpath signal: bits set when nobody waits; no bits or a wrong cap pass it on") {
   World w;
   w.place(w.client, 0);
   w.cpus[0].current = &w.client;
@@ -442,12 +442,82 @@ TEST_CASE("fastpath signal: bits set when nobody waits; a waiter, no bits or a w
   load(w.client, Syscall::kSignal, kNotifySlot, 0);
   CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
   CHECK(w.ntf.word == 0x16);
+}
 
+TEST_CASE("fastpath signal to a waiter: queued, or run at once when it outranks the signaller and may be resumed") {
+  World w;
+  w.place(w.client, 0);
+  w.cpus[0].current = &w.client;
+  auto waits = [&](Thread& t, unsigned cpu) {
+    w.place(t, cpu);
+    t.state = ThreadState::kBlockedWait;
+    w.ntf.waiters.push_back(&t);
+  };
+
+  SUBCASE("an equal is queued and the signaller goes on") {
+    waits(w.other, 0);
+    load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
+    CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+    CHECK(w.other.state == ThreadState::kReady);
+    CHECK(w.cpus[0].ready.contains(&w.other));
+    CHECK(host::status_of(w.other) == Status::kOk);
+    CHECK(w.other.frame->a0 == 0x3);  // the word, taken
+    CHECK(w.ntf.word == 0);
+    w.cpus[0].ready.remove(&w.other);
+  }
+  SUBCASE("a higher priority runs at once, the signaller queued") {
+    waits(w.server, 0);
+    w.server.context.resumes_from_frame = true;
+    load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
+    CHECK(fastpath(w.cpus[0], &w.client, always) == &w.server);
+    CHECK(w.cpus[0].ready.contains(&w.client));
+    CHECK(w.server.frame->a0 == 0x3);
+    w.cpus[0].ready.remove(&w.client);
+  }
+  SUBCASE("a higher priority that cannot be resumed from its frame takes the general path") {
+    waits(w.server, 0);
+    load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
+    check_passes(w, w.client);
+    CHECK(w.ntf.word == 0);
+    CHECK(w.ntf.waiters.front() == &w.server);
+  }
+  SUBCASE("a waiter on another CPU takes the general path, which interrupts it") {
+    waits(w.other, 1);
+    load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
+    CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+    CHECK(w.ntf.word == 0);
+    CHECK(w.other.state == ThreadState::kBlockedWait);
+  }
+}
+
+TEST_CASE("fastpath wait: the word at once, or a switch to a ready thread that may be resumed") {
+  World w;
+  w.place(w.client, 0);
   w.place(w.other, 0);
-  w.other.state = ThreadState::kBlockedWait;
-  w.ntf.waiters.push_back(&w.other);  // someone to wake: the general path's wake()
-  load(w.client, Syscall::kSignal, kNotifySlot, 1);
+  w.cpus[0].current = &w.client;
+  w.client_slots[kNotifySlot].rights = rights::kRecv;
+
+  w.ntf.word = 0x9;
+  load(w.client, Syscall::kWait, kNotifySlot, 0);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(w.client.frame->a0 == 0x9);
+  CHECK(w.ntf.word == 0);
+
+  load(w.client, Syscall::kWait, kNotifySlot, 0);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);  // nothing ready: the idle thread
+  CHECK(w.client.state == ThreadState::kReady);
+  w.cpus[0].ready.enqueue(&w.other);
+  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);  // preempted by an interrupt
+  w.other.context.resumes_from_frame = true;
+  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.other);
+  CHECK(w.client.state == ThreadState::kBlockedWait);
+  CHECK(w.ntf.waiters.front() == &w.client);
+  CHECK(w.cpus[0].ready.empty());
+  w.ntf.waiters.remove(&w.client);
+  w.client_slots[kNotifySlot].rights = rights::kSend;  // no recv right: kNoRights, even with bits set
+  w.ntf.word = 0x1;
+  load(w.client, Syscall::kWait, kNotifySlot, 0);
+  w.client.state = ThreadState::kReady;
   CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
-  CHECK(w.ntf.word == 0x16);
-  w.ntf.waiters.remove(&w.other);
+  CHECK(w.ntf.word == 0x1);
 }
