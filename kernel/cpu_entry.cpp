@@ -27,7 +27,10 @@ void make_idle_thread(Cpu& cpu, Thread& idle, uint64_t stack_top) {
   platform::prepare_kernel_thread(idle.context, stack_top, idle_loop);
 }
 
-extern "C" void thread_first_run() { leave_kernel(this_cpu()); }
+extern "C" void thread_first_run() {
+  leave_kernel(this_cpu());
+  platform::user_thread_starting();
+}
 
 void timer_interrupt() {
   KernelEntry entry(this_cpu());

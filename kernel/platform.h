@@ -95,6 +95,11 @@ void switch_context(Context& from, Context& to, const AddressSpace& to_space);
 /// Starts the first thread on this CPU; the boot stack is abandoned.
 [[noreturn]] void start_first(Context& to, const AddressSpace& to_space);
 
+/// A new user thread is about to drop to ring 3 for the first time (thread_first_run, with
+/// the kernel lock let go). The platform notes the first such moment of the boot, the end
+/// of the boot figures it logs; every later call costs a load and a branch.
+void user_thread_starting();
+
 /// I/O port permissions for ring 3 on this CPU (TSS I/O bitmap): allow or deny [base, base+count).
 void set_io_ports(uint16_t base, uint16_t count, bool allow);
 

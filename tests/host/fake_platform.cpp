@@ -125,6 +125,7 @@ void start_first(Context& to, const AddressSpace&) {
   kernel::kernel_lock().release();  // what the first thread does on its way to ring 3
   throw fake::Started{};
 }
+void user_thread_starting() {}
 void set_io_ports(uint16_t base, uint16_t count, bool allow) {
   for (uint32_t p = base; p < uint32_t{base} + count; ++p) fake::platform().io_allowed[p] = allow;
 }
