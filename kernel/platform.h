@@ -37,6 +37,9 @@ void console_flush();
 // ---- physical memory ---------------------------------------------------------------------
 /// A zeroed 4 KiB frame, or 0 when memory is exhausted. Boot-time only.
 uint64_t alloc_frame();
+/// A 4 KiB frame as RAM holds it (not zeroed), or 0: for a caller that zeroes or overwrites
+/// all of it before anything reads it. Boot-time only.
+uint64_t alloc_frame_unzeroed();
 /// The kernel's virtual address of a physical address (direct map).
 void* phys_to_virt(uint64_t phys);
 

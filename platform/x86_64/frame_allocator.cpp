@@ -102,7 +102,10 @@ uint64_t free_frame_count() {
 
 namespace platform {
 
-uint64_t alloc_frames(size_t count) {
+namespace {
+
+/// The lowest `count` contiguous free frames, as RAM holds them, or 0.
+uint64_t take_frames(size_t count) {
   using namespace x86;
   if (count == 0) return 0;
   const uint64_t bytes = count * kPageSize;
@@ -111,12 +114,21 @@ uint64_t alloc_frames(size_t count) {
     if (r.end - r.base < bytes) continue;
     const uint64_t phys = r.base;
     r.base += bytes;
-    __builtin_memset(phys_to_virt(phys), 0, bytes);
     return phys;
   }
   return 0;
 }
 
+}  // namespace
+
+uint64_t alloc_frames(size_t count) {
+  const uint64_t phys = take_frames(count);
+  if (phys != 0) __builtin_memset(phys_to_virt(phys), 0, count * x86::kPageSize);
+  return phys;
+}
+
 uint64_t alloc_frame() { return alloc_frames(1); }
+
+uint64_t alloc_frame_unzeroed() { return take_frames(1); }
 
 }  // namespace platform

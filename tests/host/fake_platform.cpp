@@ -53,6 +53,12 @@ uint64_t alloc_frames(size_t count) {
   return reinterpret_cast<uint64_t>(p);  // identity "direct map" on the host
 }
 uint64_t alloc_frame() { return alloc_frames(1); }
+uint64_t alloc_frame_unzeroed() {
+  // What RAM might hold: a caller that reads before it writes sees it in a test.
+  const uint64_t frame = alloc_frames(1);
+  std::memset(reinterpret_cast<void*>(frame), 0xa5, 4096);
+  return frame;
+}
 void* phys_to_virt(uint64_t phys) { return reinterpret_cast<void*>(phys); }
 
 bool create_address_space(AddressSpace& as) {
