@@ -37,9 +37,15 @@ void console_flush();
 // ---- physical memory ---------------------------------------------------------------------
 /// A zeroed 4 KiB frame, or 0 when memory is exhausted. Boot-time only.
 uint64_t alloc_frame();
-/// A 4 KiB frame as RAM holds it (not zeroed), or 0: for a caller that zeroes or overwrites
-/// all of it before anything reads it. Boot-time only.
-uint64_t alloc_frame_unzeroed();
+/// Contiguous frames from `phys` on.
+struct FrameRun {
+  uint64_t phys = 0;
+  size_t count = 0;
+};
+/// Up to `most` contiguous frames as RAM holds them (not zeroed), as many as the lowest free
+/// memory has in one piece; count 0 when memory is exhausted. For a caller that zeroes or
+/// overwrites every frame before anything reads it. Boot-time only.
+FrameRun alloc_frames_unzeroed(size_t most);
 /// The kernel's virtual address of a physical address (direct map).
 void* phys_to_virt(uint64_t phys);
 

@@ -1,5 +1,6 @@
-// Boot-time frame allocator (platform::alloc_frame, alloc_frames). It never frees: after boot
-// the kernel lives in pools sized by the spec, so a bump allocator over free ranges suffices.
+// Boot-time frame allocator (platform::alloc_frame, alloc_frames, alloc_frames_unzeroed). It
+// never frees: after boot the kernel lives in pools sized by the spec, so a bump allocator
+// over free ranges suffices.
 #include "platform/x86_64/frame_allocator.h"
 
 #include "kernel/log.h"
@@ -102,10 +103,7 @@ uint64_t free_frame_count() {
 
 namespace platform {
 
-namespace {
-
-/// The lowest `count` contiguous free frames, as RAM holds them, or 0.
-uint64_t take_frames(size_t count) {
+uint64_t alloc_frames(size_t count) {
   using namespace x86;
   if (count == 0) return 0;
   const uint64_t bytes = count * kPageSize;
@@ -114,21 +112,25 @@ uint64_t take_frames(size_t count) {
     if (r.end - r.base < bytes) continue;
     const uint64_t phys = r.base;
     r.base += bytes;
+    __builtin_memset(phys_to_virt(phys), 0, bytes);
     return phys;
   }
   return 0;
 }
 
-}  // namespace
-
-uint64_t alloc_frames(size_t count) {
-  const uint64_t phys = take_frames(count);
-  if (phys != 0) __builtin_memset(phys_to_virt(phys), 0, count * x86::kPageSize);
-  return phys;
-}
-
 uint64_t alloc_frame() { return alloc_frames(1); }
 
-uint64_t alloc_frame_unzeroed() { return take_frames(1); }
+FrameRun alloc_frames_unzeroed(size_t most) {
+  using namespace x86;
+  for (size_t i = 0; i < g_count && most > 0; ++i) {
+    Range& r = g_ranges[i];
+    const uint64_t frames = (r.end - r.base) / kPageSize;
+    if (frames == 0) continue;
+    const FrameRun run{r.base, frames < most ? static_cast<size_t>(frames) : most};
+    r.base += run.count * kPageSize;
+    return run;
+  }
+  return {};
+}
 
 }  // namespace platform

@@ -53,11 +53,14 @@ uint64_t alloc_frames(size_t count) {
   return reinterpret_cast<uint64_t>(p);  // identity "direct map" on the host
 }
 uint64_t alloc_frame() { return alloc_frames(1); }
-uint64_t alloc_frame_unzeroed() {
-  // What RAM might hold: a caller that reads before it writes sees it in a test.
-  const uint64_t frame = alloc_frames(1);
-  std::memset(reinterpret_cast<void*>(frame), 0xa5, 4096);
-  return frame;
+FrameRun alloc_frames_unzeroed(size_t most) {
+  // What RAM might hold: a caller that reads before it writes sees it in a test. Runs of at
+  // most 3 frames, so that callers are seen to take more than one.
+  const size_t count = most < 3 ? most : 3;
+  if (count == 0) return {};
+  const uint64_t phys = alloc_frames(count);
+  std::memset(reinterpret_cast<void*>(phys), 0xa5, count * 4096);
+  return {phys, count};
 }
 void* phys_to_virt(uint64_t phys) { return reinterpret_cast<void*>(phys); }
 
