@@ -33,6 +33,7 @@ extern "C" void thread_first_run() {
   // switched back to.
   if (cpu.current->state == ThreadState::kDead) panic("a stopped thread was resumed");
   leave_kernel(cpu);
+  platform::user_thread_starting();
 }
 
 void timer_interrupt() {

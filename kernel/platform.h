@@ -38,6 +38,15 @@ void console_flush();
 // ---- physical memory ---------------------------------------------------------------------
 /// A zeroed 4 KiB frame, or 0 when memory is exhausted. Boot-time only.
 uint64_t alloc_frame();
+/// Contiguous frames from `phys` on.
+struct FrameRun {
+  uint64_t phys = 0;
+  size_t count = 0;
+};
+/// Up to `most` contiguous frames as RAM holds them (not zeroed), as many as the lowest free
+/// memory has in one piece; count 0 when memory is exhausted. For a caller that zeroes or
+/// overwrites every frame before anything reads it. Boot-time only.
+FrameRun alloc_frames_unzeroed(size_t most);
 /// The kernel's virtual address of a physical address (direct map).
 void* phys_to_virt(uint64_t phys);
 
@@ -101,6 +110,11 @@ void switch_context_away(Context& from, Context& to, const AddressSpace& to_spac
 
 /// Starts the first thread on this CPU; the boot stack is abandoned.
 [[noreturn]] void start_first(Context& to, const AddressSpace& to_space);
+
+/// A user thread is about to drop to ring 3 from thread_first_run (for the first time, or
+/// resumed from its frame), with the kernel lock let go. The platform notes the first such moment of the boot, the end
+/// of the boot figures it logs; every later call costs a load and a branch.
+void user_thread_starting();
 
 /// I/O port permissions for ring 3 on this CPU (TSS I/O bitmap): allow or deny [base, base+count).
 void set_io_ports(uint16_t base, uint16_t count, bool allow);

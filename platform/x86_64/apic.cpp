@@ -1,4 +1,5 @@
-// Local APIC, I/O APIC, TSC and APIC-timer calibration against the PIT, and the tick.
+// Local APIC, the time base (TSC and APIC-timer rates from CPUID or a short measurement
+// against the PIT), INIT-SIPI start-up of other CPUs, and the tick.
 #include "platform/x86_64/apic.h"
 
 #include "kernel/log.h"
@@ -72,8 +73,102 @@ void send_icr(uint32_t apic_id, uint32_t low) {
 
 // PIT channel 2 as a one-shot reference [Intel 8254 datasheet; port 0x61 bit 0 gates
 // channel 2, bit 5 reads its output].
-constexpr uint32_t kPitHz = 1'193'182;
-constexpr uint32_t kCalibrationMs = 10;
+constexpr uint64_t kPitHz = 1'193'182;
+/// The measurement window: 597 PIT clocks, 500 us (see docs/platform-x86_64.md, "Time base",
+/// for what that costs and how accurate it is).
+constexpr uint32_t kCalibrationPitTicks = 597;
+constexpr int kCalibrationTries = 3;
+
+/// One look at the TSC and the APIC timer over kCalibrationPitTicks of the PIT.
+struct Window {
+  uint64_t tsc = 0;     ///< TSC ticks from just before the PIT started to just after it ended
+  uint32_t apic = 0;    ///< APIC timer counts (divided by 16) over the same span
+  bool steady = false;  ///< no stall: no two looks at the clocks further apart than 1/8 of it
+};
+
+Window measure_window() {
+  const uint8_t gate = inb(0x61);
+  outb(0x61, static_cast<uint8_t>((gate & ~0x3) | 0x0));  // gate low, speaker off
+  outb(0x43, 0xb0);                                       // channel 2, lo/hi, mode 0
+  outb(0x42, static_cast<uint8_t>(kCalibrationPitTicks));
+  outb(0x42, static_cast<uint8_t>(kCalibrationPitTicks >> 8));
+  write(kTimerInitial, 0xffff'ffff);
+  // Every read of the TSC before the gate opens and after the output rises, so that a delay
+  // anywhere (an SMI, a host that deschedules this virtual CPU) can only lengthen what is
+  // measured, and shows as a gap between two consecutive reads.
+  const uint64_t first = rdtsc();
+  const uint32_t apic_start = read(kTimerCurrent);
+  const uint64_t tsc_start = rdtsc();
+  uint64_t last = tsc_start;
+  uint64_t widest = tsc_start - first;
+  outb(0x61, static_cast<uint8_t>((gate & ~0x3) | 0x1));  // gate high: counting starts
+  while ((inb(0x61) & 0x20) == 0) {
+    const uint64_t now = rdtsc();
+    if (now - last > widest) widest = now - last;
+    last = now;
+  }
+  const uint64_t tsc_end = rdtsc();
+  const uint32_t apic_end = read(kTimerCurrent);
+  const uint64_t after = rdtsc();
+  write(kTimerInitial, 0);
+  outb(0x61, gate);
+  if (tsc_end - last > widest) widest = tsc_end - last;
+  if (after - tsc_end > widest) widest = after - tsc_end;
+  return Window{tsc_end - tsc_start, apic_start - apic_end, widest * 8 < after - first};
+}
+
+/// The TSC rate CPUID states [Intel SDM vol2 CPUID leaves 15H and 16H]: the core crystal
+/// clock (leaf 0x15 ECX) times the TSC/crystal ratio EBX/EAX; where the crystal is left out
+/// (ECX = 0), the processor base frequency of leaf 0x16, which is the rate the TSC runs at,
+/// nominally. 0 when the CPU states neither (AMD CPUs, older Intel ones, QEMU's TCG).
+uint64_t tsc_hz_from_cpuid() {
+  const uint32_t max_leaf = cpuid(0).eax;
+  if (max_leaf < 0x15) return 0;
+  const CpuidResult ratio = cpuid(0x15);
+  if (ratio.eax == 0 || ratio.ebx == 0) return 0;
+  if (ratio.ecx != 0) return uint64_t{ratio.ecx} * ratio.ebx / ratio.eax;
+  if (max_leaf < 0x16) return 0;
+  return uint64_t{cpuid(0x16).eax & 0xffff} * 1'000'000;
+}
+
+/// Whether a CPU needs the 10 ms between INIT and the first SIPI. Only the CPUs the MP
+/// specification was written for: Intel's before the P6 family and its NetBurst family 0xF
+/// (the 64-bit Pentium 4 and Xeon). Intel's family 6 and AMD's CPUs since family 0xF accept
+/// the SIPI at once (Linux has started them so, with no wait, since 2015), and so do the
+/// virtual CPUs of QEMU and KVM, which latch INIT and SIPI and act on them in order.
+bool init_needs_wait() {
+  const CpuidResult vendor = cpuid(0);
+  const bool intel = vendor.ebx == 0x756e'6547 && vendor.edx == 0x4965'6e69 &&
+                     vendor.ecx == 0x6c65'746e;  // GenuineIntel
+  const uint32_t family = (cpuid(1).eax >> 8) & 0xf;
+  return family < 6 || (intel && family == 0xf);
+}
+
+/// Puts an event of the machine's timers 10 us ahead: PIT channel 0 counts down once (mode
+/// 0), its interrupt line masked at both PICs and the I/O APIC, so nothing else happens.
+/// For QEMU with -icount, where an INIT charges the CPU it resets with the whole time slice
+/// it was given, as if it had run that many instructions: QEMU gives each CPU the time to
+/// the next timer event divided by the number of CPUs, and with nothing armed that is tens
+/// of milliseconds, all counted in the TSC (docs/platform-x86_64.md, "Starting the other
+/// CPUs"). The pause ends this CPU's slice, so the next slices are measured to the PIT's
+/// event. On other machines it costs three port writes.
+void timer_event_soon() {
+  constexpr uint16_t kTicks = 12;  // 10 us
+  outb(0x43, 0x30);                // channel 0, lo/hi, mode 0 (one count, no reload)
+  outb(0x40, static_cast<uint8_t>(kTicks));
+  outb(0x40, static_cast<uint8_t>(kTicks >> 8));
+  asm volatile("pause");
+}
+
+/// Polls `done` for at most `ns` nanoseconds of the calibrated TSC; true as soon as it is.
+bool wait_until(bool (*done)(), uint64_t ns) {
+  const uint64_t deadline = rdtsc() + g_tsc_hz / 1000 * ns / 1'000'000;
+  for (;;) {
+    if (done()) return true;
+    if (rdtsc() >= deadline) return done();
+    asm volatile("pause");
+  }
+}
 
 }  // namespace
 
@@ -107,48 +202,50 @@ int lapic_in_service() {
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { send_icr(apic_id, vector); }
 
 bool lapic_start_ap(uint32_t apic_id, uint8_t page, bool (*arrived)()) {
-  // INIT, 10 ms, then up to two SIPIs 200 us apart [Intel SDM vol3 §9.4.4.1]; emulators can
-  // be slow to schedule the new CPU, so the wait for its first sign of life is generous.
+  // The sequence is INIT, 10 ms, SIPI, 200 us, SIPI, 200 us [Intel SDM vol3 §9.4.4.1, MP
+  // spec 1.4 §B.4]. Here the waits after each SIPI are upper bounds: they end as soon as the
+  // CPU reports in. A second SIPI goes only to a CPU that has not reported in yet, and does
+  // nothing to one the first has started (a SIPI is taken only in the wait-for-SIPI state).
+  // After it the wait is long, for a virtual CPU whose host thread has yet to run; a CPU
+  // that is up costs none of it.
+  timer_event_soon();
   send_icr(apic_id, kIcrInit | kIcrAssert);
-  delay_ns(10'000'000);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    send_icr(apic_id, kIcrStartup | kIcrAssert | page);
-    const uint64_t deadline = rdtsc() + (attempt == 0 ? g_tsc_hz / 5 : g_tsc_hz);
-    while (rdtsc() < deadline) {
-      if (arrived()) return true;
-      asm volatile("pause");
-    }
-  }
-  return arrived();
+  if (init_needs_wait()) delay_ns(10'000'000);
+  send_icr(apic_id, kIcrStartup | kIcrAssert | page);
+  if (wait_until(arrived, 200'000)) return true;
+  send_icr(apic_id, kIcrStartup | kIcrAssert | page);
+  return wait_until(arrived, 1'000'000'000);
 }
 
 void time_calibrate() {
   g_tsc_deadline = (cpuid(1).ecx & (1u << 24)) != 0;
   write(kTimerDivide, kTimerDivideBy16);
   write(kLvtTimer, 1u << 16);  // masked, one-shot
-  const uint8_t gate = inb(0x61);
-  outb(0x61, static_cast<uint8_t>((gate & ~0x3) | 0x0));  // gate low, speaker off
-  outb(0x43, 0xb0);                                       // channel 2, lo/hi, mode 0
-  const uint32_t count = kPitHz * kCalibrationMs / 1000;
-  outb(0x42, static_cast<uint8_t>(count));
-  outb(0x42, static_cast<uint8_t>(count >> 8));
-  write(kTimerInitial, 0xffff'ffff);
-  const uint32_t apic_start = read(kTimerCurrent);
-  const uint64_t tsc_start = rdtsc();
-  outb(0x61, static_cast<uint8_t>((gate & ~0x3) | 0x1));  // gate high: counting starts
-  while ((inb(0x61) & 0x20) == 0) asm volatile("pause");
-  const uint64_t tsc_end = rdtsc();
-  const uint32_t apic_end = read(kTimerCurrent);
-  write(kTimerInitial, 0);
-  outb(0x61, gate);
-
-  g_tsc_hz = (tsc_end - tsc_start) * (1000 / kCalibrationMs);
-  const uint64_t apic_hz = uint64_t{apic_start - apic_end} * (1000 / kCalibrationMs);
+  g_tsc_hz = tsc_hz_from_cpuid();
+  uint64_t apic_hz = 0;  // APIC timer counts per second after the divide by 16; 0: not needed
+  const char* source = "TSC from CPUID";
+  // The APIC timer's rate matters only in periodic mode, and is measured then: CPUID's
+  // crystal clock is its rate on Intel CPUs [Intel SDM vol3 §11.5.4], but not under KVM,
+  // whose APIC timer counts nanoseconds.
+  if (g_tsc_hz == 0 || !g_tsc_deadline) {
+    // The first steady window of three (or, if none was, the shortest: a stall only ever
+    // lengthens one).
+    Window best = measure_window();
+    for (int i = 1; i < kCalibrationTries && !best.steady; ++i) {
+      const Window w = measure_window();
+      if (w.steady || w.tsc < best.tsc) best = w;
+    }
+    if (g_tsc_hz == 0) {
+      g_tsc_hz = best.tsc * kPitHz / kCalibrationPitTicks;
+      source = best.steady ? "measured against the PIT" : "measured against the PIT, disturbed";
+    }
+    apic_hz = uint64_t{best.apic} * kPitHz / kCalibrationPitTicks;
+  }
   g_apic_ticks_per_tick = apic_hz * kTickNs / 1'000'000'000;
   if (g_apic_ticks_per_tick == 0) g_apic_ticks_per_tick = 1;
   g_tsc_per_tick = g_tsc_hz * kTickNs / 1'000'000'000;
-  kernel::log("time: TSC %lu kHz, APIC timer %lu kHz (/16), tick %lu us, %s mode\n", g_tsc_hz / 1000, apic_hz / 1000,
-              kTickNs / 1000, g_tsc_deadline ? "TSC-deadline" : "periodic");
+  kernel::log("time: TSC %lu kHz (%s), APIC timer %lu kHz (/16), tick %lu us, %s mode\n", g_tsc_hz / 1000, source,
+              apic_hz / 1000, kTickNs / 1000, g_tsc_deadline ? "TSC-deadline" : "periodic");
 }
 
 void tick_start() {

@@ -31,6 +31,13 @@ mb2_header_end:
   .code32
   .global boot_entry32
 boot_entry32:
+  // The TSC at the kernel's first instructions: the start of the boot figures (boot_time.cpp).
+  // rdtsc overwrites eax (the magic) and edx; esi is free until the page tables below.
+  movl %eax, %esi
+  rdtsc
+  movl %eax, PHYS(boot_entry_tsc)
+  movl %edx, PHYS(boot_entry_tsc) + 4
+  movl %esi, %eax
   cli
   cld
   movl $PHYS(boot_stack_top), %esp
@@ -137,6 +144,13 @@ boot_entry64:
   xorl %ebp, %ebp
   call platform_boot
   ud2
+
+// ---- the entry TSC (in .data: written before anything could clear .bss) --------------------
+  .section .data
+  .balign 8
+  .global boot_entry_tsc
+boot_entry_tsc:
+  .quad 0
 
 // ---- boot page tables and stack (in .bss of the higher-half image) ---------------------------
   .section .bss

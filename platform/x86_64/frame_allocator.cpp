@@ -1,5 +1,6 @@
-// Boot-time frame allocator (platform::alloc_frame, alloc_frames). It never frees: after boot
-// the kernel lives in pools sized by the spec, so a bump allocator over free ranges suffices.
+// Boot-time frame allocator (platform::alloc_frame, alloc_frames, alloc_frames_unzeroed). It
+// never frees: after boot the kernel lives in pools sized by the spec, so a bump allocator
+// over free ranges suffices.
 #include "platform/x86_64/frame_allocator.h"
 
 #include "kernel/log.h"
@@ -118,5 +119,18 @@ uint64_t alloc_frames(size_t count) {
 }
 
 uint64_t alloc_frame() { return alloc_frames(1); }
+
+FrameRun alloc_frames_unzeroed(size_t most) {
+  using namespace x86;
+  for (size_t i = 0; i < g_count && most > 0; ++i) {
+    Range& r = g_ranges[i];
+    const uint64_t frames = (r.end - r.base) / kPageSize;
+    if (frames == 0) continue;
+    const FrameRun run{r.base, frames < most ? static_cast<size_t>(frames) : most};
+    r.base += run.count * kPageSize;
+    return run;
+  }
+  return {};
+}
 
 }  // namespace platform

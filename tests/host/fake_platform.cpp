@@ -54,6 +54,15 @@ uint64_t alloc_frames(size_t count) {
   return reinterpret_cast<uint64_t>(p);  // identity "direct map" on the host
 }
 uint64_t alloc_frame() { return alloc_frames(1); }
+FrameRun alloc_frames_unzeroed(size_t most) {
+  // What RAM might hold: a caller that reads before it writes sees it in a test. Runs of at
+  // most 3 frames, so that callers are seen to take more than one.
+  const size_t count = most < 3 ? most : 3;
+  if (count == 0) return {};
+  const uint64_t phys = alloc_frames(count);
+  std::memset(reinterpret_cast<void*>(phys), 0xa5, count * 4096);
+  return {phys, count};
+}
 void* phys_to_virt(uint64_t phys) { return reinterpret_cast<void*>(phys); }
 
 bool create_address_space(AddressSpace& as) {
@@ -139,6 +148,7 @@ void start_first(Context& to, const AddressSpace&) {
   kernel::kernel_lock().release();  // what the first thread does on its way to ring 3
   throw fake::Started{};
 }
+void user_thread_starting() {}
 void set_io_ports(uint16_t base, uint16_t count, bool allow) {
   for (uint32_t p = base; p < uint32_t{base} + count; ++p) fake::platform().io_allowed[p] = allow;
 }
