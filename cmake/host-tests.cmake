@@ -82,5 +82,10 @@ tessera_qemu_test(qemu_races races ${CMAKE_SOURCE_DIR}/tests/qemu/races.expect -
 foreach(n 1 2 4 8)
   tessera_qemu_test(qemu_smp_${n} smp${n} ${CMAKE_SOURCE_DIR}/tests/qemu/smp${n}.expect --smp ${n})
 endforeach()
+# Beyond 8 CPUs, q35: 16 CPUs whose APIC IDs have gaps (6 cores a socket take 8 IDs), with 8
+# more the MADT lists as possible but not present; and 32 CPUs.
+tessera_qemu_test(qemu_smp_16 smp16 ${CMAKE_SOURCE_DIR}/tests/qemu/smp16.expect
+  --smp cpus=16,sockets=4,cores=6,maxcpus=24)
+tessera_qemu_test(qemu_smp_32 smp32 ${CMAKE_SOURCE_DIR}/tests/qemu/smp32.expect --smp 32)
 tessera_qemu_test(qemu_cross_cpu_stress stress ${CMAKE_SOURCE_DIR}/tests/qemu/stress.expect --smp 4)
 tessera_qemu_test(qemu_scheduling sched ${CMAKE_SOURCE_DIR}/tests/qemu/sched.expect --smp 2 --icount)

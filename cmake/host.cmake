@@ -53,7 +53,7 @@ foreach(extra bench faults caps tlb hostile fuzz races restart manual restart_sm
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()
 # The SMP and scheduling tests share their components: several descriptions in one folder.
-foreach(extra smp1 smp2 smp4 smp8 stress sched)
+foreach(extra smp1 smp2 smp4 smp8 smp16 smp32 stress sched)
   tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/smp/${extra}.yaml
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()

@@ -18,6 +18,10 @@ inline constexpr uint8_t kStrayTestVector = 0xf8;
 inline constexpr uint64_t kStrayVector = 0x100;
 // Device lines use 0x50-0x6f (irq.h).
 
+/// The xAPIC destination that means every CPU: no single CPU with this APIC ID (or a
+/// higher one) can be named in xAPIC mode, nor by an I/O APIC's 8-bit destination.
+inline constexpr uint32_t kBroadcastApicId = 0xff;
+
 /// The scheduler tick.
 inline constexpr uint64_t kTickNs = 1'000'000;
 

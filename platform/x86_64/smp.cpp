@@ -57,6 +57,9 @@ void log_cpu(unsigned index, uint32_t apic_id, const char* what) {
   kernel::log("smp: cpu %u (APIC ID %u) %s\n", index, apic_id, what);
 }
 
+/// A CPU of the MADT that gets no number.
+void log_skipped(uint32_t apic_id, const char* why) { kernel::log("smp: APIC ID %u %s; not started\n", apic_id, why); }
+
 // Maps physical 0..2 MiB at virtual 0 in the kernel's tables while APs start, so the
 // trampoline survives turning paging on, and removes the mapping again.
 void identity_map_low(bool on) {
@@ -78,6 +81,7 @@ void identity_map_low(bool on) {
 }
 
 bool start_ap(unsigned index, uint32_t apic_id) {
+  if (!cpu_tables_reserve(index)) return false;
   const uint64_t stack = alloc_frames(kApBootStackPages);
   if (stack == 0) return false;
   auto* params = reinterpret_cast<TrampolineParams*>(static_cast<char*>(phys_to_virt(kTrampolinePhys)) +
@@ -98,11 +102,17 @@ void start_aps(const kernel::acpi::Madt& madt, uint32_t bsp_id) {
     const auto& cpu = madt.cpus[i];
     if (cpu.apic_id == bsp_id) continue;
     if (!cpu.enabled) {
-      log_cpu(g_cpu_count, cpu.apic_id, "is disabled in the MADT; not started");
+      log_skipped(cpu.apic_id, "is disabled in the MADT");
       continue;
     }
     if (g_cpu_count == kMaxCpus) {
-      log_cpu(g_cpu_count, cpu.apic_id, "is beyond the kernel's CPU limit; not started");
+      log_skipped(cpu.apic_id, "is beyond the kernel's CPU limit");
+      continue;
+    }
+    // xAPIC destinations are 8 bits, and 0xff means every CPU [Intel SDM vol3 §11.6.2.1];
+    // the I/O APIC's are 8 bits in either mode (irq.cpp).
+    if (cpu.apic_id >= kBroadcastApicId && !lapic_x2apic()) {
+      log_skipped(cpu.apic_id, "cannot be addressed in xAPIC mode");
       continue;
     }
     const unsigned index = g_cpu_count;
@@ -156,13 +166,16 @@ void check_stray_interrupts() {
 }
 
 void smp_init(const kernel::mb2::BootInfo& info) {
-  kernel::acpi::Madt madt{};
+  // Static: with every CPU an xAPIC can name it is a few KiB, too much for the boot stack.
+  static kernel::acpi::Madt madt;
   kernel::acpi::Status status = kernel::acpi::Status::kBadRsdp;
   if (info.rsdp != nullptr) status = kernel::acpi::parse_madt(info.rsdp, info.rsdp_length, read_phys, nullptr, madt);
   if (status != kernel::acpi::Status::kOk) {
     kernel::log("acpi: %s; running on the bootstrap processor only\n", kernel::acpi::status_name(status));
   } else {
     g_lapic_phys = madt.local_apic_address;
+    if (madt.cpus_truncated)
+      kernel::log("acpi: the MADT lists more than %lu CPUs; the rest are ignored\n", madt.cpu_count);
     for (size_t i = 0; i < madt.ioapic_count; ++i) {
       const unsigned entries = ioapic_add(madt.ioapics[i].address, madt.ioapics[i].gsi_base);
       kernel::log("acpi: I/O APIC %u at 0x%016lx, GSI %u..%u, all masked\n", madt.ioapics[i].id,
