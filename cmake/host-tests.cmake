@@ -89,3 +89,23 @@ tessera_qemu_test(qemu_smp_16 smp16 ${CMAKE_SOURCE_DIR}/tests/qemu/smp16.expect
 tessera_qemu_test(qemu_smp_32 smp32 ${CMAKE_SOURCE_DIR}/tests/qemu/smp32.expect --smp 32)
 tessera_qemu_test(qemu_cross_cpu_stress stress ${CMAKE_SOURCE_DIR}/tests/qemu/stress.expect --smp 4)
 tessera_qemu_test(qemu_scheduling sched ${CMAKE_SOURCE_DIR}/tests/qemu/sched.expect --smp 2 --icount)
+
+# The kernel's deepest stack, from its call graph (-fcallgraph-info=su, cmake/target-flags.cmake):
+# every way onto a thread's kernel stack, with a kernel fault taken at its deepest point on
+# top, fits in kKernelStackBytes less the end marker (kernel/kernel_stack.h). The stubs'
+# bytes: syscall_entry.S pushes a SyscallFrame (96), exception_entry.S an InterruptFrame
+# (176); an interrupt in the idle loop lands on its frames; switch_context pushes 6 registers.
+file(STRINGS ${CMAKE_SOURCE_DIR}/kernel/kernel_stack.h stack_bytes REGEX "kKernelStackBytes = [0-9]+")
+string(REGEX REPLACE ".*kKernelStackBytes = ([0-9]+).*" "\\1" stack_bytes "${stack_bytes}")
+file(STRINGS ${CMAKE_SOURCE_DIR}/kernel/kernel_stack.h end_bytes REGEX "kStackEndBytes = [0-9]+")
+string(REGEX REPLACE ".*kStackEndBytes = ([0-9]+).*" "\\1" end_bytes "${end_bytes}")
+math(EXPR stack_limit "${stack_bytes} - ${end_bytes}")
+add_test(NAME kernel_stack_depth
+  COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/build-tools/stack_depth.py ${TESSERA_TARGET_DIR}/kernel
+    ${TESSERA_TARGET_DIR}/platform
+    --entry syscall_dispatch=96 --entry exception_dispatch=176 --entry thread_first_run=96
+    --entry syscall_bad_return=96 --entry "idle_loop>wait_for_interrupt>exception_dispatch=184"
+    --indirect "map_page=pool_alloc,no_tables,boot_table" --asm switch_context=48 --asm start_first=0
+    --nested "exception_dispatch>kernel_exception=176" --limit ${stack_limit})
+add_test(NAME stack_depth_selftest
+  COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/lint/test_stack_depth.py)

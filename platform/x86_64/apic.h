@@ -32,6 +32,9 @@ void lapic_init(uint64_t mmio_phys);
 uint32_t lapic_id();
 bool lapic_x2apic();
 void lapic_eoi();
+/// Interrupts whose vector's upper four bits are at most those of `priority` stay pending
+/// [Intel SDM vol3 §11.8.3.1]; 0 lets every vector through.
+void lapic_set_task_priority(uint8_t priority);
 /// The highest vector in service at this local APIC (one whose EOI is due), or -1.
 int lapic_in_service();
 /// A fixed-vector interrupt to the CPU with `apic_id`.

@@ -135,7 +135,18 @@ extern "C" [[noreturn]] void ap_entry(uint64_t index) {
   cpu_init(static_cast<uint32_t>(index), kernel_root());
   lapic_init(g_lapic_phys);
   __atomic_store_n(&g_ap_arrived, true, __ATOMIC_RELEASE);
-  while (!__atomic_load_n(&g_released, __ATOMIC_ACQUIRE)) asm volatile("pause");
+  // Halted, not spinning, until released: with dozens of CPUs a spinning one takes time from
+  // the bootstrap processor wherever CPUs share a core (hyper-threads, an emulator running
+  // every virtual CPU on one host thread), and under QEMU's -icount it counts in the TSC that
+  // boot's accounting reads. The release's wake-up IPI may come before the hlt: sti delays
+  // interrupts by one instruction, so a pending one ends the hlt [Intel SDM vol2 STI]. Its
+  // vector is the stray-test one, which only gets an EOI (stray_interrupt); the task priority
+  // holds back every other one (a device line, a reschedule) until this CPU has a kernel to
+  // hand it to.
+  static_assert(kStrayTestVector >= 0xf0, "the wake-up vector is above the held-back classes");
+  lapic_set_task_priority(0xe0);
+  while (!__atomic_load_n(&g_released, __ATOMIC_ACQUIRE)) asm volatile("sti; hlt; cli" ::: "memory");
+  lapic_set_task_priority(0);
   tick_start();
   kernel::secondary_main();
 }
@@ -236,11 +247,15 @@ uint64_t now_ns() {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(delta) * x86::g_ns_per_tsc_fixed) >> 32);
 }
 
+uint64_t cycle_count() { return x86::rdtsc(); }
+
 void send_reschedule(unsigned cpu) { x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kRescheduleVector); }
 
 void release_secondary_cpus() {
   x86::console_go_asynchronous();
   __atomic_store_n(&x86::g_released, true, __ATOMIC_RELEASE);
+  for (unsigned cpu = 1; cpu < x86::g_cpu_count; ++cpu)
+    x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kStrayTestVector);
   x86::tick_start();
 }
 
