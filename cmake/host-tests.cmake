@@ -87,6 +87,8 @@ endforeach()
 tessera_qemu_test(qemu_smp_16 smp16 ${CMAKE_SOURCE_DIR}/tests/qemu/smp16.expect
   --smp cpus=16,sockets=4,cores=6,maxcpus=24)
 tessera_qemu_test(qemu_smp_32 smp32 ${CMAKE_SOURCE_DIR}/tests/qemu/smp32.expect --smp 32)
+# 1,001 components: 500 server/client pairs over 4 CPUs and a judge (tests/systems/scale).
+tessera_qemu_test(qemu_scale_1000 scale ${CMAKE_SOURCE_DIR}/tests/qemu/scale.expect --smp 4)
 tessera_qemu_test(qemu_cross_cpu_stress stress ${CMAKE_SOURCE_DIR}/tests/qemu/stress.expect --smp 4)
 tessera_qemu_test(qemu_scheduling sched ${CMAKE_SOURCE_DIR}/tests/qemu/sched.expect --smp 2 --icount)
 
@@ -107,5 +109,6 @@ add_test(NAME kernel_stack_depth
     --entry syscall_bad_return=96 --entry "idle_loop>wait_for_interrupt>exception_dispatch=184"
     --indirect "map_page=pool_alloc,no_tables,boot_table" --asm switch_context=48 --asm start_first=0
     --nested "exception_dispatch>kernel_exception=176" --limit ${stack_limit})
-add_test(NAME stack_depth_selftest
-  COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/lint/test_stack_depth.py)
+# The build tools' own tests (stack_depth.py, pack_image.py).
+add_test(NAME build_tools_pytest
+  COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/lint)

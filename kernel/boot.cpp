@@ -167,7 +167,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   c.ioports = sc.ioport_count > 0 ? &bs.ioport(sc.ioport_first) : nullptr;
   c.ioport_count = sc.ioport_count;
 
-  Blob elf_blob = image.find(sc.name);
+  Blob elf_blob = image.find(sc.name, index + 1);
   if (elf_blob.data == nullptr) {
     log("kernel: %s: no ELF image in system.img\n", c.name);
     return false;
@@ -324,7 +324,9 @@ void main(const BootModule& module) {
   auto image = BootImage::parse(data, static_cast<size_t>(module.phys_end - module.phys_start));
   if (!image.ok()) panic("the boot module is not a system image");
   Blob spec_blob = image.value().find("system.spec");
-  auto parsed = BootSpec::parse(spec_blob.data, spec_blob.size);
+  auto parsed = BootSpec::parse(spec_blob.data, spec_blob.size, [](size_t words) {
+    return static_cast<uint64_t*>(state().boot_memory.take(words * 8, 8, BootUse::kObjects));
+  });
   if (!parsed.ok()) panic("system.spec is missing or malformed");
   const BootSpec& bs = parsed.value();
   const uint64_t t_spec = platform::cycle_count();
