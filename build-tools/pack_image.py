@@ -4,12 +4,14 @@
 system.img layout: codegen/abi.yaml (ImageHeader, ImageEntry[], blobs at kImageAlign
 offsets), read through the generator's abi module. Which ELFs go in: the manifest the
 generator writes next to system.spec, one component name a line (# starts a comment), in spec
-order. Files are
-rewritten only when their content changes.
+order. Each ELF goes in as the kernel reads it: its header, program headers and loadable
+bytes, without section headers, symbols and debug information (which are most of a small
+component's file). Files are rewritten only when their content changes.
 """
 import argparse
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,32 @@ except Exception as e:  # codegen/abi.yaml refused: its FILE:LINE:COL lines
 HEADER = abi.ABI.record("ImageHeader").struct
 ENTRY = abi.ABI.record("ImageEntry").struct
 ALIGN = abi.IMAGE_ALIGN
+
+
+ELF_HEADER = struct.Struct("<16sHHIQQQIHHHHHH")  # Elf64_Ehdr
+PROGRAM_HEADER = struct.Struct("<IIQQQQQQ")     # Elf64_Phdr
+PT_LOAD = 1
+
+
+def loadable(elf):
+    """`elf` cut after the last byte the kernel reads (elf.cpp: the headers and each PT_LOAD
+    segment's file bytes), with no section header table. Anything that is not a 64-bit ELF
+    is left as it is, for the kernel to refuse."""
+    if len(elf) < ELF_HEADER.size or elf[:4] != b"\x7fELF" or elf[4] != 2:
+        return elf
+    fields = list(ELF_HEADER.unpack_from(elf))
+    phoff, phentsize, phnum = fields[5], fields[9], fields[10]
+    if phentsize != PROGRAM_HEADER.size or phoff + phnum * phentsize > len(elf):
+        return elf
+    end = phoff + phnum * phentsize
+    for i in range(phnum):
+        ptype, _, offset, _, _, filesz, _, _ = PROGRAM_HEADER.unpack_from(elf, phoff + i * phentsize)
+        if ptype == PT_LOAD:
+            end = max(end, offset + filesz)
+    if end > len(elf):
+        return elf
+    fields[6], fields[12], fields[13] = 0, 0, 0  # e_shoff, e_shnum, e_shstrndx
+    return ELF_HEADER.pack(*fields) + elf[ELF_HEADER.size:end]
 
 
 def component_names(manifest):
@@ -103,7 +131,7 @@ def main():
         if not os.path.exists(path):
             raise SystemExit(f"pack_image: {path} is missing: component {name} was not built")
         with open(path, "rb") as f:
-            blobs.append((name, f.read()))
+            blobs.append((name, loadable(f.read())))
     write_if_changed(a.out, pack(spec, blobs))
     if a.iso:
         make_iso(a.iso, a.kernel, a.out, a.grub_cfg)

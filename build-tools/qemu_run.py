@@ -47,6 +47,14 @@ def pick_accel(requested):
     return requested
 
 
+def smp_option(text):
+    """QEMU's -smp value: a number of CPUs, alone or with its topology keys."""
+    first = text.split(",")[0]
+    if not (first.isdigit() or first.startswith("cpus=") and first[5:].isdigit()):
+        raise argparse.ArgumentTypeError(f"--smp {text}: expected N or cpus=N,... (QEMU's -smp)")
+    return text
+
+
 def qemu_command(args, accel):
     cmd = [
         "qemu-system-x86_64",
@@ -77,7 +85,8 @@ def qemu_command(args, accel):
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--iso", required=True)
-    p.add_argument("--smp", type=int, default=2)
+    p.add_argument("--smp", type=smp_option, default="2",
+                   help="CPUs: N, or QEMU's -smp with a topology (cpus=16,sockets=4,cores=6,maxcpus=24)")
     p.add_argument("--memory", default="256M")
     p.add_argument("--machine", default="q35", choices=["pc", "q35"])
     p.add_argument("--accel", default="auto", choices=["auto", "kvm", "tcg"])

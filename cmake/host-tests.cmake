@@ -82,6 +82,13 @@ tessera_qemu_test(qemu_races races ${CMAKE_SOURCE_DIR}/tests/qemu/races.expect -
 foreach(n 1 2 4 8)
   tessera_qemu_test(qemu_smp_${n} smp${n} ${CMAKE_SOURCE_DIR}/tests/qemu/smp${n}.expect --smp ${n})
 endforeach()
+# Beyond 8 CPUs, q35: 16 CPUs whose APIC IDs have gaps (6 cores a socket take 8 IDs), with 8
+# more the MADT lists as possible but not present; and 32 CPUs.
+tessera_qemu_test(qemu_smp_16 smp16 ${CMAKE_SOURCE_DIR}/tests/qemu/smp16.expect
+  --smp cpus=16,sockets=4,cores=6,maxcpus=24)
+tessera_qemu_test(qemu_smp_32 smp32 ${CMAKE_SOURCE_DIR}/tests/qemu/smp32.expect --smp 32)
+# 1,001 components: 500 server/client pairs over 4 CPUs and a judge (tests/systems/scale).
+tessera_qemu_test(qemu_scale_1000 scale ${CMAKE_SOURCE_DIR}/tests/qemu/scale.expect --smp 4)
 tessera_qemu_test(qemu_cross_cpu_stress stress ${CMAKE_SOURCE_DIR}/tests/qemu/stress.expect --smp 4)
 tessera_qemu_test(qemu_scheduling sched ${CMAKE_SOURCE_DIR}/tests/qemu/sched.expect --smp 2 --icount)
 # The bench systems run every benchmark to its end and print each line (no figure is checked).
@@ -93,3 +100,24 @@ add_test(NAME bench_user_insns
   COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/tests/qemu/bench_user_insns_test.py
     --iso ${TESSERA_SYSTEM_bench_OUT}/tessera.iso --elf-dir ${TESSERA_TARGET_DIR}/systems/bench)
 set_tests_properties(bench_user_insns PROPERTIES TIMEOUT 600)
+
+# The kernel's deepest stack, from its call graph (-fcallgraph-info=su, cmake/target-flags.cmake):
+# every way onto a thread's kernel stack, with a kernel fault taken at its deepest point on
+# top, fits in kKernelStackBytes less the end marker (kernel/kernel_stack.h). The stubs'
+# bytes: syscall_entry.S pushes a SyscallFrame (128), exception_entry.S an InterruptFrame
+# (176); an interrupt in the idle loop lands on its frames; switch_context pushes 6 registers.
+file(STRINGS ${CMAKE_SOURCE_DIR}/kernel/kernel_stack.h stack_bytes REGEX "kKernelStackBytes = [0-9]+")
+string(REGEX REPLACE ".*kKernelStackBytes = ([0-9]+).*" "\\1" stack_bytes "${stack_bytes}")
+file(STRINGS ${CMAKE_SOURCE_DIR}/kernel/kernel_stack.h end_bytes REGEX "kStackEndBytes = [0-9]+")
+string(REGEX REPLACE ".*kStackEndBytes = ([0-9]+).*" "\\1" end_bytes "${end_bytes}")
+math(EXPR stack_limit "${stack_bytes} - ${end_bytes}")
+add_test(NAME kernel_stack_depth
+  COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/build-tools/stack_depth.py ${TESSERA_TARGET_DIR}/kernel
+    ${TESSERA_TARGET_DIR}/platform
+    --entry syscall_dispatch=128 --entry syscall_fastpath=128 --entry exception_dispatch=176
+    --entry thread_first_run=128 --entry syscall_bad_return=128 --entry "idle_loop>wait_for_interrupt>exception_dispatch=184"
+    --indirect "map_page=pool_alloc,no_tables,boot_table" --asm switch_context=48 --asm switch_context_away=0 --asm start_first=0
+    --nested "exception_dispatch>kernel_exception=176" --limit ${stack_limit})
+# The build tools' own tests (stack_depth.py, pack_image.py).
+add_test(NAME build_tools_pytest
+  COMMAND ${TESSERA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_SOURCE_DIR}/tests/lint)

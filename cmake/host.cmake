@@ -37,6 +37,7 @@ function(tessera_system name yaml out_dir gen_dir)
     OUTPUT ${gen_dir}/system.spec
     BYPRODUCTS ${gen_dir}/system.manifest
     COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} gen ${yaml} --out ${gen_dir} --depfile ${gen_dir}/system.d
+    DEPENDS ${yaml}
     DEPFILE ${gen_dir}/system.d
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     COMMENT "Generating ${name} from ${yaml}")
@@ -53,10 +54,22 @@ foreach(extra bench bench_transfer faults caps tlb hostile fuzz races restart ma
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()
 # The SMP and scheduling tests share their components: several descriptions in one folder.
-foreach(extra smp1 smp2 smp4 smp8 stress sched)
+foreach(extra smp1 smp2 smp4 smp8 smp16 smp32 stress sched)
   tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/smp/${extra}.yaml
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()
+
+# The scale system: 1,001 components (tests/systems/scale), its description written by a
+# script into the build tree, then generated and built like every other.
+set(TESSERA_SCALE_PAIRS 500 CACHE STRING "server/client pairs of the scale system (ctest qemu_scale)")
+set(TESSERA_SCALE_YAML ${CMAKE_BINARY_DIR}/systems/scale/system.yaml)
+add_custom_command(
+  OUTPUT ${TESSERA_SCALE_YAML}
+  COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/tests/systems/scale/make_system.py
+    --pairs ${TESSERA_SCALE_PAIRS} --cpus 4 --out ${TESSERA_SCALE_YAML}
+  DEPENDS ${CMAKE_SOURCE_DIR}/tests/systems/scale/make_system.py
+  COMMENT "Writing the scale system's description (${TESSERA_SCALE_PAIRS} pairs)")
+tessera_system(scale ${TESSERA_SCALE_YAML} ${CMAKE_BINARY_DIR}/systems/scale ${CMAKE_BINARY_DIR}/systems/scale/gen)
 
 add_custom_target(gen)
 add_dependencies(gen abi_headers)

@@ -3,6 +3,7 @@
 
 #include "kernel/boot_image.h"
 #include "kernel/elf.h"
+#include "kernel/kernel_stack.h"
 #include "kernel/kernel_state.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
@@ -14,32 +15,32 @@ namespace {
 using tessera::layout::kPageSize;
 namespace spec = tessera::spec;
 
-constexpr size_t kKernelStackPages = 4;
+/// Components logged one line each at boot; a bigger system logs the count only.
+constexpr uint32_t kComponentsLogged = 64;
 
-/// Boot-only allocation of zeroed, default-constructed objects from whole frames.
+BootMemory& boot_memory() { return state().boot_memory; }
+
+/// Boot-only allocation of zeroed, default-constructed objects, packed with the other
+/// kernel objects (boot_memory.h).
 template <class T>
 T* boot_new(size_t count) {
+  static_assert(alignof(T) <= kPageSize);
   if (count == 0) return nullptr;
-  size_t pages = (count * sizeof(T) + kPageSize - 1) / kPageSize;
-  uint64_t phys = platform::alloc_frames(pages);
-  if (phys == 0) panic("out of memory while instantiating the boot spec");
-  T* objects = static_cast<T*>(platform::phys_to_virt(phys));
+  void* memory = boot_memory().take(count * sizeof(T), alignof(T), BootUse::kObjects);
+  if (memory == nullptr) panic("out of memory while instantiating the boot spec");
+  T* objects = static_cast<T*>(memory);
   for (size_t i = 0; i < count; ++i) new (&objects[i]) T();
   return objects;
 }
 
-/// A fresh kernel stack; returns its (16-byte aligned) top, or 0 when out of memory.
-uint64_t kernel_stack() {
-  uint64_t phys = platform::alloc_frames(kKernelStackPages);
-  if (phys == 0) return 0;
-  return reinterpret_cast<uint64_t>(platform::phys_to_virt(phys)) + kKernelStackPages * kPageSize;
-}
+/// A zeroed frame of a component's own memory (its image, heap, stack, quotas), or 0.
+uint64_t component_frame() { return boot_memory().frames(1, BootUse::kComponentMemory); }
 
 /// Maps [vaddr, vaddr+bytes) with fresh frames, copying `file` bytes at the start.
 bool map_fresh(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file, uint64_t file_size,
                platform::MapFlags flags) {
   for (uint64_t off = 0; off < bytes; off += kPageSize) {
-    uint64_t frame = platform::alloc_frame();
+    uint64_t frame = component_frame();
     if (frame == 0) return false;
     if (off < file_size) {
       uint64_t n = file_size - off < kPageSize ? file_size - off : kPageSize;
@@ -54,7 +55,7 @@ bool map_fresh(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file
 /// allows); false when memory is exhausted.
 bool fill_unzeroed(FramePool& pool, uint32_t count) {
   for (uint32_t filled = 0; filled < count;) {
-    const platform::FrameRun run = platform::alloc_frames_unzeroed(count - filled);
+    const platform::FrameRun run = boot_memory().frames_unzeroed(count - filled, BootUse::kComponentMemory);
     if (run.count == 0) return false;
     for (size_t i = 0; i < run.count; ++i) pool.push(run.phys + i * kPageSize);
     filled += static_cast<uint32_t>(run.count);
@@ -71,7 +72,7 @@ bool map_cow(Component& c, uint64_t vaddr, uint64_t bytes, const uint8_t* file, 
   for (uint64_t off = 0; off < bytes; off += kPageSize) {
     uint64_t pristine = state().zero_frame;
     if (off < file_size) {
-      pristine = platform::alloc_frame();
+      pristine = component_frame();
       if (pristine == 0) return false;
       uint64_t n = file_size - off < kPageSize ? file_size - off : kPageSize;
       __builtin_memcpy(platform::phys_to_virt(pristine), file + off, n);
@@ -122,7 +123,7 @@ bool prepare_supervision(Component& c, const spec::Component& sc, const ElfImage
 /// its thread pointer.
 bool map_ipc_buffers(Component& c) {
   for (uint32_t i = 0; i < c.thread_quota; ++i) {
-    const uint64_t frame = platform::alloc_frame();
+    const uint64_t frame = boot_memory().frames(1, BootUse::kIpcBuffers);
     const uint64_t user = ipc_buffer_address(i);
     if (frame == 0 || !platform::map_page(c.space, user, frame, platform::MapFlags{true, true, false})) return false;
     c.threads[i].ipc_buffer = static_cast<tessera::IpcBuffer*>(platform::phys_to_virt(frame));
@@ -172,7 +173,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   c.ioports = sc.ioport_count > 0 ? &bs.ioport(sc.ioport_first) : nullptr;
   c.ioport_count = sc.ioport_count;
 
-  Blob elf_blob = image.find(sc.name);
+  Blob elf_blob = image.find(sc.name, index + 1);
   if (elf_blob.data == nullptr) {
     log("kernel: %s: no ELF image in system.img\n", c.name);
     return false;
@@ -207,7 +208,7 @@ bool load(Component& c, uint32_t index, const spec::Component& sc, const BootSpe
   c.thread_quota = sc.thread_quota;
   c.threads = boot_new<Thread>(c.thread_quota);
   for (uint32_t i = 0; i < c.thread_quota; ++i) {
-    uint64_t top = kernel_stack();
+    uint64_t top = boot_memory().kernel_stack();
     if (top == 0) return false;
     c.threads[i].context.kernel_stack_top = top;
   }
@@ -231,7 +232,7 @@ void make_cpus() {
   Thread* idle = boot_new<Thread>(k.cpu_count);
   for (uint32_t i = 0; i < k.cpu_count; ++i) {
     k.cpus[i].index = i;
-    uint64_t top = kernel_stack();
+    uint64_t top = boot_memory().kernel_stack();
     if (top == 0) panic("out of memory for the idle threads");
     make_idle_thread(k.cpus[i], idle[i], top);
   }
@@ -244,7 +245,7 @@ void make_regions(const BootSpec& bs) {
   k.regions = boot_new<Region>(k.region_count);
   for (uint32_t i = 0; i < k.region_count; ++i) {
     k.regions[i].pages = bs.region(i).pages;
-    k.regions[i].phys = platform::alloc_frames(k.regions[i].pages);
+    k.regions[i].phys = boot_memory().frames(k.regions[i].pages, BootUse::kComponentMemory);
     if (k.regions[i].phys == 0) panic("out of memory for the shared regions");
   }
 }
@@ -296,19 +297,51 @@ void route_irqs(const BootSpec& bs) {
   }
 }
 
+/// The boot's accounts, in the log: what was set aside for the description (everything
+/// after the CPUs' state) and what instantiating it cost, in cycles (guest instructions
+/// under icount). `spec` covers checking the image and the spec, `objects` the system-wide
+/// objects, the halves the two halves of the components' loads, `wiring` the regions,
+/// interrupt lines and the first switch's preparations.
+void log_accounts(const BootTally& set_aside, uint64_t unused, uint64_t spec, uint64_t objects, uint64_t first_half,
+                  uint64_t second_half, uint64_t wiring) {
+  const uint32_t n = state().component_count;
+  const uint32_t half = n / 2;
+  log("kernel: boot memory, the kernel's: %lu KiB for %u components (objects %lu, kernel stacks %lu, IPC buffers %lu, "
+      "page tables %lu; chunk tails unused %lu)\n",
+      set_aside.kernel() >> 10, n, set_aside[BootUse::kObjects] >> 10, set_aside[BootUse::kKernelStacks] >> 10,
+      set_aside[BootUse::kIpcBuffers] >> 10, set_aside[BootUse::kPageTables] >> 10, unused >> 10);
+  log("kernel: boot memory, the components' own: %lu KiB (images, heaps, stacks, quotas, regions)\n",
+      set_aside[BootUse::kComponentMemory] >> 10);
+  log("kernel: boot memory per component: %lu bytes of the kernel's; per thread slot %lu (kernel stack %lu, IPC "
+      "buffer %lu, thread %lu)\n",
+      set_aside.kernel() / n, kBytesPerThreadSlot, kKernelStackBytes, kPageSize, sizeof(Thread));
+  const uint64_t total = spec + objects + first_half + second_half + wiring;
+  log("kernel: boot cost: %lu cycles for %u components (spec %lu, objects %lu, components %lu + %lu, wiring %lu)\n",
+      total, n, spec, objects, first_half, second_half, wiring);
+  log("kernel: boot cost per component: %lu cycles (first half %lu, second half %lu)\n", total / n,
+      half > 0 ? first_half / half : 0, second_half / (n - half));
+}
+
 }  // namespace
 
 void main(const BootModule& module) {
+  const uint64_t t_entry = platform::cycle_count();
   const auto* data = static_cast<const uint8_t*>(platform::phys_to_virt(module.phys_start));
   auto image = BootImage::parse(data, static_cast<size_t>(module.phys_end - module.phys_start));
   if (!image.ok()) panic("the boot module is not a system image");
   Blob spec_blob = image.value().find("system.spec");
-  auto parsed = BootSpec::parse(spec_blob.data, spec_blob.size);
+  auto parsed = BootSpec::parse(spec_blob.data, spec_blob.size, [](size_t words) {
+    return static_cast<uint64_t*>(state().boot_memory.take(words * 8, 8, BootUse::kObjects));
+  });
   if (!parsed.ok()) panic("system.spec is missing or malformed");
   const BootSpec& bs = parsed.value();
+  const uint64_t t_spec = platform::cycle_count();
 
   KernelState& k = state();
+  k.boot_memory.begin();
   make_cpus();
+  const BootTally before = k.boot_memory.tally();
+  const uint64_t t_cpus = platform::cycle_count();
   Cpu& cpu = k.cpus[0];
   // Held until the first thread runs; the other CPUs wait for it in secondary_main.
   kernel_lock().acquire(&cpu);
@@ -324,30 +357,41 @@ void main(const BootModule& module) {
   k.components = boot_new<Component>(k.component_count);
   k.boot_mapping_count = bs.header().mapping_count;
   k.boot_mappings = k.boot_mapping_count > 0 ? &bs.mapping(0) : nullptr;
-  k.zero_frame = platform::alloc_frame();
+  k.zero_frame = k.boot_memory.frames(1, BootUse::kObjects);
   if (k.zero_frame == 0) panic("out of memory for the zero page");
 
+  const uint64_t t_objects = platform::cycle_count();
+  uint64_t t_half = t_objects;
   uint32_t started = 0;
   for (uint32_t i = 0; i < k.component_count; ++i) {
+    if (i == k.component_count / 2) t_half = platform::cycle_count();
     Component& c = k.components[i];
+    const bool logged = i < kComponentsLogged;
     if (!load(c, i, bs.component(i), bs, image.value())) {
       log("kernel: component %s was not started\n", bs.component(i).name);
       stop_component(cpu, &c, kStatusFault, Status::kPeerDied, k.endpoint_pool());
     } else if (!c.sup.ran) {
-      log("kernel: component %s: priority %u, %u cap slots, waits for its supervisor to start it\n", c.name,
-          bs.component(i).priority, c.caps.size());
+      if (logged)
+        log("kernel: component %s: priority %u, %u cap slots, waits for its supervisor to start it\n", c.name,
+            bs.component(i).priority, c.caps.size());
     } else {
       ++started;
-      log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority, c.caps.size(),
-          c.threads[0].cpu->index);
+      if (logged)
+        log("kernel: component %s: priority %u, %u cap slots, cpu %u\n", c.name, bs.component(i).priority,
+            c.caps.size(), c.threads[0].cpu->index);
     }
   }
+  if (k.component_count > kComponentsLogged)
+    log("kernel: (one line each for the first %u components only)\n", kComponentsLogged);
+  const uint64_t t_loaded = platform::cycle_count();
   map_boot_regions(bs);
   route_irqs(bs);
   for (uint32_t i = 0; i < k.component_count; ++i)
     if (!k.components[i].sup.ran) k.components[i].stopped = true;  // until started (stop_component would fail clients)
   log("kernel: %u of %u components started on %u CPUs\n", started, k.component_count, k.cpu_count);
   if (started == 0) panic("no component could be started");
+  log_accounts(k.boot_memory.tally() - before, k.boot_memory.unused(), t_spec - t_entry, t_objects - t_cpus,
+               t_half - t_objects, t_loaded - t_half, platform::cycle_count() - t_loaded);
   platform::release_secondary_cpus();
   Thread* first = cpu.ready.pop_highest();
   start_on(cpu, first != nullptr ? first : cpu.idle);

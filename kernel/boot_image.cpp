@@ -51,8 +51,10 @@ Result<BootImage> BootImage::parse(const uint8_t* data, size_t size) {
   return image;
 }
 
-Blob BootImage::find(const char* name) const {
+Blob BootImage::find(const char* name, uint32_t hint) const {
   const auto* entries = reinterpret_cast<const ImageEntry*>(data_ + sizeof(ImageHeader));
+  if (hint < count_ && names_equal(entries[hint].name, name, sizeof(entries[hint].name)))
+    return {data_ + entries[hint].offset, static_cast<size_t>(entries[hint].size)};
   for (uint32_t i = 0; i < count_; ++i) {
     if (names_equal(entries[i].name, name, sizeof(entries[i].name)))
       return {data_ + entries[i].offset, static_cast<size_t>(entries[i].size)};
@@ -134,24 +136,25 @@ bool BootSpec::receives_on(uint32_t component, uint32_t endpoint) const {
   return false;
 }
 
-bool BootSpec::one_receiver_per_endpoint() const {
+bool BootSpec::one_receiver_per_endpoint(uint64_t* marks) const {
   // Invariant the kernel relies on: an endpoint has at most one owner, the component that
-  // receives on it (its stop kills the endpoint). Boot-time only, over a checked spec: for
-  // each receive cap, no earlier component may hold one to the same endpoint.
-  for (uint32_t i = 1; i < header_->component_count; ++i) {
+  // receives on it (its stop kills the endpoint). In one pass over the caps: a component's
+  // receive caps must find their endpoints unmarked by the components before it (several
+  // of its own to one endpoint are fine), then it marks them.
+  auto receive_cap = [](const Cap& cap) {
+    return cap.type == static_cast<uint16_t>(tessera::CapType::kEndpoint) && (cap.rights & tessera::rights::kRecv) != 0;
+  };
+  for (uint32_t i = 0; i < header_->component_count; ++i) {
     const Component& c = components_[i];
-    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k) {
-      const Cap& cap = caps_[k];
-      if (cap.type != static_cast<uint16_t>(tessera::CapType::kEndpoint) || (cap.rights & tessera::rights::kRecv) == 0)
-        continue;
-      for (uint32_t j = 0; j < i; ++j)
-        if (receives_on(j, cap.object)) return false;
-    }
+    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k)
+      if (receive_cap(caps_[k]) && (marks[caps_[k].object / 64] >> (caps_[k].object % 64) & 1) != 0) return false;
+    for (uint32_t k = c.cap_first; k < c.cap_first + c.cap_count; ++k)
+      if (receive_cap(caps_[k])) marks[caps_[k].object / 64] |= uint64_t{1} << (caps_[k].object % 64);
   }
   return true;
 }
 
-Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
+Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size, uint64_t* (*scratch)(size_t words)) {
   if (data == nullptr || size < sizeof(Header) || reinterpret_cast<uintptr_t>(data) % 8 != 0)
     return Status::kInvalidArgument;
   const auto* h = reinterpret_cast<const Header*>(data);
@@ -178,7 +181,10 @@ Result<BootSpec> BootSpec::parse(const uint8_t* data, size_t size) {
 
   for (uint32_t i = 0; i < h->component_count; ++i)
     if (!spec.check_component(i)) return Status::kInvalidArgument;
-  if (!spec.one_receiver_per_endpoint()) return Status::kInvalidArgument;
+  // Caps name only endpoints below endpoint_count (check_component), so a bit each will do.
+  uint64_t* marks = scratch((uint64_t{h->endpoint_count} + 63) / 64);
+  if (marks == nullptr && h->endpoint_count > 0) return Status::kOutOfMemory;
+  if (!spec.one_receiver_per_endpoint(marks)) return Status::kInvalidArgument;
   for (uint32_t i = 0; i < h->region_count; ++i)
     if (spec.regions_[i].pages == 0 || spec.regions_[i].pages > kMaxRegionPages) return Status::kInvalidArgument;
   for (uint32_t i = 0; i < h->irq_count; ++i) {

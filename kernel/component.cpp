@@ -5,6 +5,7 @@
 #include "kernel/cpu.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
+#include "kernel/kernel_stack.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
 #include "kernel/scheduler.h"
@@ -55,6 +56,7 @@ void stop_component(Cpu& cpu, Component* c, uint32_t shutdown_status, Status pee
   if (cpu.io_owner == c) switch_io_ports(cpu, nullptr);
   if (ended && (c->flags & tessera::spec::kFlagShutdownOnExit) != 0) {
     log("kernel: %s ended the system with status %u\n", c->name, shutdown_status);
+    log_kernel_stack_use();
     platform::shutdown(shutdown_status);
   }
 }

@@ -1,5 +1,6 @@
 // How each CPU enters the kernel's scheduling: the idle threads, the timer and reschedule
 // interrupts, device interrupts, and the start of each CPU's first thread.
+#include "kernel/kernel_stack.h"
 #include "kernel/kernel_state.h"
 #include "kernel/lock.h"
 #include "kernel/log.h"
@@ -38,6 +39,7 @@ extern "C" void thread_first_run() {
 
 void timer_interrupt() {
   KernelEntry entry(this_cpu());
+  check_kernel_stack(entry.cpu());  // a few loads a tick: a stack that overflowed stops the system
   switch_to(entry.cpu(), scheduler_tick(entry.cpu(), platform::now_ns()));
 }
 

@@ -1,6 +1,7 @@
 // The kernel's objects, in pools sized by the boot spec and allocated once at boot.
 #pragma once
 
+#include "kernel/boot_memory.h"
 #include "kernel/component.h"
 #include "kernel/cpu.h"
 #include "kernel/endpoint.h"
@@ -29,6 +30,8 @@ struct KernelState {
   uint32_t boot_mapping_count = 0;
   /// The one frame of zeros: the pristine page of every copy-on-write page that starts zeroed.
   uint64_t zero_frame = 0;
+  /// Where boot put all of the above, and how much of it (boot only).
+  BootMemory boot_memory;
 
   Pool<Endpoint> endpoint_pool() const { return {endpoints, endpoint_count}; }
   Pool<Cpu> cpu_pool() const { return {cpus, cpu_count}; }

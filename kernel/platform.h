@@ -92,6 +92,8 @@ struct UserEntry {
 
 /// Contiguous zeroed frames (boot only), 0 when exhausted.
 uint64_t alloc_frames(size_t count);
+/// Frames alloc_frame(s) handed out so far (the kernel's tally of boot memory reads it).
+uint64_t frames_allocated();
 
 /// Sets up a new thread so that switching to it enters ring 3 as `entry` says, with every
 /// other user register 0, null data segments and no state left by an earlier thread of the
@@ -127,6 +129,9 @@ unsigned cpu_count();
 unsigned cpu_index();
 /// Nanoseconds since boot (the same clock on every CPU).
 uint64_t now_ns();
+/// The CPU's free-running cycle counter (x86: the TSC; under QEMU's -icount, guest
+/// instructions): what boot's cost accounting counts in.
+uint64_t cycle_count();
 /// Interrupts `cpu`, which then calls kernel::reschedule_interrupt.
 void send_reschedule(unsigned cpu);
 /// Lets the other CPUs enter kernel::secondary_main, and starts this CPU's tick.

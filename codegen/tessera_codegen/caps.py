@@ -99,17 +99,39 @@ def reserved_message(what, name):
             f"a supervisor's cap (caps::{FAULT_ENDPOINT_CAP}, caps::{CONTROL_CAP_PREFIX}<Component>)")
 
 
+class _Index:
+    """Who uses whom and who supervises whom, found once: looking them up per component
+    would make the plan quadratic in the number of components."""
+
+    def __init__(self, desc):
+        self.clients = {}     # provider name -> [users], in description order
+        self.supervised = {}  # supervisor name -> [components], in description order
+        for c in desc.components:
+            for provider in dict.fromkeys(u.provider for u in c.uses):
+                self.clients.setdefault(provider, []).append(c)
+            if c.supervisor is not None:
+                self.supervised.setdefault(c.supervisor, []).append(c)
+        self.signals = {}  # waiter name -> [Signal]
+        for n in desc.notifications:
+            for s in n.signallers:
+                self.signals.setdefault(n.waiter, []).append(Signal(n.name, s, signal_badge(n, s)))
+        self.irqs = {}  # component index -> [Irq]
+
+
 def plan(desc):
     """Every component's cap table: runs on a validated Description, cannot fail."""
+    index = _Index(desc)
     endpoints = _endpoints(desc)
-    fault_endpoints = _fault_endpoints(desc, len(endpoints))
-    grants = {c.name: _endpoint_caps(c, desc, endpoints) for c in desc.components}
+    fault_endpoints = _fault_endpoints(desc, len(endpoints), index)
+    grants = {c.name: _endpoint_caps(c, desc, endpoints, index) for c in desc.components}
     _notification_caps(desc, grants)
     _region_caps(desc, grants)
     irqs, notification_count = _irq_caps(desc, grants)
-    _supervision_caps(desc, grants, fault_endpoints)
-    tables = {c.name: _table(c, desc, grants[c.name], irqs, fault_endpoints) for c in desc.components}
-    _supervision_tables(desc, tables, fault_endpoints)
+    for irq in irqs:
+        index.irqs.setdefault(irq.component, []).append(irq)
+    _supervision_caps(desc, grants, fault_endpoints, index)
+    tables = {c.name: _table(c, desc, grants[c.name], index, fault_endpoints) for c in desc.components}
+    _supervision_tables(desc, tables, fault_endpoints, index)
     return Plan(MappingProxyType(endpoints), MappingProxyType(tables), tuple(irqs), notification_count,
                 MappingProxyType(fault_endpoints), len(endpoints) + len(fault_endpoints))
 
@@ -120,14 +142,14 @@ def _endpoints(desc):
     return {c.name: i for i, c in enumerate(providers)}
 
 
-def supervised_by(comp, desc):
+def supervised_by(comp, index):
     """The components `comp` supervises, in description order."""
-    return [c for c in desc.components if c.supervisor == comp.name]
+    return index.supervised.get(comp.name, [])
 
 
-def _fault_endpoints(desc, first):
+def _fault_endpoints(desc, first, index):
     """One fault endpoint per supervisor, numbered from `first` in description order."""
-    supervisors = [c for c in desc.components if supervised_by(c, desc)]
+    supervisors = [c for c in desc.components if supervised_by(c, index)]
     return {c.name: first + i for i, c in enumerate(supervisors)}
 
 
@@ -136,12 +158,12 @@ def _cap(typ, rights, obj, badge, name, doc, peer):
     return Cap(0, typ, rights, obj, badge, name, doc, peer)
 
 
-def _endpoint_caps(comp, desc, endpoints):
+def _endpoint_caps(comp, desc, endpoints, index):
     """Its own endpoint (recv), then a send cap to the provider of each use."""
     out = []
     if comp.provides:
         names = ", ".join(i.name for i in comp.provides)
-        clients = ", ".join(c.name for c in _clients(comp, desc))
+        clients = ", ".join(c.name for c in _clients(comp, index))
         out.append(_cap(CAP_ENDPOINT, RIGHT_RECV, endpoints[comp.name], 0, ENDPOINT_CAP,
                         f"Its own endpoint, with the recv right: requests for {names}", clients))
     for u in comp.uses:
@@ -195,23 +217,23 @@ def _irq_caps(desc, grants):
     return irqs, notification
 
 
-def _supervision_caps(desc, grants, fault_endpoints):
+def _supervision_caps(desc, grants, fault_endpoints, index):
     """A supervisor receives its components' fault reports on its fault endpoint and may start,
     stop and restart each of them through a component cap (the send right; no badge)."""
     for comp in desc.components:
         if comp.name not in fault_endpoints:
             continue
-        names = [c.name for c in supervised_by(comp, desc)]
+        names = [c.name for c in supervised_by(comp, index)]
         grants[comp.name].append(_cap(CAP_ENDPOINT, RIGHT_RECV, fault_endpoints[comp.name], 0, FAULT_ENDPOINT_CAP,
                                       "Its fault endpoint, with the recv right: fault reports of the components "
                                       "it supervises", ", ".join(names)))
-        for c in supervised_by(comp, desc):
+        for c in supervised_by(comp, index):
             grants[comp.name].append(_cap(CAP_COMPONENT, RIGHT_SEND, c.index, 0, control_cap_name(c.name),
                                           f"Control of component `{c.name}` (start, stop, restart); the badge of "
                                           "its fault reports", c.name))
 
 
-def _supervision_tables(desc, tables, fault_endpoints):
+def _supervision_tables(desc, tables, fault_endpoints, index):
     """What the placed control caps decide: each supervisor's table of the components it
     supervises, and each supervised component's report endpoint and badge."""
     for comp in desc.components:
@@ -220,26 +242,25 @@ def _supervision_tables(desc, tables, fault_endpoints):
         slots = {cap.object: cap.slot for cap in tables[comp.name].caps if cap.type == CAP_COMPONENT}
         supervises = tuple(Supervised(c.name, c.index, slots[c.index], control_cap_name(c.name), c.restart,
                                       c.restart_limit, c.restart_backoff_ms, c.start_manual)
-                           for c in supervised_by(comp, desc))
+                           for c in supervised_by(comp, index))
         tables[comp.name] = replace(tables[comp.name], supervises=supervises)
         for s in supervises:
             tables[s.name] = replace(tables[s.name], supervisor_endpoint=fault_endpoints[comp.name],
                                      report_badge=s.control_slot)
 
 
-def _clients(comp, desc):
+def _clients(comp, index):
     """The components that use an interface of `comp`, in description order."""
-    return [c for c in desc.components if any(u.provider == comp.name for u in c.uses)]
+    return index.clients.get(comp.name, [])
 
 
-def _table(comp, desc, grants, irqs, fault_endpoints):
+def _table(comp, desc, grants, index, fault_endpoints):
     caps = tuple(replace(c, slot=FIRST_SLOT + i) for i, c in enumerate(grants))
     first_free = FIRST_SLOT + len(caps)
     mappings, shared_top = _mappings(comp, desc, caps)
-    clients = tuple(Client(c.name, client_badge(c)) for c in _clients(comp, desc))
-    signals = tuple(Signal(n.name, s, signal_badge(n, s))
-                    for n in desc.notifications if n.waiter == comp.name for s in n.signallers)
-    own_irqs = tuple(i for i in irqs if i.component == comp.index)
+    clients = tuple(Client(c.name, client_badge(c)) for c in _clients(comp, index))
+    signals = tuple(index.signals.get(comp.name, []))
+    own_irqs = tuple(index.irqs.get(comp.index, []))
     return CapTable(caps, first_free, first_free + comp.free_slots, mappings, shared_top, own_irqs, clients,
                     signals, fault_endpoints.get(comp.name, -1), (), NO_SUPERVISOR, 0)
 

@@ -147,25 +147,33 @@ def check_scheduling(diag, desc, use_nodes):
                            f"priority inversion: '{c.name}' (priority {c.priority}) uses '{u.interface.name}' "
                            f"from '{p.name}' (priority {p.priority}); give the server a "
                            "higher priority or set allow_inversion: true")
-    # Depth-first search; an edge back to a component on the stack closes a cycle.
-    state = {}
-    stack = []
-
-    def visit(c):
-        state[c.name] = 1
-        stack.append(c)
-        for u in c.uses:
+    # Depth-first search; an edge back to a component on the path closes a cycle. Iterative,
+    # with an explicit path, so a chain of uses as long as the description is fine.
+    state = {}  # name -> 1 while on the path, 2 when done
+    for root in desc.components:
+        if root.name in state:
+            continue
+        state[root.name] = 1
+        path = [root]
+        pending = [iter(root.uses)]
+        on_path = {root.name: 0}  # name -> its position in path
+        while pending:
+            c = path[-1]
+            u = next(pending[-1], None)
+            if u is None:
+                pending.pop()
+                path.pop()
+                del on_path[c.name]
+                state[c.name] = 2
+                continue
             p = by_name[u.provider]
             if state.get(p.name) == 1:
-                cycle = stack[stack.index(p):] + [p]
+                cycle = path[on_path[p.name]:] + [p]
                 diag.error(use_nodes[(c.name, u.interface.name)],
                            "uses form a cycle, the components could wait on each other forever: "
                            + " -> ".join(x.name for x in cycle))
             elif p.name not in state:
-                visit(p)
-        stack.pop()
-        state[c.name] = 2
-
-    for c in desc.components:
-        if c.name not in state:
-            visit(c)
+                state[p.name] = 1
+                on_path[p.name] = len(path)
+                path.append(p)
+                pending.append(iter(p.uses))

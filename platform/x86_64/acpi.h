@@ -12,8 +12,9 @@ namespace kernel::acpi {
 /// A pointer to `length` readable bytes at physical `phys`, or nullptr if not readable.
 using PhysReader = const uint8_t* (*)(uint64_t phys, size_t length, void* context);
 
-inline constexpr size_t kMaxLocalApics = 64;  ///< MADT processor entries kept, disabled and beyond-limit ones too (a
-                                              ///< parser capacity, not the system's CPU limit)
+/// MADT processor entries kept, disabled and beyond-limit ones too: one per xAPIC ID (a
+/// parser capacity, not the system's CPU limit, kMaxCpus).
+inline constexpr size_t kMaxLocalApics = 256;
 inline constexpr size_t kMaxIoApics = 8;
 inline constexpr size_t kMaxOverrides = 16;
 

@@ -13,6 +13,7 @@ namespace {
 // §11.12.1.2, table 11-6].
 enum Reg : uint32_t {
   kId = 0x20,
+  kTpr = 0x80,
   kEoi = 0xb0,
   kSpurious = 0xf0,
   kIsr = 0x100,  // in-service bits 0-31; the next 7 registers follow every 0x10
@@ -190,6 +191,8 @@ uint32_t lapic_id() {
 bool lapic_x2apic() { return g_x2apic; }
 
 void lapic_eoi() { write(kEoi, 0); }
+
+void lapic_set_task_priority(uint8_t priority) { write(kTpr, priority); }
 
 int lapic_in_service() {
   for (int i = 7; i >= 0; --i) {

@@ -18,6 +18,10 @@ inline constexpr uint8_t kStrayTestVector = 0xf8;
 inline constexpr uint64_t kStrayVector = 0x100;
 // Device lines use 0x50-0x6f (irq.h).
 
+/// The xAPIC destination that means every CPU: no single CPU with this APIC ID (or a
+/// higher one) can be named in xAPIC mode, nor by an I/O APIC's 8-bit destination.
+inline constexpr uint32_t kBroadcastApicId = 0xff;
+
 /// The scheduler tick.
 inline constexpr uint64_t kTickNs = 1'000'000;
 
@@ -28,6 +32,9 @@ void lapic_init(uint64_t mmio_phys);
 uint32_t lapic_id();
 bool lapic_x2apic();
 void lapic_eoi();
+/// Interrupts whose vector's upper four bits are at most those of `priority` stay pending
+/// [Intel SDM vol3 §11.8.3.1]; 0 lets every vector through.
+void lapic_set_task_priority(uint8_t priority);
 /// The highest vector in service at this local APIC (one whose EOI is due), or -1.
 int lapic_in_service();
 /// A fixed-vector interrupt to the CPU with `apic_id`.

@@ -1,13 +1,18 @@
 // Per-CPU GDT, TSS with I/O permission bitmap, and GS base; set_io_ports and cpu_data.
 #include "platform/x86_64/cpu_local.h"
 
+#include <new>
+
 #include "kernel/platform.h"
 #include "platform/x86_64/cpu.h"
+#include "platform/x86_64/layout.h"
 
 namespace platform::x86 {
 namespace {
 
-CpuTables g_cpus[kMaxCpus];
+CpuTables g_boot_cpu;  // the bootstrap processor's, needed before there is a frame allocator
+// Invariant: g_cpus[i] is set before CPU i is started and never changes afterwards.
+CpuTables* g_cpus[kMaxCpus] = {&g_boot_cpu};
 bool g_boot_cpu_ready = false;  // the bootstrap processor's GS block is loaded
 
 // Flat long-mode segment descriptors [Intel SDM vol3 §3.4.5, §5.2.1]: only L, P, DPL and the
@@ -56,8 +61,18 @@ void load_gdt(CpuTables& cpu) {
 
 }  // namespace
 
+bool cpu_tables_reserve(uint32_t index) {
+  if (index == 0 || index >= kMaxCpus) return false;
+  if (g_cpus[index] != nullptr) return true;  // kept from a start attempt that failed
+  constexpr size_t kPages = (sizeof(CpuTables) + kPageSize - 1) / kPageSize;
+  const uint64_t phys = alloc_frames(kPages);
+  if (phys == 0) return false;
+  g_cpus[index] = new (phys_to_virt(phys)) CpuTables;  // the frames come zeroed
+  return true;
+}
+
 void cpu_local_init(uint32_t index, uint64_t kernel_root) {
-  CpuTables& cpu = g_cpus[index];
+  CpuTables& cpu = *g_cpus[index];
   Tss& tss = cpu.tss;
   tss.io_map_base = offsetof(Tss, io_bitmap);
   for (uint8_t& byte : tss.io_bitmap) byte = 0xff;  // every port denied to ring 3

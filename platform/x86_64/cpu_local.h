@@ -66,7 +66,13 @@ struct alignas(4096) CpuTables {
   alignas(16) uint8_t ist_stacks[kIstStacks][kIstStackSize];
 };
 
-/// Builds and loads this CPU's GDT, TSS (all I/O ports denied) and GS base.
+/// Sets aside CPU `index`'s tables (1 <= index < kMaxCpus; the bootstrap processor's are
+/// static) from boot frames, before the CPU is started: only CPUs that exist cost memory
+/// (about 36 KiB each: the I/O bitmap and the IST stacks). False when out of frames.
+bool cpu_tables_reserve(uint32_t index);
+
+/// Builds and loads this CPU's GDT, TSS (all I/O ports denied) and GS base, in its tables
+/// (CPU 0's static ones, or those cpu_tables_reserve set aside).
 void cpu_local_init(uint32_t index, uint64_t kernel_root);
 
 /// Whether this_cpu() may be used: the bootstrap processor has its block, and every other

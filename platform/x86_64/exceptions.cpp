@@ -2,9 +2,11 @@
 // kernel's user_fault, which stops the thread and never comes back here.
 #include "platform/x86_64/exceptions.h"
 #include "arch/syscall_frame.h"
+#include "kernel/kernel_stack.h"
 #include "kernel/log.h"
 #include "kernel/platform.h"
 #include "platform/x86_64/cpu.h"
+#include "platform/x86_64/cpu_local.h"
 #include "platform/x86_64/smp.h"
 #include "tessera/format.h"
 
@@ -64,6 +66,20 @@ void print_frame(const InterruptFrame& f, uint64_t cr2) {
   kernel::log("  r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", f.r13, f.r14, f.r15);
 }
 
+/// An exception in ring 0: a kernel bug, reported and never returned from. First, whether
+/// the stack it ran on overflowed (the fault is then likely its consequence, and the report
+/// must say so); the report itself runs on whatever stack is left. Out of line, so that
+/// build-tools/stack_depth.py can count it as what a kernel fault adds to any depth.
+[[noreturn, gnu::noinline]] void kernel_exception(const InterruptFrame& f, uint64_t cr2) {
+  const uint64_t top = this_cpu().kernel_stack_top;  // 0 while the CPU still runs on its boot stack
+  if (top != 0 && !kernel::stack_end_intact(top))
+    kernel::panic("kernel stack overflow: exception %lu at rip 0x%lx, rsp 0x%lx, below the stack's end 0x%lx", f.vector,
+                  f.rip, f.rsp, top - kernel::kKernelStackBytes);
+  kernel::log("\nKERNEL exception %lu (%s) error=0x%016lx\n", f.vector, kVectorNames[f.vector], f.error_code);
+  print_frame(f, cr2);
+  kernel::panic("exception in the kernel");
+}
+
 }  // namespace platform::x86
 
 using platform::x86::InterruptFrame;
@@ -81,10 +97,10 @@ extern "C" void exception_dispatch(InterruptFrame* frame) {
   if (from_user && frame->vector == 14 && (frame->error_code & kPresentWriteUser) == kPresentWriteUser &&
       kernel::user_write_fault(cr2))
     return;
-  kernel::log("\n%s exception %lu (%s) error=0x%016lx\n", from_user ? "user" : "KERNEL", frame->vector,
-              frame->vector < 32 ? kVectorNames[frame->vector] : "?", frame->error_code);
+  if (!from_user) kernel_exception(*frame, cr2);
+  kernel::log("\nuser exception %lu (%s) error=0x%016lx\n", frame->vector, kVectorNames[frame->vector],
+              frame->error_code);
   print_frame(*frame, cr2);
-  if (!from_user) kernel::panic("exception in the kernel");
   // NMI and machine check report the machine, not the thread that happened to run.
   if (frame->vector == 2 || frame->vector == 18) kernel::panic("NMI or machine check");
   report_user_fault(frame->vector, frame->error_code, frame->rip, cr2);

@@ -103,6 +103,12 @@ uint64_t free_frame_count() {
 
 namespace platform {
 
+namespace {
+uint64_t g_allocated = 0;  // frames handed out
+}  // namespace
+
+uint64_t frames_allocated() { return g_allocated; }
+
 uint64_t alloc_frames(size_t count) {
   using namespace x86;
   if (count == 0) return 0;
@@ -112,6 +118,7 @@ uint64_t alloc_frames(size_t count) {
     if (r.end - r.base < bytes) continue;
     const uint64_t phys = r.base;
     r.base += bytes;
+    g_allocated += count;
     __builtin_memset(phys_to_virt(phys), 0, bytes);
     return phys;
   }

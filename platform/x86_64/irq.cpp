@@ -111,6 +111,7 @@ bool route_irq(uint32_t line, unsigned index, unsigned cpu) {
   using namespace x86;
   x86::Route route;
   if (index >= kDeviceVectorCount || cpu >= cpu_count() || !find_route(line, route)) return false;
+  if (apic_id_of(cpu) >= kBroadcastApicId) return false;  // beyond the entry's 8-bit destination
   const uint32_t low = static_cast<uint32_t>(kDeviceVectorBase + index) | route.polarity_trigger | kMasked;
   // Fixed delivery, physical destination: the APIC ID in bits 56-63.
   write_entry(*route.ioapic, route.entry, low, apic_id_of(cpu) << 24);

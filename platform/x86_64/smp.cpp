@@ -57,6 +57,9 @@ void log_cpu(unsigned index, uint32_t apic_id, const char* what) {
   kernel::log("smp: cpu %u (APIC ID %u) %s\n", index, apic_id, what);
 }
 
+/// A CPU of the MADT that gets no number.
+void log_skipped(uint32_t apic_id, const char* why) { kernel::log("smp: APIC ID %u %s; not started\n", apic_id, why); }
+
 // Maps physical 0..2 MiB at virtual 0 in the kernel's tables while APs start, so the
 // trampoline survives turning paging on, and removes the mapping again.
 void identity_map_low(bool on) {
@@ -78,6 +81,7 @@ void identity_map_low(bool on) {
 }
 
 bool start_ap(unsigned index, uint32_t apic_id) {
+  if (!cpu_tables_reserve(index)) return false;
   const uint64_t stack = alloc_frames(kApBootStackPages);
   if (stack == 0) return false;
   auto* params = reinterpret_cast<TrampolineParams*>(static_cast<char*>(phys_to_virt(kTrampolinePhys)) +
@@ -98,11 +102,17 @@ void start_aps(const kernel::acpi::Madt& madt, uint32_t bsp_id) {
     const auto& cpu = madt.cpus[i];
     if (cpu.apic_id == bsp_id) continue;
     if (!cpu.enabled) {
-      log_cpu(g_cpu_count, cpu.apic_id, "is disabled in the MADT; not started");
+      log_skipped(cpu.apic_id, "is disabled in the MADT");
       continue;
     }
     if (g_cpu_count == kMaxCpus) {
-      log_cpu(g_cpu_count, cpu.apic_id, "is beyond the kernel's CPU limit; not started");
+      log_skipped(cpu.apic_id, "is beyond the kernel's CPU limit");
+      continue;
+    }
+    // xAPIC destinations are 8 bits, and 0xff means every CPU [Intel SDM vol3 §11.6.2.1];
+    // the I/O APIC's are 8 bits in either mode (irq.cpp).
+    if (cpu.apic_id >= kBroadcastApicId && !lapic_x2apic()) {
+      log_skipped(cpu.apic_id, "cannot be addressed in xAPIC mode");
       continue;
     }
     const unsigned index = g_cpu_count;
@@ -125,7 +135,18 @@ extern "C" [[noreturn]] void ap_entry(uint64_t index) {
   cpu_init(static_cast<uint32_t>(index), kernel_root());
   lapic_init(g_lapic_phys);
   __atomic_store_n(&g_ap_arrived, true, __ATOMIC_RELEASE);
-  while (!__atomic_load_n(&g_released, __ATOMIC_ACQUIRE)) asm volatile("pause");
+  // Halted, not spinning, until released: with dozens of CPUs a spinning one takes time from
+  // the bootstrap processor wherever CPUs share a core (hyper-threads, an emulator running
+  // every virtual CPU on one host thread), and under QEMU's -icount it counts in the TSC that
+  // boot's accounting reads. The release's wake-up IPI may come before the hlt: sti delays
+  // interrupts by one instruction, so a pending one ends the hlt [Intel SDM vol2 STI]. Its
+  // vector is the stray-test one, which only gets an EOI (stray_interrupt); the task priority
+  // holds back every other one (a device line, a reschedule) until this CPU has a kernel to
+  // hand it to.
+  static_assert(kStrayTestVector >= 0xf0, "the wake-up vector is above the held-back classes");
+  lapic_set_task_priority(0xe0);
+  while (!__atomic_load_n(&g_released, __ATOMIC_ACQUIRE)) asm volatile("sti; hlt; cli" ::: "memory");
+  lapic_set_task_priority(0);
   tick_start();
   kernel::secondary_main();
 }
@@ -156,13 +177,16 @@ void check_stray_interrupts() {
 }
 
 void smp_init(const kernel::mb2::BootInfo& info) {
-  kernel::acpi::Madt madt{};
+  // Static: with every CPU an xAPIC can name it is a few KiB, too much for the boot stack.
+  static kernel::acpi::Madt madt;
   kernel::acpi::Status status = kernel::acpi::Status::kBadRsdp;
   if (info.rsdp != nullptr) status = kernel::acpi::parse_madt(info.rsdp, info.rsdp_length, read_phys, nullptr, madt);
   if (status != kernel::acpi::Status::kOk) {
     kernel::log("acpi: %s; running on the bootstrap processor only\n", kernel::acpi::status_name(status));
   } else {
     g_lapic_phys = madt.local_apic_address;
+    if (madt.cpus_truncated)
+      kernel::log("acpi: the MADT lists more than %lu CPUs; the rest are ignored\n", madt.cpu_count);
     for (size_t i = 0; i < madt.ioapic_count; ++i) {
       const unsigned entries = ioapic_add(madt.ioapics[i].address, madt.ioapics[i].gsi_base);
       kernel::log("acpi: I/O APIC %u at 0x%016lx, GSI %u..%u, all masked\n", madt.ioapics[i].id,
@@ -223,11 +247,15 @@ uint64_t now_ns() {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(delta) * x86::g_ns_per_tsc_fixed) >> 32);
 }
 
+uint64_t cycle_count() { return x86::rdtsc(); }
+
 void send_reschedule(unsigned cpu) { x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kRescheduleVector); }
 
 void release_secondary_cpus() {
   x86::console_go_asynchronous();
   __atomic_store_n(&x86::g_released, true, __ATOMIC_RELEASE);
+  for (unsigned cpu = 1; cpu < x86::g_cpu_count; ++cpu)
+    x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kStrayTestVector);
   x86::tick_start();
 }
 

@@ -108,7 +108,7 @@ def test_interfaces_command_reports_interface_errors(tmp_path):
      "3:38: error: stack '16G' is not a size (bytes, or a number with K or M, e.g. 16K)"),
     ("system: x\ncomponents:\n  a: {source: ., priority: 1, memory: true}\n",
      "3:39: error: memory must be a size (bytes, or a number with K or M), not a boolean"),
-    ("system: x\ncpus: 9\ncomponents:\n  a: {source: ., priority: 1}\n", "2:7: error: cpus 9 is out of range 1..8"),
+    ("system: x\ncpus: 65\ncomponents:\n  a: {source: ., priority: 1}\n", "2:7: error: cpus 65 is out of range 1..64"),
     ("system: x\ncomponents:\n  a: {source: ., priority: 1}\n  b: {source: ., priority: 1}\n"
      "  c: {source: ., priority: 1, uses: [{interface: s, from: c}]}\n",
      "5:50: error: unknown interface 's' (no s.yaml in interfaces)"),

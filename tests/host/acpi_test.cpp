@@ -173,6 +173,32 @@ TEST_CASE("acpi: unknown entries are skipped; too many CPUs are cut off and flag
   CHECK(m.cpus_truncated);
 }
 
+TEST_CASE("acpi: 64 CPUs with sparse APIC IDs up to 254, and disabled ones, are all kept") {
+  // As firmware lists a machine of 4 sockets with 16 used of 32 APIC IDs each, and some
+  // possible CPUs that are not present (disabled: hot-plug slots).
+  std::vector<Bytes> entries;
+  for (unsigned socket = 0; socket < 4; ++socket)
+    for (unsigned core = 0; core < 16; ++core)
+      entries.push_back(local_apic(static_cast<uint8_t>(socket * 16 + core),
+                                   static_cast<uint8_t>(socket * 64 + core * 2 + (socket == 3 ? 32 : 0)), 1));
+  for (unsigned i = 0; i < 8; ++i)
+    entries.push_back(local_apic(static_cast<uint8_t>(64 + i), static_cast<uint8_t>(200 + i), 0));
+  Memory mem;
+  mem.tables[0x2000] = madt(entries);
+  mem.tables[0x3000] = rsdt({0x2000});
+  acpi::Madt m;
+  REQUIRE(mem.parse(rsdp(0, 0x3000, 0), m) == acpi::Status::kOk);
+  CHECK(m.cpu_count == 72);
+  CHECK(!m.cpus_truncated);
+  unsigned enabled = 0;
+  for (size_t i = 0; i < m.cpu_count; ++i) enabled += m.cpus[i].enabled ? 1 : 0;
+  CHECK(enabled == 64);
+  CHECK(m.cpus[63].apic_id == 254);  // the highest an xAPIC can name (255 is broadcast)
+  CHECK(m.cpus[63].processor_uid == 63);
+  CHECK(m.cpus[64].apic_id == 200);
+  CHECK(!m.cpus[64].enabled);
+}
+
 TEST_CASE("acpi: corrupt or missing tables are refused") {
   Memory mem;
   mem.tables[0x2000] = qemu_like_madt();

@@ -22,6 +22,7 @@ namespace {
 /// until the process ends and are freed only then (which keeps the leak checker quiet).
 struct Frames {
   std::vector<void*> blocks;
+  uint64_t allocated = 0;  ///< frames in them
   ~Frames() {
     for (void* b : blocks) std::free(b);
   }
@@ -51,6 +52,7 @@ uint64_t alloc_frames(size_t count) {
   void* p = std::aligned_alloc(4096, count * 4096);
   std::memset(p, 0, count * 4096);
   frames().blocks.push_back(p);
+  frames().allocated += count;
   return reinterpret_cast<uint64_t>(p);  // identity "direct map" on the host
 }
 uint64_t alloc_frame() { return alloc_frames(1); }
@@ -63,6 +65,7 @@ FrameRun alloc_frames_unzeroed(size_t most) {
   std::memset(reinterpret_cast<void*>(phys), 0xa5, count * 4096);
   return {phys, count};
 }
+uint64_t frames_allocated() { return frames().allocated; }
 void* phys_to_virt(uint64_t phys) { return reinterpret_cast<void*>(phys); }
 
 bool create_address_space(AddressSpace& as) {
@@ -155,6 +158,7 @@ void set_io_ports(uint16_t base, uint16_t count, bool allow) {
 unsigned cpu_count() { return fake::platform().cpus; }
 unsigned cpu_index() { return 0; }
 uint64_t now_ns() { return fake::platform().now; }
+uint64_t cycle_count() { return fake::platform().now; }
 void send_reschedule(unsigned cpu) { fake::platform().reschedules.push_back(cpu); }
 void release_secondary_cpus() { fake::platform().released = true; }
 void wait_for_interrupt() {}

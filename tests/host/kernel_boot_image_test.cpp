@@ -88,15 +88,22 @@ SpecBuilder demo() {
   return b;
 }
 
+/// Room for parse's endpoint marks: zeroed for each parse.
+uint64_t* scratch(size_t words) {
+  static std::vector<uint64_t> room;
+  room.assign(words + 1, 0);
+  return room.data();
+}
+
 Status parse(std::vector<uint64_t>& words, size_t size = 0) {
-  return BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), size ? size : words.size() * 8).status();
+  return BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), size ? size : words.size() * 8, scratch).status();
 }
 
 }  // namespace
 
 TEST_CASE("a well-formed spec parses and exposes its records") {
   auto words = demo().build();
-  auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8);
+  auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8, scratch);
   REQUIRE(r.ok());
   CHECK(r.value().header().component_count == 2);
   CHECK(std::strcmp(r.value().component(1).name, "client") == 0);
@@ -243,6 +250,17 @@ TEST_CASE("an endpoint has one receiving component") {
     words = b.build();
     CHECK(parse(words) == Status::kInvalidArgument);
   }
+  SUBCASE("beyond the first 64 endpoints too") {
+    SpecBuilder b = demo();
+    b.header.endpoint_count = 130;
+    b.caps[0].object = 129;
+    b.caps[1].object = 129;
+    auto words = b.build();
+    CHECK(parse(words) == Status::kOk);
+    b.caps[1].rights = tessera::rights::kRecv;
+    words = b.build();
+    CHECK(parse(words) == Status::kInvalidArgument);
+  }
   SUBCASE("one component receiving on several endpoints, or twice on its own, is fine") {
     SpecBuilder b = demo();
     b.header.endpoint_count = 2;
@@ -284,6 +302,11 @@ TEST_CASE("system.img entries are found by name and bounds-checked") {
   CHECK(std::memcmp(blob.data, "hello", 5) == 0);
   CHECK(r.value().find("missing").data == nullptr);
   CHECK(r.value().find("ap").data == nullptr);
+  // The hint is only where the search starts: a wrong one or one beyond the entries still finds it.
+  CHECK(r.value().find("app", 1).data == blob.data);
+  CHECK(r.value().find("app", 0).data == blob.data);
+  CHECK(r.value().find("app", 7).data == blob.data);
+  CHECK(r.value().find("system.spec", 1).size == 3);
 
   img.resize(8192 + 2);  // the app blob is now cut short
   CHECK(BootImage::parse(img.data(), img.size()).status() == Status::kInvalidArgument);
@@ -313,7 +336,7 @@ SpecBuilder grants() {
 TEST_CASE("regions, IRQs and mappings are checked against what exists") {
   SUBCASE("well formed") {
     auto words = grants().build();
-    auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8);
+    auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8, scratch);
     REQUIRE(r.ok());
     CHECK(r.value().region(0).pages == 2);
     CHECK(r.value().irq(0).line == 4);
@@ -414,7 +437,7 @@ TEST_CASE("supervision fields of the spec are checked") {
         b.components[0].restart = restart;
         b.components[0].flags = flags;
         auto words = b.build();
-        auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8);
+        auto r = BootSpec::parse(reinterpret_cast<uint8_t*>(words.data()), words.size() * 8, scratch);
         REQUIRE(r.ok());
         CHECK(r.value().component(0).supervisor_endpoint == 1);
         CHECK(r.value().component(0).restart == restart);

@@ -2,8 +2,10 @@
 """QEMU system test: boots an ISO and asserts its exit status and serial output.
 
 The expect file holds one item per line: `status N` (the exit status the system must end
-with, default 0), `absent REGEX` (must not appear anywhere), or a REGEX that must match a
-line of the output; these lines must match in the order given. `#` starts a comment line.
+with, default 0), `absent REGEX` (must not appear anywhere), `anywhere REGEX` (must match
+some line), `count N REGEX` (exactly N different lines match: for output of many components
+or CPUs, in whatever order), or a REGEX that must match a line of the output; these lines
+must match in the order given. `#` starts a comment line.
 """
 import argparse
 import os
@@ -17,7 +19,7 @@ RUNNER = os.path.join(HERE, "..", "..", "build-tools", "qemu_run.py")
 
 
 def load_expectations(path):
-    status, ordered, absent, anywhere = 0, [], [], []
+    status, ordered, absent, anywhere, counts = 0, [], [], [], []
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.rstrip("\n")
@@ -29,12 +31,15 @@ def load_expectations(path):
                 absent.append(re.compile(line[len("absent "):]))
             elif line.startswith("anywhere "):
                 anywhere.append(re.compile(line[len("anywhere "):]))
+            elif line.startswith("count "):
+                _, n, pattern = line.split(" ", 2)
+                counts.append((int(n), re.compile(pattern)))
             else:
                 ordered.append(re.compile(line))
-    return status, ordered, absent, anywhere
+    return status, ordered, absent, anywhere, counts
 
 
-def check(output, status, rc, ordered, absent, anywhere=()):
+def check(output, status, rc, ordered, absent, anywhere=(), counts=()):
     problems = []
     if rc != status:
         problems.append(f"exit status {rc}, expected {status}")
@@ -50,6 +55,10 @@ def check(output, status, rc, ordered, absent, anywhere=()):
     for pattern in anywhere:
         if not any(pattern.search(line) for line in lines):
             problems.append(f"no line matching /{pattern.pattern}/ (anywhere)")
+    for n, pattern in counts:
+        found = len({line for line in lines if pattern.search(line)})
+        if found != n:
+            problems.append(f"{found} different lines match /{pattern.pattern}/, expected {n}")
     for pattern in absent:
         for line in lines:
             if pattern.search(line):
@@ -68,7 +77,7 @@ def main():
     p.add_argument("--input-after", default="", help="type it once the output matches this")
     p.add_argument("extra", nargs="*")
     a = p.parse_args()
-    status, ordered, absent, anywhere = load_expectations(a.expect)
+    status, ordered, absent, anywhere, counts = load_expectations(a.expect)
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "serial.log")
         cmd = [sys.executable, RUNNER, "--iso", a.iso, "--smp", a.smp, "--timeout", a.timeout,
@@ -79,14 +88,14 @@ def main():
         rc = subprocess.run(cmd).returncode
         with open(log, encoding="utf-8", errors="replace") as f:
             output = f.read().replace("\r", "")
-    problems = check(output, status, rc, ordered, absent, anywhere)
+    problems = check(output, status, rc, ordered, absent, anywhere, counts)
     sys.stdout.write(output)
     if problems:
         print("\nboot_test: FAILED", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    print(f"\nboot_test: passed ({len(ordered) + len(anywhere)} expected lines, status {rc})")
+    print(f"\nboot_test: passed ({len(ordered) + len(anywhere) + len(counts)} expected lines, status {rc})")
     return 0
 
 

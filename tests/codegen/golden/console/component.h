@@ -43,6 +43,8 @@ namespace clients {
 inline constexpr uint64_t kKv = 2;
 inline constexpr uint64_t kApp = 3;
 }  // namespace clients
+/// How many components use its interfaces (the constants of clients::).
+inline constexpr uint32_t kClientCount = 2;
 
 /// The bit of caps::kIrqs each of its interrupt lines sets.
 namespace irqs {

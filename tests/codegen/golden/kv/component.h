@@ -41,6 +41,8 @@ static_assert(kSlotCount <= ::tessera::spec::kMaxCapSlots, "the kernel refuses a
 namespace clients {
 inline constexpr uint64_t kApp = 3;
 }  // namespace clients
+/// How many components use its interfaces (the constants of clients::).
+inline constexpr uint32_t kClientCount = 1;
 
 /// Shared regions (`memory:` in the description), mapped before the component starts.
 namespace memory {

@@ -43,6 +43,8 @@ static_assert(kSlotCount <= ::tessera::spec::kMaxCapSlots, "the kernel refuses a
 namespace clients {
 inline constexpr uint64_t kClient = 2;
 }  // namespace clients
+/// How many components use its interfaces (the constants of clients::).
+inline constexpr uint32_t kClientCount = 1;
 
 /// Bytes it may back with sys::map in the map window (page tables included).
 inline constexpr uint64_t kMapQuota = 0;

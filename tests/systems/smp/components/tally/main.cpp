@@ -7,7 +7,7 @@ namespace ifc = tessera::interfaces::tally;
 
 namespace {
 
-constexpr uint64_t kMaxWorkers = 8;
+constexpr uint64_t kMaxWorkers = tessera::kMaxCpus;  // one worker per CPU at most
 
 struct Tally {
   uint64_t calls[kMaxWorkers] = {};
