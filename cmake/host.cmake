@@ -114,6 +114,12 @@ if(CMAKE_BINARY_DIR STREQUAL "${CMAKE_SOURCE_DIR}/build" AND NOT IS_SYMLINK ${li
 endif()
 
 # ---- images: system.img + tessera.iso per system -----------------------------------------
+# The ELFs go into the images without their debug sections, which GRUB would read and load
+# for nothing (build-tools/pack_image.py); the build tree keeps them whole.
+set(TESSERA_PACK_STRIP "")
+if(CMAKE_OBJCOPY)
+  set(TESSERA_PACK_STRIP --objcopy ${CMAKE_OBJCOPY})
+endif()
 foreach(name ${TESSERA_SYSTEM_NAMES})
   set(out ${TESSERA_SYSTEM_${name}_OUT})
   add_custom_target(image_${name} ALL
@@ -126,6 +132,7 @@ foreach(name ${TESSERA_SYSTEM_NAMES})
       --kernel ${TESSERA_TARGET_DIR}/bin/kernel.elf
       --grub-cfg ${CMAKE_SOURCE_DIR}/build-tools/grub.cfg
       --iso ${out}/tessera.iso
+      ${TESSERA_PACK_STRIP}
     DEPENDS target
     COMMENT "Packing ${name}: system.img and tessera.iso")
 endforeach()
