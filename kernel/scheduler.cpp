@@ -79,10 +79,9 @@ Thread* scheduler_tick(Cpu& cpu, uint64_t now) {
 
 namespace {
 
-/// The switch both switch_to and switch_from_syscall make, with `platform_switch` doing the
-/// platform's part.
-template <class PlatformSwitch>
-void switch_cpu(Cpu& cpu, Thread* next, PlatformSwitch platform_switch) {
+/// The switch both switch_to and switch_from_syscall make; `keep_stack` picks the platform's
+/// switch (a direct call either way).
+void switch_cpu(Cpu& cpu, Thread* next, bool keep_stack) {
   if (next == nullptr) {
     if (system_idle(cpu)) {
       log("kernel: no component can run any more; powering off\n");
@@ -96,14 +95,19 @@ void switch_cpu(Cpu& cpu, Thread* next, PlatformSwitch platform_switch) {
   // Only components with grants pay for the bitmap update; the idle thread needs none.
   if (to != nullptr && (to->ioport_count > 0 || cpu.io_owner != nullptr)) switch_io_ports(cpu, to);
   cpu.current = next;
-  platform_switch(prev->context, next->context, to != nullptr ? to->space : kKeepSpace);
+  const platform::AddressSpace& space = to != nullptr ? to->space : kKeepSpace;
+  if (keep_stack) {
+    platform::switch_context(prev->context, next->context, space);
+  } else {
+    platform::switch_context_away(prev->context, next->context, space);
+  }
 }
 
 }  // namespace
 
-void switch_to(Cpu& cpu, Thread* next) { switch_cpu(cpu, next, platform::switch_context); }
+void switch_to(Cpu& cpu, Thread* next) { switch_cpu(cpu, next, true); }
 
-void switch_from_syscall(Cpu& cpu, Thread* next) { switch_cpu(cpu, next, platform::switch_context_away); }
+void switch_from_syscall(Cpu& cpu, Thread* next) { switch_cpu(cpu, next, false); }
 
 void leave_for_good(Cpu& cpu) {
   switch_to(cpu, hand_over(cpu, nullptr));
