@@ -19,8 +19,12 @@ extern "C" SyscallFrame* syscall_fastpath() {
     cpu.current = next;
     platform::direct_switch(self->context, next->context, next->component->space);
   }
-  kernel_lock().release();
+  // The lock is let go by syscall_fastpath_leave, once the CPU stands on next's stack: until
+  // then another CPU that restarted self's component could rewrite the stack this CPU still
+  // returns through.
   return next->frame;
 }
+
+extern "C" void syscall_fastpath_leave() { kernel_lock().release(); }
 
 }  // namespace kernel

@@ -187,9 +187,12 @@ extern "C" void thread_first_run();
 struct SyscallFrame;
 /// Called by the syscall entry stub first, with the calling thread's registers saved in its
 /// frame: takes the kernel lock and tries the IPC fastpath. Returns the frame of the thread
-/// to resume in ring 3 at once (the lock let go), or nullptr with the lock still held; the
-/// stub then calls syscall_dispatch.
+/// to resume in ring 3 at once, or nullptr; the lock is still held either way. The stub then
+/// either moves to the returned frame's stack and calls syscall_fastpath_leave, or calls
+/// syscall_dispatch.
 extern "C" SyscallFrame* syscall_fastpath();
+/// Lets go of the lock the fastpath kept, once the CPU runs on the resumed thread's stack.
+extern "C" void syscall_fastpath_leave();
 /// The general path of every system call the fastpath passed on (`frame` is the caller's
 /// saved registers, the kernel lock held); returns to the user thread whose frame is on top
 /// of the kernel stack when it returns.

@@ -54,12 +54,13 @@ syscall_entry:
   testq %rax, %rax
   jz .Lnull
   SAVE_FRAME
-  // The fastpath returns the frame of the thread to resume (its own or the peer's, with the
-  // kernel lock let go), or 0 with the lock held for the general path.
+  // The fastpath returns the frame of the thread to resume (its own or the peer's), or 0
+  // for the general path; the lock is held either way.
   call syscall_fastpath
   testq %rax, %rax
   jz .Lgeneral
   movq %rax, %rsp
+  call syscall_fastpath_leave  // lets go of the lock, now that this is the resumed thread's stack
   jmp .Lrestore
 .Lgeneral:
   movq %rsp, %rdi

@@ -33,7 +33,10 @@ inline Thread* make_call(Cpu& cpu, Thread& t, Syscall number, uint64_t a0 = 0, u
 /// fastpath, then the general path if the fastpath passes. Returns the frame the entry would
 /// leave the kernel through.
 inline SyscallFrame* system_call(SyscallFrame* f) {
-  if (SyscallFrame* next = syscall_fastpath()) return next;
+  if (SyscallFrame* next = syscall_fastpath()) {
+    syscall_fastpath_leave();
+    return next;
+  }
   syscall_dispatch(f);
   return f;
 }
