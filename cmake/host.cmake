@@ -49,7 +49,7 @@ function(tessera_system name yaml out_dir gen_dir)
 endfunction()
 
 tessera_system(default ${TESSERA_SYSTEM} ${CMAKE_BINARY_DIR} ${CMAKE_BINARY_DIR}/gen)
-foreach(extra bench bench_transfer faults caps tlb hostile fuzz races restart manual restart_smp cow_smp)
+foreach(extra bench bench_transfer faults caps tlb hostile fastpath fuzz races restart manual restart_smp cow_smp)
   tessera_system(${extra} ${CMAKE_SOURCE_DIR}/tests/systems/${extra}/system.yaml
                  ${CMAKE_BINARY_DIR}/systems/${extra} ${CMAKE_BINARY_DIR}/systems/${extra}/gen)
 endforeach()
