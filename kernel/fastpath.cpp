@@ -1,6 +1,7 @@
 // The IPC fastpath's entry: called by the system call entry with the frame saved, before
-// anything else. Carries out what kernel/fastpath.h decides, switches directly, and lets go
-// of the kernel lock; or hands the call, lock held, to the general path.
+// anything else. Carries out what kernel/fastpath.h decides and switches directly, or hands
+// the call to the general path; either way with the lock held (syscall_fastpath_leave lets
+// go of it after a fast switch).
 #include "kernel/fastpath.h"
 
 #include "kernel/kernel_state.h"

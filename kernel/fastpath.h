@@ -117,10 +117,7 @@ template <class CanSwitch>
   n->word |= bits;
   write_status(*self->frame, Status::kOk);
   if (waiter == nullptr) return self;
-  n->waiters.pop_front();
-  write_results(*waiter->frame, Status::kOk, WordResult{notification_poll(n)});
-  waiter->state = ThreadState::kReady;
-  return wake(cpu, self, waiter);
+  return wake(cpu, self, notification_deliver(n));
 }
 
 /// kWait: the word at once if bits are set; otherwise self waits and the first ready thread

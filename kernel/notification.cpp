@@ -5,27 +5,16 @@
 #include "kernel/syscall_args.h"
 
 namespace kernel {
-namespace {
-
-/// Hands the word to the first waiter, which becomes ready (not yet queued).
-Thread* deliver(Notification* n) {
-  Thread* t = n->waiters.pop_front();
-  write_results(*t->frame, Status::kOk, WordResult{notification_poll(n)});
-  t->state = ThreadState::kReady;
-  return t;
-}
-
-}  // namespace
 
 Thread* notification_signal(Cpu& cpu, Thread* self, Notification* n, uint64_t bits) {
   n->word |= bits;
   if (n->waiters.empty()) return self;
-  return wake(cpu, self, deliver(n));
+  return wake(cpu, self, notification_deliver(n));
 }
 
 void notification_signal_async(Cpu& cpu, Notification* n, uint64_t bits) {
   n->word |= bits;
-  if (!n->waiters.empty()) make_ready(cpu, deliver(n));
+  if (!n->waiters.empty()) make_ready(cpu, notification_deliver(n));
 }
 
 Thread* notification_wait(Cpu& cpu, Thread* self, Notification* n) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "kernel/cpu.h"
+#include "kernel/syscall_args.h"
 #include "kernel/thread.h"
 
 namespace kernel {
@@ -27,6 +28,14 @@ inline uint64_t notification_poll(Notification* n) {
   const uint64_t word = n->word;
   n->word = 0;
   return word;
+}
+/// Hands the word to the first waiter, which becomes ready (not yet queued).
+/// Precondition: n has a waiter.
+inline Thread* notification_deliver(Notification* n) {
+  Thread* t = n->waiters.pop_front();
+  write_results(*t->frame, Status::kOk, WordResult{notification_poll(n)});
+  t->state = ThreadState::kReady;
+  return t;
 }
 
 }  // namespace kernel
