@@ -212,13 +212,17 @@ def _step(args, sock, begin, end, expected, kernel_funcs, kernel_addrs):
         raise Fail("CR3 reads 0 in a running component")
     own = other = kernel = repeats = 0
     profile = {}
+    trace = open(args.trace, "w") if args.trace else None
     rip, last = begin, None
     for _ in range(MAX_STEPS):
         # A step ends after each iteration of a rep-prefixed string instruction: each counts,
         # as under icount (QEMU runs an iteration as an instruction), and `repeats` says how many
         # of the steps were such further iterations.
         repeats += rip == last
-        if gdb.register("cs") & 3 == 3:
+        user = gdb.register("cs") & 3 == 3
+        if trace:
+            trace.write(f"{'user' if user else 'kernel'} {rip:#x}\n")
+        if user:
             if gdb.register("cr3") == space:
                 if rip == end:
                     break
@@ -255,6 +259,7 @@ def main():
     p.add_argument("--icount", action="store_true", help="-icount shift=0, as tessera bench runs it")
     p.add_argument("--kernel-elf", help="kernel.elf, for --profile's symbols")
     p.add_argument("--profile", action="store_true", help="print the kernel instructions per function")
+    p.add_argument("--trace", help="write each stepped instruction's address (and kernel function) to this file")
     p.add_argument("--skip", type=int, default=0, help="let this many iterations run before the one stepped")
     p.add_argument("--timeout", type=float, default=300.0)
     args = p.parse_args()

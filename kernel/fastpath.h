@@ -16,6 +16,30 @@
 
 namespace kernel {
 
+/// What the fastpath decided. `next()` is the thread to run: nullptr when the general path must
+/// run the system call (nothing was changed), self when self goes on. With `message()`, next
+/// receives self's message on its way out to ring 3: kOk, self's info word and message
+/// registers, which the entry's exit loads straight from self's frame and registers instead of
+/// copying them into next's, and the badge, which the fastpath wrote into next's frame
+/// (deliver_badge; docs/kernel.md, "The IPC fastpath").
+class FastPath {
+ public:
+  FastPath() = default;
+  FastPath(Thread* next) : next_(next) {}  // NOLINT: implicit, as a result
+  static FastPath with_message(Thread* next) {
+    FastPath r(next);
+    r.message_ = true;
+    return r;
+  }
+
+  Thread* next() const { return next_; }
+  bool message() const { return message_; }
+
+ private:
+  Thread* next_ = nullptr;
+  bool message_ = false;
+};
+
 /// The cap in `slot` of self's table when it is a live endpoint cap with every right in
 /// `needed` and its endpoint is up; nullptr otherwise (the general path says why).
 [[gnu::always_inline]] inline Cap* fast_endpoint_cap(const Thread& self, uint64_t slot, uint16_t needed) {
@@ -41,46 +65,46 @@ template <class CanSwitch>
 /// kCall to a receiver waiting on this CPU: ipc_call's first branch, with hand_over's answer
 /// known. `can_switch(server)` is asked before anything changes.
 template <class CanSwitch>
-[[gnu::always_inline]] inline Thread* fastpath_call(Cpu& cpu, Thread* self, MessageArgs args, CanSwitch can_switch) {
-  if (message_beyond_registers(args.info)) return nullptr;
+[[gnu::always_inline]] inline FastPath fastpath_call(Cpu& cpu, Thread* self, MessageArgs args, CanSwitch can_switch) {
+  if (message_beyond_registers(args.info)) return {};
   Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kSend);
-  if (cap == nullptr) return nullptr;
+  if (cap == nullptr) return {};
   auto* ep = static_cast<Endpoint*>(cap->object);
   Thread* server = ep->receivers.front();
   // A receiver with a deadline is in a timer queue too, which the general path leaves.
   if (server == nullptr || server->timer_queue != nullptr || !runs_at_once(cpu, *server) || !can_switch(*server))
-    return nullptr;
+    return {};
   ep->receivers.pop_front();
   server->blocked_on = nullptr;
-  deliver_message(*self->frame, *server->frame, cap->badge);
   server->state = ThreadState::kReady;
   self->reply_grant = (cap->rights & tessera::rights::kGrant) != 0;
   self->state = ThreadState::kBlockedReply;
   self->callee = server;
   server->reply_to = self;
-  return server;
+  deliver_badge(*server->frame, cap->badge);
+  return FastPath::with_message(server);
 }
 
 /// kReplyRecv with a caller to answer on this CPU and nothing queued on the endpoint:
 /// ipc_reply_recv's first branch, with hand_over's answer known.
 template <class CanSwitch>
-[[gnu::always_inline]] inline Thread* fastpath_reply_recv(Cpu& cpu, Thread* self, MessageArgs args,
-                                                          CanSwitch can_switch) {
-  if (message_beyond_registers(args.info)) return nullptr;
+[[gnu::always_inline]] inline FastPath fastpath_reply_recv(Cpu& cpu, Thread* self, MessageArgs args,
+                                                           CanSwitch can_switch) {
+  if (message_beyond_registers(args.info)) return {};
   Thread* caller = self->reply_to;
-  if (caller == nullptr || !runs_at_once(cpu, *caller)) return nullptr;
+  if (caller == nullptr || !runs_at_once(cpu, *caller)) return {};
   Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kRecv);
-  if (cap == nullptr) return nullptr;
+  if (cap == nullptr) return {};
   auto* ep = static_cast<Endpoint*>(cap->object);
-  if (!ep->senders.empty() || !can_switch(*caller)) return nullptr;
-  deliver_message(*self->frame, *caller->frame, 0);
+  if (!ep->senders.empty() || !can_switch(*caller)) return {};
   self->reply_to = nullptr;
   caller->callee = nullptr;
   caller->state = ThreadState::kReady;
   self->state = ThreadState::kBlockedRecv;
   self->blocked_on = ep;
   ep->receivers.push_back(self);
-  return caller;
+  deliver_badge(*caller->frame, 0);  // a reply carries none
+  return FastPath::with_message(caller);
 }
 
 /// kYield: self goes on when no other thread of its priority (or above) is ready;
@@ -139,27 +163,34 @@ template <class CanSwitch>
   return cpu.ready.pop_highest();
 }
 
-/// The fastpath for the system call in self's frame: the thread to run (self, or another
-/// thread to switch to, self then blocked), or nullptr when the general path must run it.
+/// What fastpath() hands back by default: the decision itself (host tests look at it).
+struct KeepDecision {
+  FastPath operator()(FastPath r) const { return r; }
+};
+
+/// The fastpath for the system call in self's frame: finish(the thread to run), where that is
+/// self, or another thread to switch to, self then blocked, perhaps with self's message, or no
+/// thread when the general path must run the system call. `finish` is applied in each case
+/// (inline), so that the compiler sees which kinds of result each case can make.
 /// Precondition: the kernel lock is held.
-template <class CanSwitch>
-[[gnu::always_inline]] inline Thread* fastpath(Cpu& cpu, Thread* self, CanSwitch can_switch) {
+template <class CanSwitch, class Finish = KeepDecision>
+[[gnu::always_inline]] inline auto fastpath(Cpu& cpu, Thread* self, CanSwitch can_switch, Finish finish = {}) {
   // Its component was stopped from another CPU while it waited for the lock.
-  if (self->state != ThreadState::kReady) return nullptr;
+  if (self->state != ThreadState::kReady) return finish(FastPath{});
   const SyscallFrame& f = *self->frame;
   switch (syscall_number(f)) {
     case Syscall::kCall:
-      return fastpath_call(cpu, self, read_args<MessageArgs>(f), can_switch);
+      return finish(fastpath_call(cpu, self, read_args<MessageArgs>(f), can_switch));
     case Syscall::kReplyRecv:
-      return fastpath_reply_recv(cpu, self, read_args<MessageArgs>(f), can_switch);
+      return finish(fastpath_reply_recv(cpu, self, read_args<MessageArgs>(f), can_switch));
     case Syscall::kYield:
-      return fastpath_yield(cpu, self, can_switch);
+      return finish(fastpath_yield(cpu, self, can_switch));
     case Syscall::kSignal:
-      return fastpath_signal(cpu, self, read_args<SignalArgs>(f), can_switch);
+      return finish(fastpath_signal(cpu, self, read_args<SignalArgs>(f), can_switch));
     case Syscall::kWait:
-      return fastpath_wait(cpu, self, read_args<SlotArgs>(f), can_switch);
+      return finish(fastpath_wait(cpu, self, read_args<SlotArgs>(f), can_switch));
     default:
-      return nullptr;
+      return finish(FastPath{});
   }
 }
 

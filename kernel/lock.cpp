@@ -8,6 +8,12 @@ namespace kernel {
 
 TicketLock detail::kernel_lock_instance;
 
+// The word whose increment lets go of the lock, named for the system call entry's fastpath exit
+// (it runs with every register holding a user value, so it increments the word in memory).
+asm(".globl kernel_lock_serving\n"
+    ".set kernel_lock_serving, kernel_lock_instance + 4");
+static_assert(TicketLock::kServingOffset == 4, "the .set above");
+
 void assert_locked(const Cpu& cpu) {
   if (!kernel_lock().held_by(&cpu)) panic("cpu %u runs kernel code that needs the kernel lock without it", cpu.index);
 }

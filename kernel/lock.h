@@ -7,6 +7,7 @@
 // to lets go of it on its own way out.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/platform.h"
@@ -15,13 +16,23 @@ namespace kernel {
 
 class TicketLock {
  public:
+  static constexpr unsigned kServingOffset = 4;
+
   /// Takes the lock for `owner`, the taking CPU's scheduling state (any non-null tag).
   void acquire(const void* owner) {
+    acquire_unrecorded();
+    record_owner(owner);
+  }
+
+  /// Takes the lock without saying which CPU holds it (held_by answers false until
+  /// record_owner): the IPC fastpath's, whose exit lets go of it by incrementing the word at
+  /// kernel_lock_serving, and which records its CPU before handing the lock to the general path.
+  void acquire_unrecorded() {
     const uint32_t ticket = __atomic_fetch_add(&next_, 1, __ATOMIC_RELAXED);
     if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) [[unlikely]]
       wait_for(ticket);
-    __atomic_store_n(&owner_, owner, __ATOMIC_RELAXED);
   }
+  void record_owner(const void* owner) { __atomic_store_n(&owner_, owner, __ATOMIC_RELAXED); }
 
   void release() {
     __atomic_store_n(&owner_, nullptr, __ATOMIC_RELAXED);
@@ -30,6 +41,7 @@ class TicketLock {
   }
 
   bool held() const {
+    static_assert(offsetof(TicketLock, serving_) == kServingOffset);
     return __atomic_load_n(&serving_, __ATOMIC_RELAXED) != __atomic_load_n(&next_, __ATOMIC_RELAXED);
   }
   /// Whether `owner` holds it. True answers are exact (only the holder writes owner_);
@@ -48,15 +60,17 @@ class TicketLock {
   }
 
   uint32_t next_ = 0;
+  /// At kServingOffset: the system call entry's fastpath exit lets go of the lock by
+  /// incrementing it through the symbol kernel_lock_serving (lock.cpp).
   uint32_t serving_ = 0;
   /// Invariant: the CPU that holds the lock (a switch between threads keeps it on that CPU,
-  /// so the owner is the CPU, not a thread), nullptr while it is free.
+  /// so the owner is the CPU, not a thread), nullptr while it is free or held by the fastpath.
   const void* owner_ = nullptr;
 };
 
 /// The one kernel lock (defined in lock.cpp; inline so that taking it costs no call).
 namespace detail {
-extern TicketLock kernel_lock_instance;
+extern TicketLock kernel_lock_instance asm("kernel_lock_instance");
 }
 inline TicketLock& kernel_lock() { return detail::kernel_lock_instance; }
 
@@ -77,8 +91,8 @@ void assert_locked(const Cpu& cpu);
 /// CPU when made and leaves the kernel (leave_kernel) at the end of its scope. A thread switch
 /// inside hands the lock over with the CPU: the thread switched to ends its own entry (or, if
 /// new, thread_first_run does), and this entry ends when something switches back. The only
-/// other ways to take the lock are the IPC fastpath (kernel/fastpath.cpp), which lets go of
-/// it itself or hands it to the general path's entry, and boot and an application
+/// other ways to take the lock are the IPC fastpath (kernel/fastpath.cpp), whose exit in the
+/// system call entry lets go of it, or which hands it to the general path's entry, and boot and an application
 /// processor's start, which hand it to their first thread.
 class KernelEntry {
  public:

@@ -186,13 +186,14 @@ extern "C" void thread_first_run();
 
 struct SyscallFrame;
 /// Called by the syscall entry stub first, with the calling thread's registers saved in its
-/// frame: takes the kernel lock and tries the IPC fastpath. Returns the frame of the thread
-/// to resume in ring 3 at once, or nullptr; the lock is still held either way. The stub then
-/// either moves to the returned frame's stack and calls syscall_fastpath_leave, or calls
-/// syscall_dispatch.
-extern "C" SyscallFrame* syscall_fastpath();
-/// Lets go of the lock the fastpath kept, once the CPU runs on the resumed thread's stack.
-extern "C" void syscall_fastpath_leave();
+/// frame: takes the kernel lock and tries the IPC fastpath. Returns 0 for the general path,
+/// else the address of the frame of the thread to resume in ring 3, with kFastExitMessage set
+/// when that thread receives the caller's message on the way out: kOk, the badge its own frame
+/// holds (its a0 word), and the info word and message registers the caller left in its frame.
+/// The lock is still held when it returns: the stub lets go of it on its way out to ring 3,
+/// once it has read the last word of a frame, or calls syscall_dispatch with it.
+inline constexpr uintptr_t kFastExitMessage = 1;
+extern "C" uintptr_t syscall_fastpath();
 /// The general path of every system call the fastpath passed on (`frame` is the caller's
 /// saved registers, the kernel lock held); returns to the user thread whose frame is on top
 /// of the kernel stack when it returns.

@@ -155,6 +155,10 @@ inline bool message_beyond_registers(uint64_t info) { return (info >> 32) > tess
   to.mr[5] = from.mr[5];
 }
 
+/// What the fastpath writes into the receiver's frame of deliver_message: the badge. Its exit
+/// loads the rest (kOk, the info word, the message registers) from the sender's.
+inline void deliver_badge(SyscallFrame& to, uint64_t badge) { to.a0 = badge; }
+
 /// The info word the receiver sees when fewer caps arrived than were sent.
 inline void set_message_info(SyscallFrame& f, uint64_t info) { f.a1 = info; }
 

@@ -1,7 +1,9 @@
 // System call entry and exit (syscall/sysret). The entry turns the user registers into a
 // kernel::SyscallFrame on top of the thread's kernel stack (see include/arch/syscall_frame.h; the
 // push order below is that layout read backwards), tries the IPC fastpath
-// (kernel/fastpath.cpp) and otherwise calls syscall_dispatch(frame), the general path.
+// (kernel/fastpath.cpp) and otherwise calls syscall_dispatch(frame), the general path. The
+// fastpath's three exits (the caller goes on; another thread resumes from its frame; another
+// thread receives the caller's message) load only what the fastpath may have changed.
 // Per-CPU offsets: see PerCpu in cpu_local.h.
 
 #define PERCPU_KERNEL_STACK_TOP 8
@@ -36,6 +38,38 @@
   // 16 words below a 16-byte aligned top: rsp is 16-byte aligned for the calls.
 .endm
 
+// The user's rflags in r11 as sysret may load them.
+.macro USER_FLAGS
+  andq $USER_FLAGS_MASK, %r11
+  orq $USER_FLAGS_SET, %r11
+.endm
+
+// Loads every register but rsp from the frame at rsp, leaving rsp at its user_sp word.
+.macro RESTORE_FRAME
+  popq %rax
+  popq %rdi
+  popq %rsi
+  popq %rdx
+  popq %r10
+  popq %r8
+  popq %r9
+  popq %r12
+  popq %r13
+  popq %rbx
+  popq %rbp
+  popq %r14
+  popq %r15
+  popq %rcx
+  popq %r11
+  USER_FLAGS
+.endm
+
+// Lets go of the kernel lock the fastpath kept (kernel/lock.h, kernel_lock_serving): the
+// last step before swapgs, after the last read of any frame, touching no register.
+.macro LET_GO_OF_LOCK
+  incl kernel_lock_serving(%rip)
+.endm
+
   .section .text
   .code64
   .global syscall_entry
@@ -54,14 +88,66 @@ syscall_entry:
   testq %rax, %rax
   jz .Lnull
   SAVE_FRAME
-  // The fastpath returns the frame of the thread to resume (its own or the peer's), or 0
-  // for the general path; the lock is held either way.
+  // The fastpath returns 0 or a frame, perhaps tagged with kFastExitMessage (bit 0; see
+  // kernel/platform.h); the lock is held whatever it returns. rbx, rbp and r12-r15 come back from the call as they went in:
+  // still the user's (the C++ ABI keeps them).
   call syscall_fastpath
+  cmpq %rax, %rsp
+  je .Lfast_same
+  btrq $0, %rax              // kFastExitMessage
+  jc .Lfast_message
   testq %rax, %rax
   jz .Lgeneral
+  // Another thread, all of its registers from its frame.
   movq %rax, %rsp
-  call syscall_fastpath_leave  // lets go of the lock, now that this is the resumed thread's stack
-  jmp .Lrestore
+  RESTORE_FRAME
+  popq %rsp
+  LET_GO_OF_LOCK
+  swapgs
+  sysretq
+
+.Lfast_same:
+  // The caller goes on: the fastpath wrote at most rax, rdi, rsi, rdx and r10 of its frame.
+  popq %rax
+  popq %rdi
+  popq %rsi
+  popq %rdx
+  popq %r10
+  popq %r8
+  popq %r9
+  addq $48, %rsp             // r12, r13, rbx, rbp, r14, r15: still in their registers
+  popq %rcx
+  popq %r11
+  USER_FLAGS
+  popq %rsp
+  LET_GO_OF_LOCK
+  swapgs
+  sysretq
+
+.Lfast_message:
+  // The thread in rax receives the caller's message: kOk, the info word and mr0-mr3 from the
+  // caller's frame, mr4 and mr5 (r12, r13) still in their registers; the badge and the rest
+  // from its own frame. Every read of the caller's frame comes before the lock is let go.
+  movq 8(%rax), %rdi
+  movq 16(%rsp), %rsi
+  movq 24(%rsp), %rdx
+  movq 32(%rsp), %r10
+  movq 40(%rsp), %r8
+  movq 48(%rsp), %r9
+  leaq 72(%rax), %rsp        // its preserved registers, rip, rflags and rsp
+  xorl %eax, %eax            // kOk
+  popq %rbx
+  popq %rbp
+  popq %r14
+  popq %r15
+  popq %rcx
+  popq %r11
+  USER_FLAGS
+  popq %rsp
+  LET_GO_OF_LOCK
+  swapgs
+  sysretq
+
 .Lgeneral:
   movq %rsp, %rdi
   call syscall_dispatch
@@ -74,8 +160,7 @@ syscall_entry:
   ud2
 
 .Lnull:
-  andq $USER_FLAGS_MASK, %r11
-  orq $USER_FLAGS_SET, %r11
+  USER_FLAGS
   sysretq  // rax = 0 = kOk
 
 // A new user thread's first switch lands here (see prepare_user_thread), and so does any
@@ -95,23 +180,7 @@ syscall_return_to_user:
   shrq $47, %r11
   jnz .Lbad_rip
 .Lrestore:
-  popq %rax
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %r10
-  popq %r8
-  popq %r9
-  popq %r12
-  popq %r13
-  popq %rbx
-  popq %rbp
-  popq %r14
-  popq %r15
-  popq %rcx
-  popq %r11
-  andq $USER_FLAGS_MASK, %r11
-  orq $USER_FLAGS_SET, %r11
+  RESTORE_FRAME
   popq %rsp
   // From here to sysret the stack is the user's; nothing but NMI and #MC (on their own IST
   // stacks) can interrupt, because IF is clear.

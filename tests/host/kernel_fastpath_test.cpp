@@ -1,6 +1,8 @@
 // The IPC fastpath (kernel/fastpath.h): each precondition, when it fails, leaves everything
 // as it was and passes the call on; when they all hold, the result is the general path's,
 // word for word and pointer for pointer.
+#include <cstring>
+
 #include <doctest/doctest.h>
 
 #include "kernel/fastpath.h"
@@ -94,7 +96,7 @@ void check_passes(World& w, Thread& self) {
   const ThreadState client_state = w.client.state, server_state = w.server.state;
   const SyscallFrame client_frame = *w.client.frame, server_frame = *w.server.frame;
   Thread* const receivers = w.ep.receivers.front();
-  CHECK(fastpath(w.cpus[0], &self, always) == nullptr);
+  CHECK(fastpath(w.cpus[0], &self, always).next() == nullptr);
   CHECK(w.client.state == client_state);
   CHECK(w.server.state == server_state);
   CHECK(w.ep.receivers.front() == receivers);
@@ -161,7 +163,17 @@ TEST_CASE("fastpath call: the general path's result, switching straight to the s
     w->server_waits();
     load(w->client, Syscall::kCall, kCallSlot, tessera::make_info(7, 3));
   }
-  Thread* next = fastpath(fast.cpus[0], &fast.client, always);
+  const SyscallFrame client_before = *fast.client.frame;
+  SyscallFrame server_before = *fast.server.frame;
+  const FastPath r = fastpath(fast.cpus[0], &fast.client, always);
+  // Only the badge is written into the server's frame: the entry's exit loads the rest of the
+  // message from the client's.
+  CHECK(r.message());
+  CHECK(fast.server.frame->a0 == kBadge);
+  server_before.a0 = kBadge;
+  CHECK(std::memcmp(fast.client.frame, &client_before, sizeof(SyscallFrame)) == 0);
+  CHECK(std::memcmp(fast.server.frame, &server_before, sizeof(SyscallFrame)) == 0);
+  Thread* next = host::deliver_fast(r, fast.client);
   REQUIRE(next == &fast.server);
   Thread* general_next = dispatch(general.cpus[0], &general.client);
   REQUIRE(general_next == &general.server);
@@ -180,7 +192,17 @@ TEST_CASE("fastpath reply_recv: the general path's result, straight back to the 
     w->server_answers();
     load(w->server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, 1));
   }
-  Thread* next = fastpath(fast.cpus[0], &fast.server, always);
+  const SyscallFrame server_before = *fast.server.frame;
+  SyscallFrame client_before = *fast.client.frame;
+  const FastPath r = fastpath(fast.cpus[0], &fast.server, always);
+  // Only the badge is written into the client's frame: the entry's exit loads the rest of the
+  // message from the server's.
+  CHECK(r.message());
+  CHECK(fast.client.frame->a0 == 0);
+  client_before.a0 = 0;
+  CHECK(std::memcmp(fast.server.frame, &server_before, sizeof(SyscallFrame)) == 0);
+  CHECK(std::memcmp(fast.client.frame, &client_before, sizeof(SyscallFrame)) == 0);
+  Thread* next = host::deliver_fast(r, fast.server);
   REQUIRE(next == &fast.client);
   Thread* general_next = dispatch(general.cpus[0], &general.server);
   REQUIRE(general_next == &general.client);
@@ -261,7 +283,7 @@ TEST_CASE("fastpath call: each precondition that fails passes the call on, chang
   }
   SUBCASE("the platform cannot switch directly") {
     load(w.client, Syscall::kCall, kCallSlot, plain);
-    CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }) == nullptr);
+    CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }).next() == nullptr);
     CHECK(w.server.state == ThreadState::kBlockedRecv);
     CHECK(w.ep.receivers.front() == &w.server);
   }
@@ -338,7 +360,7 @@ TEST_CASE("fastpath reply_recv: each precondition that fails passes the call on,
   }
   SUBCASE("the platform cannot switch directly") {
     load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
-    CHECK(fastpath(w.cpus[0], &w.server, [](Thread&) { return false; }) == nullptr);
+    CHECK(fastpath(w.cpus[0], &w.server, [](Thread&) { return false; }).next() == nullptr);
     CHECK(w.client.state == ThreadState::kBlockedReply);
     CHECK(w.server.reply_to == &w.client);
   }
@@ -401,20 +423,20 @@ TEST_CASE("fastpath yield: alone it goes on; behind an equal it switches only to
 
   load(w.client, Syscall::kYield, 0, 0);
   w.client.frame->op = static_cast<uint64_t>(Syscall::kYield);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.client);
   CHECK(host::status_of(w.client) == Status::kOk);
   CHECK(w.cpus[0].ready.empty());
 
   w.cpus[0].ready.enqueue(&w.other);  // an equal, preempted by an interrupt: not resumable
   load(w.client, Syscall::kYield, 0, 0);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
   CHECK(w.cpus[0].ready.peek_highest() == &w.other);
   CHECK_FALSE(w.cpus[0].ready.contains(&w.client));
 
   w.other.context.resumes_from_frame = true;  // it left through the fastpath
-  CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }) == nullptr);
+  CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }).next() == nullptr);
   CHECK_FALSE(w.cpus[0].ready.contains(&w.client));
-  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.other);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.other);
   CHECK(w.cpus[0].ready.peek_highest() == &w.client);  // behind its equals
   CHECK_FALSE(w.cpus[0].ready.contains(&w.other));
   CHECK(host::status_of(w.client) == Status::kOk);
@@ -426,21 +448,21 @@ TEST_CASE("fastpath signal: bits set when nobody waits; no bits or a wrong cap p
   w.place(w.client, 0);
   w.cpus[0].current = &w.client;
   load(w.client, Syscall::kSignal, kNotifySlot, 0x6);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.client);
   CHECK(w.ntf.word == 0x6);
   CHECK(host::status_of(w.client) == Status::kOk);
 
   load(w.client, Syscall::kSignal, kNotifySlot, 0);  // no bits, no badge: kInvalidArgument
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
   load(w.client, Syscall::kSignal, kCallSlot, 1);  // an endpoint cap
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
   w.client_slots[kNotifySlot].rights = rights::kRecv;
   load(w.client, Syscall::kSignal, kNotifySlot, 1);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
   w.client_slots[kNotifySlot].rights = rights::kSend;
   w.client_slots[kNotifySlot].badge = 0x10;  // a badge alone is bits enough
   load(w.client, Syscall::kSignal, kNotifySlot, 0);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.client);
   CHECK(w.ntf.word == 0x16);
 }
 
@@ -457,7 +479,7 @@ TEST_CASE("fastpath signal to a waiter: queued, or run at once when it outranks 
   SUBCASE("an equal is queued and the signaller goes on") {
     waits(w.other, 0);
     load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
-    CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+    CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.client);
     CHECK(w.other.state == ThreadState::kReady);
     CHECK(w.cpus[0].ready.contains(&w.other));
     CHECK(host::status_of(w.other) == Status::kOk);
@@ -469,7 +491,7 @@ TEST_CASE("fastpath signal to a waiter: queued, or run at once when it outranks 
     waits(w.server, 0);
     w.server.context.resumes_from_frame = true;
     load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
-    CHECK(fastpath(w.cpus[0], &w.client, always) == &w.server);
+    CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.server);
     CHECK(w.cpus[0].ready.contains(&w.client));
     CHECK(w.server.frame->a0 == 0x3);
     w.cpus[0].ready.remove(&w.client);
@@ -484,7 +506,7 @@ TEST_CASE("fastpath signal to a waiter: queued, or run at once when it outranks 
   SUBCASE("a waiter on another CPU takes the general path, which interrupts it") {
     waits(w.other, 1);
     load(w.client, Syscall::kSignal, kNotifySlot, 0x3);
-    CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+    CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
     CHECK(w.ntf.word == 0);
     CHECK(w.other.state == ThreadState::kBlockedWait);
   }
@@ -499,17 +521,17 @@ TEST_CASE("fastpath wait: the word at once, or a switch to a ready thread that m
 
   w.ntf.word = 0x9;
   load(w.client, Syscall::kWait, kNotifySlot, 0);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.client);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.client);
   CHECK(w.client.frame->a0 == 0x9);
   CHECK(w.ntf.word == 0);
 
   load(w.client, Syscall::kWait, kNotifySlot, 0);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);  // nothing ready: the idle thread
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);  // nothing ready: the idle thread
   CHECK(w.client.state == ThreadState::kReady);
   w.cpus[0].ready.enqueue(&w.other);
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);  // preempted by an interrupt
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);  // preempted by an interrupt
   w.other.context.resumes_from_frame = true;
-  CHECK(fastpath(w.cpus[0], &w.client, always) == &w.other);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == &w.other);
   CHECK(w.client.state == ThreadState::kBlockedWait);
   CHECK(w.ntf.waiters.front() == &w.client);
   CHECK(w.cpus[0].ready.empty());
@@ -518,6 +540,6 @@ TEST_CASE("fastpath wait: the word at once, or a switch to a ready thread that m
   w.ntf.word = 0x1;
   load(w.client, Syscall::kWait, kNotifySlot, 0);
   w.client.state = ThreadState::kReady;
-  CHECK(fastpath(w.cpus[0], &w.client, always) == nullptr);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
   CHECK(w.ntf.word == 0x1);
 }

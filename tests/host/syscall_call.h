@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "kernel/fastpath.h"
+#include "kernel/lock.h"
 #include "kernel/syscalls.h"
 
 namespace kernel::host {
@@ -29,16 +31,27 @@ inline Thread* make_call(Cpu& cpu, Thread& t, Syscall number, uint64_t a0 = 0, u
   return dispatch(cpu, &t);
 }
 
+/// What the entry's exit hands a thread the fastpath switched to with the caller's message
+/// (the registers it loads from `self`'s frame), written into that thread's frame instead, so
+/// that host tests can compare it with the general path's delivery. Returns r.next().
+inline Thread* deliver_fast(const FastPath& r, const Thread& self) {
+  if (r.message()) deliver_message(*self.frame, *r.next()->frame, r.next()->frame->a0);
+  return r.next();
+}
+
 /// What the platform's system call entry does with the frame of cpu.current (`f`): the
 /// fastpath, then the general path if the fastpath passes. Returns the frame the entry would
-/// leave the kernel through.
+/// leave the kernel through, with what its exit loads written into it.
 inline SyscallFrame* system_call(SyscallFrame* f) {
-  if (SyscallFrame* next = syscall_fastpath()) {
-    syscall_fastpath_leave();
-    return next;
+  const uintptr_t e = syscall_fastpath();
+  if (e == 0) {
+    syscall_dispatch(f);
+    return f;
   }
-  syscall_dispatch(f);
-  return f;
+  auto* next = reinterpret_cast<SyscallFrame*>(e & ~kFastExitMessage);
+  if ((e & kFastExitMessage) != 0) deliver_message(*f, *next, next->a0);
+  kernel_lock().release();  // the exit's increment of kernel_lock_serving
+  return next;
 }
 
 /// The status t's last call returned.
