@@ -55,6 +55,7 @@ inline void stage_out(const Message& m) {
   if ((m.info >> 32) <= kMessageRegisters) return;
   IpcBuffer* b = ipc_buffer();
   const uint32_t words = info_count(m.info) < kMaxMessageWords ? info_count(m.info) : kMaxMessageWords;
+#pragma GCC unroll 8
   for (uint32_t i = kMessageRegisters; i < words; ++i) b->words[i] = m.mr[i];
   for (uint32_t i = 0; i < info_caps(m.info) && i < kMaxMessageCaps; ++i) b->send_caps[i] = m.caps[i];
 }
@@ -65,6 +66,7 @@ inline void stage_in(Message& m) {
   if ((m.info >> 32) <= kMessageRegisters) return;
   const IpcBuffer* b = ipc_buffer();
   const uint32_t words = info_count(m.info) < kMaxMessageWords ? info_count(m.info) : kMaxMessageWords;
+#pragma GCC unroll 8
   for (uint32_t i = kMessageRegisters; i < words; ++i) m.mr[i] = b->words[i];
   for (uint32_t i = 0; i < info_caps(m.info) && i < kMaxMessageCaps; ++i) m.caps[i] = b->recv_slots[i];
 }
