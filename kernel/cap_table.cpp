@@ -90,6 +90,14 @@ bool cap_delete(Cap& cap, WorkBudget& work) {
   return true;
 }
 
+bool cap_delete_at_once(Cap& cap) {
+  if (cap.empty() || cap.revoked || cap.first_child != nullptr || !cap_holds_nothing(cap)) return false;
+  // take_apart's steps with nothing to hand up or release: unlink, then clear.
+  unlink(cap);
+  clear_fields(cap, false);
+  return true;
+}
+
 Progress cap_revoke(Cap& cap, WorkBudget& work) {
   // Top down: each child is taken apart and its children handed up to `cap`, where a later
   // step reaches them. Finding the next cap to work on costs nothing (it is the first child),

@@ -57,6 +57,9 @@ struct CapValue {
 /// allows. True when nothing is left to undo. Defined with the memory system calls
 /// (kernel/memory.cpp).
 bool cap_release(Cap& cap, WorkBudget& work);
+/// Whether cap_release has nothing to undo for `cap` (so it returns true at once, spending
+/// nothing).
+bool cap_holds_nothing(const Cap& cap);
 
 /// The slots of one component, sized by the boot spec; storage is owned by the caller.
 /// Lookups are the decode step of a system call; the mutating operations below it are the
@@ -148,6 +151,11 @@ class CapTable {
 /// more is left, and `cap` is then a revoked slot that a repeated delete (or a revoke of an
 /// ancestor) goes on taking apart.
 bool cap_delete(Cap& cap, WorkBudget& work);
+
+/// cap_delete of a cap that goes in one step, for the fastpath: a live cap with no children
+/// that holds nothing (cap_holds_nothing) is unlinked and its slot emptied, as cap_delete
+/// would; true then. Any other cap is left as it is (false).
+bool cap_delete_at_once(Cap& cap);
 
 /// kCapRevoke: revokes caps derived from `cap` (not `cap` itself), in every table, as far as
 /// `work` allows: each becomes a revoked slot, released and unlinked. `finished` once `cap`

@@ -1,9 +1,10 @@
-// The IPC fastpath's decisions: a register-only call or reply_recv whose peer can run at
-// once on this CPU (and yield, signal and wait), carried out in one pass with
-// no out-of-line calls and exactly the general path's result. Each operation either does all of its work and returns
-// the thread to switch to, or changes nothing and returns nullptr, and the general path (syscall_dispatch) then runs
-// the system call from the start. docs/kernel.md, "The IPC fastpath", lists the preconditions and what the fastpath
-// skips.
+// The fastpath's decisions: a register-only call or reply_recv whose peer can run at once on
+// this CPU, yield, signal, wait, and a cap_delete that goes in one step, each carried out in
+// one pass with exactly the general path's result (the IPC cases without out-of-line calls).
+// Each operation either does all of its work and returns the thread to run, or changes
+// nothing and returns no thread, and the general path (syscall_dispatch) then runs the system
+// call from the start. docs/kernel.md, "The IPC fastpath", lists the preconditions and what
+// the fastpath skips.
 #pragma once
 
 #include "arch/direct_switch.h"  // the platform's, or the host tests' own
@@ -163,6 +164,16 @@ template <class CanSwitch>
   return cpu.ready.pop_highest();
 }
 
+/// kCapDelete of a cap that goes in one step (cap_delete_at_once): no children to hand up,
+/// nothing mapped to undo. Anything else (an empty, revoked or bad slot, a cap with children,
+/// a mapped memory cap) takes the general path, which may need more than one step.
+[[gnu::always_inline]] inline Thread* fastpath_cap_delete(Thread* self, SlotArgs args) {
+  auto cap = self->component->caps.occupied(args.slot);
+  if (!cap.ok() || !cap_delete_at_once(*cap.value())) return nullptr;
+  write_status(*self->frame, Status::kOk);
+  return self;
+}
+
 /// What fastpath() hands back by default: the decision itself (host tests look at it).
 struct KeepDecision {
   FastPath operator()(FastPath r) const { return r; }
@@ -189,6 +200,8 @@ template <class CanSwitch, class Finish = KeepDecision>
       return finish(fastpath_signal(cpu, self, read_args<SignalArgs>(f), can_switch));
     case Syscall::kWait:
       return finish(fastpath_wait(cpu, self, read_args<SlotArgs>(f), can_switch));
+    case Syscall::kCapDelete:
+      return finish(fastpath_cap_delete(self, read_args<SlotArgs>(f)));
     default:
       return finish(FastPath{});
   }

@@ -230,8 +230,12 @@ bool reset_map_window(Component& c, uint32_t& cursor, WorkBudget& work) {
   return true;
 }
 
+bool cap_holds_nothing(const Cap& cap) {
+  return cap.type != tessera::CapType::kMemory || cap.mapped_at == 0 || cap.holder == nullptr;
+}
+
 bool cap_release(Cap& cap, WorkBudget& work) {
-  if (cap.type != tessera::CapType::kMemory || cap.mapped_at == 0 || cap.holder == nullptr) return true;
+  if (cap_holds_nothing(cap)) return true;
   return unmap_region(*cap.holder, cap, work);
 }
 

@@ -543,3 +543,52 @@ TEST_CASE("fastpath wait: the word at once, or a switch to a ready thread that m
   CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
   CHECK(w.ntf.word == 0x1);
 }
+
+TEST_CASE("fastpath cap_delete: a cap that goes in one step is deleted as the general path deletes it") {
+  constexpr uint64_t kChild = 3;
+  World fast, general;
+  for (World* w : {&fast, &general}) {
+    w->client_c.caps.derive(w->client_slots[kNotifySlot], w->client_slots[kChild], rights::kSend, 7);
+    load(w->client, Syscall::kCapDelete, kChild, 0);
+  }
+  CHECK(fastpath(fast.cpus[0], &fast.client, always).next() == &fast.client);
+  CHECK(dispatch(general.cpus[0], &general.client) == &general.client);
+  for (World* w : {&fast, &general}) {
+    CHECK(host::status_of(w->client) == Status::kOk);
+    const Cap& gone = w->client_slots[kChild];
+    CHECK(gone.empty());
+    CHECK_FALSE(gone.revoked);
+    CHECK(gone.holder == &w->client_c);
+    CHECK(gone.parent == nullptr);
+    CHECK(gone.object == nullptr);
+    CHECK(gone.badge == 0);
+    CHECK(w->client_slots[kNotifySlot].first_child == nullptr);
+  }
+}
+
+TEST_CASE("fastpath cap_delete: whatever may take more than one step, or is refused, passes it on") {
+  constexpr uint64_t kChild = 3;
+  World w;
+  w.client_c.caps.derive(w.client_slots[kNotifySlot], w.client_slots[kChild], rights::kSend, 7);
+  uint64_t slot = kChild;
+  SUBCASE("a cap with children (they are handed to its parent)") { slot = kNotifySlot; }
+  SUBCASE("a revoked cap (a delete or revoke left it half done)") { w.client_slots[kChild].revoked = true; }
+  SUBCASE("a mapped memory cap (its pages are unmapped a budget at a time)") {
+    Cap& memory = w.client_slots[kChild];
+    memory.type = CapType::kMemory;
+    memory.mapped_at = 0x40'0000;
+    memory.mapped_pages = 1;
+  }
+  SUBCASE("an empty slot") { slot = 0; }
+  SUBCASE("a slot beyond the table") { slot = 4; }
+  const Cap before = w.client_slots[slot < 4 ? slot : 0];
+  load(w.client, Syscall::kCapDelete, slot, 0);
+  CHECK(fastpath(w.cpus[0], &w.client, always).next() == nullptr);
+  const Cap& after = w.client_slots[slot < 4 ? slot : 0];
+  CHECK(after.type == before.type);
+  CHECK(after.revoked == before.revoked);
+  CHECK(after.parent == before.parent);
+  CHECK(after.first_child == before.first_child);
+  CHECK(after.object == before.object);
+  CHECK(w.client.frame->op == static_cast<uint64_t>(Syscall::kCapDelete));
+}
