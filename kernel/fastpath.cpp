@@ -8,16 +8,21 @@
 #include "kernel/lock.h"
 
 namespace kernel {
+namespace {
 
-extern "C" uintptr_t syscall_fastpath() {
-  Cpu& cpu = this_cpu();
-  kernel_lock().acquire_unrecorded();
-  Thread* self = cpu.current;
-  auto can_switch = [&](Thread& to) { return switches_directly(cpu, *self, to); };
-  auto finish = [&](FastPath r) __attribute__((always_inline))->uintptr_t {
+/// Carries out a decision of the fastpath for cpu's current thread `self`: the value
+/// syscall_fastpath returns (kernel/platform.h).
+struct Finish {
+  Cpu& cpu;
+  Thread* self;
+
+  [[gnu::always_inline]] uintptr_t operator()(FastPath r) const {
     Thread* next = r.next();
     if (next == self) return reinterpret_cast<uintptr_t>(self->frame);
     if (next == nullptr) [[unlikely]] {
+      // A long message: the entry tries it again (syscall_fastpath_beyond_registers), so
+      // that this path saves no more registers than it uses.
+      if (r.beyond()) return kFastExitBeyondRegisters;
       kernel_lock().record_owner(&cpu);
       return 0;  // the general path goes on with the lock held
     }
@@ -28,8 +33,31 @@ extern "C" uintptr_t syscall_fastpath() {
     // rewrite the stack this CPU still reads, or deliver into the frame of a server that went
     // back to waiting.
     return reinterpret_cast<uintptr_t>(next->frame) | (r.message() ? kFastExitMessage : 0);
-  };
-  return fastpath(cpu, self, can_switch, finish);
+  }
+  [[gnu::always_inline]] bool can_switch(Thread& to) const { return switches_directly(cpu, *self, to); }
+};
+
+}  // namespace
+
+extern "C" uintptr_t syscall_fastpath() {
+  Cpu& cpu = this_cpu();
+  kernel_lock().acquire_unrecorded();
+  const Finish finish{cpu, cpu.current};
+  return fastpath<Messages::kInRegisters>(
+      cpu, finish.self, [&](Thread& to) { return finish.can_switch(to); }, finish);
+}
+
+extern "C" uintptr_t syscall_fastpath_beyond_registers() {
+  // Only a call or reply_recv of cpu.current gets here, from syscall_fastpath, which holds the
+  // lock and has checked that the thread still runs.
+  Cpu& cpu = this_cpu();
+  const Finish finish{cpu, cpu.current};
+  auto can_switch = [&](Thread& to) { return finish.can_switch(to); };
+  const SyscallFrame& f = *finish.self->frame;
+  const auto args = read_args<MessageArgs>(f);
+  if (syscall_number(f) == Syscall::kCall)
+    return finish(fastpath_call<Messages::kAll>(cpu, finish.self, args, can_switch));
+  return finish(fastpath_reply_recv<Messages::kAll>(cpu, finish.self, args, can_switch));
 }
 
 }  // namespace kernel

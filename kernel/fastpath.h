@@ -1,6 +1,6 @@
-// The fastpath's decisions: a register-only call or reply_recv whose peer can run at once on
-// this CPU, yield, signal, wait, and a cap_delete that goes in one step, each carried out in
-// one pass with exactly the general path's result (the IPC cases without out-of-line calls).
+// The fastpath's decisions: a call or reply_recv whose peer can run at once on this CPU, yield,
+// signal, wait, and a cap_delete that goes in one step, each carried out in one pass with
+// exactly the general path's result (register-only messages without out-of-line calls).
 // Each operation either does all of its work and returns the thread to run, or changes
 // nothing and returns no thread, and the general path (syscall_dispatch) then runs the system
 // call from the start. docs/kernel.md, "The IPC fastpath", lists the preconditions and what
@@ -11,6 +11,7 @@
 #include "kernel/component.h"
 #include "kernel/cpu.h"
 #include "kernel/endpoint.h"
+#include "kernel/message.h"
 #include "kernel/notification.h"
 #include "kernel/scheduler.h"
 #include "kernel/syscall_args.h"
@@ -33,13 +34,28 @@ class FastPath {
     return r;
   }
 
+  /// The answer of fastpath<Messages::kInRegisters> to a call or reply_recv whose message goes
+  /// beyond the registers: nothing changed, and fastpath<Messages::kAll> may do it.
+  static FastPath beyond_registers() {
+    FastPath r;
+    r.beyond_ = true;
+    return r;
+  }
+
   Thread* next() const { return next_; }
   bool message() const { return message_; }
+  bool beyond() const { return beyond_; }
 
  private:
   Thread* next_ = nullptr;
   bool message_ = false;
+  bool beyond_ = false;
 };
+
+/// Which messages a call or reply_recv may carry on the fastpath: only register-only ones
+/// (the entry's first try, kept free of out-of-line calls), or also words beyond the
+/// registers and caps (check_message and transfer_extra, out of line).
+enum class Messages : uint8_t { kInRegisters, kAll };
 
 /// The cap in `slot` of self's table when it is a live endpoint cap with every right in
 /// `needed` and its endpoint is up; nullptr otherwise (the general path says why).
@@ -47,6 +63,20 @@ class FastPath {
   Cap* cap = self.component->caps.find(slot, tessera::CapType::kEndpoint, needed);
   if (cap == nullptr || static_cast<const Endpoint*>(cap->object)->down) return nullptr;
   return cap;
+}
+
+/// Hands self's message to `to` with `badge`. Register-only (`beyond` false), the entry's exit
+/// loads it from self's frame and only the badge is written; otherwise it is copied into to's
+/// frame and its words and caps moved as the general path moves them (transfer_extra, which
+/// also writes the info word `to` sees), and `to` resumes from its frame.
+[[gnu::always_inline]] inline FastPath hand_message(const Thread* self, Thread* to, uint64_t badge, bool beyond) {
+  if (!beyond) [[likely]] {
+    deliver_badge(*to->frame, badge);
+    return FastPath::with_message(to);
+  }
+  deliver_message(*self->frame, *to->frame, badge);
+  transfer_extra(self, to);
+  return FastPath(to);
 }
 
 /// Whether `t`, made ready on `cpu`, would run at once there (what hand_over decides): it
@@ -65,9 +95,10 @@ template <class CanSwitch>
 
 /// kCall to a receiver waiting on this CPU: ipc_call's first branch, with hand_over's answer
 /// known. `can_switch(server)` is asked before anything changes.
-template <class CanSwitch>
+template <Messages kMessages, class CanSwitch>
 [[gnu::always_inline]] inline FastPath fastpath_call(Cpu& cpu, Thread* self, MessageArgs args, CanSwitch can_switch) {
-  if (message_beyond_registers(args.info)) return {};
+  const bool beyond = message_beyond_registers(args.info);
+  if (kMessages == Messages::kInRegisters && beyond) return FastPath::beyond_registers();
   Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kSend);
   if (cap == nullptr) return {};
   auto* ep = static_cast<Endpoint*>(cap->object);
@@ -75,37 +106,41 @@ template <class CanSwitch>
   // A receiver with a deadline is in a timer queue too, which the general path leaves.
   if (server == nullptr || server->timer_queue != nullptr || !runs_at_once(cpu, *server) || !can_switch(*server))
     return {};
+  const bool grant = (cap->rights & tessera::rights::kGrant) != 0;
+  // A message the general path would refuse goes there to be refused.
+  if (beyond && check_message(self, args.info, grant) != Status::kOk) return {};
   ep->receivers.pop_front();
   server->blocked_on = nullptr;
   server->state = ThreadState::kReady;
-  self->reply_grant = (cap->rights & tessera::rights::kGrant) != 0;
+  self->reply_grant = grant;
   self->state = ThreadState::kBlockedReply;
   self->callee = server;
   server->reply_to = self;
-  deliver_badge(*server->frame, cap->badge);
-  return FastPath::with_message(server);
+  return hand_message(self, server, cap->badge, beyond);
 }
 
 /// kReplyRecv with a caller to answer on this CPU and nothing queued on the endpoint:
 /// ipc_reply_recv's first branch, with hand_over's answer known.
-template <class CanSwitch>
+template <Messages kMessages, class CanSwitch>
 [[gnu::always_inline]] inline FastPath fastpath_reply_recv(Cpu& cpu, Thread* self, MessageArgs args,
                                                            CanSwitch can_switch) {
-  if (message_beyond_registers(args.info)) return {};
+  const bool beyond = message_beyond_registers(args.info);
+  if (kMessages == Messages::kInRegisters && beyond) return FastPath::beyond_registers();
   Thread* caller = self->reply_to;
   if (caller == nullptr || !runs_at_once(cpu, *caller)) return {};
   Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kRecv);
   if (cap == nullptr) return {};
   auto* ep = static_cast<Endpoint*>(cap->object);
   if (!ep->senders.empty() || !can_switch(*caller)) return {};
+  // A reply the general path would refuse goes there to be refused.
+  if (beyond && check_message(self, args.info, caller->reply_grant) != Status::kOk) return {};
   self->reply_to = nullptr;
   caller->callee = nullptr;
   caller->state = ThreadState::kReady;
   self->state = ThreadState::kBlockedRecv;
   self->blocked_on = ep;
   ep->receivers.push_back(self);
-  deliver_badge(*caller->frame, 0);  // a reply carries none
-  return FastPath::with_message(caller);
+  return hand_message(self, caller, 0, beyond);  // a reply carries no badge
 }
 
 /// kYield: self goes on when no other thread of its priority (or above) is ready;
@@ -184,16 +219,16 @@ struct KeepDecision {
 /// thread when the general path must run the system call. `finish` is applied in each case
 /// (inline), so that the compiler sees which kinds of result each case can make.
 /// Precondition: the kernel lock is held.
-template <class CanSwitch, class Finish = KeepDecision>
+template <Messages kMessages = Messages::kAll, class CanSwitch, class Finish = KeepDecision>
 [[gnu::always_inline]] inline auto fastpath(Cpu& cpu, Thread* self, CanSwitch can_switch, Finish finish = {}) {
   // Its component was stopped from another CPU while it waited for the lock.
   if (self->state != ThreadState::kReady) return finish(FastPath{});
   const SyscallFrame& f = *self->frame;
   switch (syscall_number(f)) {
     case Syscall::kCall:
-      return finish(fastpath_call(cpu, self, read_args<MessageArgs>(f), can_switch));
+      return finish(fastpath_call<kMessages>(cpu, self, read_args<MessageArgs>(f), can_switch));
     case Syscall::kReplyRecv:
-      return finish(fastpath_reply_recv(cpu, self, read_args<MessageArgs>(f), can_switch));
+      return finish(fastpath_reply_recv<kMessages>(cpu, self, read_args<MessageArgs>(f), can_switch));
     case Syscall::kYield:
       return finish(fastpath_yield(cpu, self, can_switch));
     case Syscall::kSignal:

@@ -192,8 +192,13 @@ struct SyscallFrame;
 /// holds (its a0 word), and the info word and message registers the caller left in its frame.
 /// The lock is still held when it returns: the stub lets go of it on its way out to ring 3,
 /// once it has read the last word of a frame, or calls syscall_dispatch with it.
+/// kFastExitBeyondRegisters: a call or reply_recv whose message goes beyond the registers,
+/// nothing done yet; the stub then calls syscall_fastpath_beyond_registers, which answers as
+/// syscall_fastpath does (but never with kFastExitBeyondRegisters).
 inline constexpr uintptr_t kFastExitMessage = 1;
+inline constexpr uintptr_t kFastExitBeyondRegisters = 2;
 extern "C" uintptr_t syscall_fastpath();
+extern "C" uintptr_t syscall_fastpath_beyond_registers();
 /// The general path of every system call the fastpath passed on (`frame` is the caller's
 /// saved registers, the kernel lock held); returns to the user thread whose frame is on top
 /// of the kernel stack when it returns.

@@ -89,7 +89,7 @@ class ThreadQueue {
     tail_ = t;
   }
 
-  Thread* pop_front() {
+  [[gnu::always_inline]] Thread* pop_front() {
     Thread* t = head_;
     if (t == nullptr) return nullptr;
     // remove(t) knowing t is the head (queue_prev is null): fewer tests on the IPC paths.

@@ -34,6 +34,7 @@ struct World {
   Component client_c, server_c, other_c;
   Cap client_slots[4], server_slots[4];
   SyscallFrame frames[3] = {};
+  tessera::IpcBuffer buffers[3] = {};
   Thread client, server, other;
 
   World() {
@@ -53,6 +54,9 @@ struct World {
     setup(client, client_c, frames[0], 100);
     setup(server, server_c, frames[1], 200);
     setup(other, other_c, frames[2], 100);
+    client.ipc_buffer = &buffers[0];
+    server.ipc_buffer = &buffers[1];
+    other.ipc_buffer = &buffers[2];
   }
   static void setup(Thread& t, Component& c, SyscallFrame& f, uint8_t priority) {
     t.component = &c;
@@ -218,16 +222,24 @@ TEST_CASE("fastpath call: each precondition that fails passes the call on, chang
   w.server_waits();
   const uint64_t plain = tessera::make_info(1, tessera::kMessageRegisters);
 
-  SUBCASE("words beyond the registers") {
-    load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, tessera::kMessageRegisters + 1));
+  SUBCASE("more words than a message holds") {
+    load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, tessera::kMaxMessageWords + 1));
     check_passes(w, w.client);
   }
-  SUBCASE("a cap in the message") {
+  SUBCASE("a cap to send from an empty slot") {
     load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, 0, 1));
+    w.buffers[0].send_caps[0] = 3;
     check_passes(w, w.client);
   }
-  SUBCASE("bits above the counts") {
-    load(w.client, Syscall::kCall, kCallSlot, plain | (uint64_t{1} << 63));
+  SUBCASE("a cap to send without the grant right") {
+    load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, 0, 1));
+    w.buffers[0].send_caps[0] = kNotifySlot;  // send only
+    check_passes(w, w.client);
+  }
+  SUBCASE("a cap to send through an endpoint cap without the grant right") {
+    w.client_slots[kCallSlot].rights = rights::kSend;
+    load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(1, 0, 1));
+    w.buffers[0].send_caps[0] = kCallSlot;
     check_passes(w, w.client);
   }
   SUBCASE("a slot beyond the table") {
@@ -309,12 +321,13 @@ TEST_CASE("fastpath reply_recv: each precondition that fails passes the call on,
   w.server_answers();
   const uint64_t plain = tessera::make_info(0, 2);
 
-  SUBCASE("words beyond the registers") {
-    load(w.server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, tessera::kMessageRegisters + 1));
+  SUBCASE("more words than a message holds") {
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, tessera::kMaxMessageWords + 1));
     check_passes(w, w.server);
   }
-  SUBCASE("a cap in the reply") {
+  SUBCASE("a cap in the reply to a caller that called without the grant right") {
     load(w.server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, 0, 1));
+    w.buffers[1].send_caps[0] = kRecvSlot;
     check_passes(w, w.server);
   }
   SUBCASE("no caller to answer") {
@@ -591,4 +604,55 @@ TEST_CASE("fastpath cap_delete: whatever may take more than one step, or is refu
   CHECK(after.first_child == before.first_child);
   CHECK(after.object == before.object);
   CHECK(w.client.frame->op == static_cast<uint64_t>(Syscall::kCapDelete));
+}
+
+TEST_CASE("fastpath call and reply_recv beyond the registers: the general path's result, words and caps moved") {
+  constexpr uint32_t kWords = 20;
+  constexpr uint32_t kFree = 3;  ///< the server's empty slot, where the cap arrives
+  World fast, general;
+  for (World* w : {&fast, &general}) {
+    w->server_waits();
+    load(w->client, Syscall::kCall, kCallSlot, tessera::make_info(7, kWords, 1));
+    for (uint32_t i = tessera::kMessageRegisters; i < kWords; ++i) w->buffers[0].words[i] = 0x200 + i;
+    w->buffers[0].send_caps[0] = kCallSlot;  // with the grant right
+    w->buffers[1].recv_slots[0] = kFree;
+  }
+  // The entry's first try leaves a long message alone and says so.
+  const FastPath first = fastpath<Messages::kInRegisters>(fast.cpus[0], &fast.client, always);
+  CHECK(first.next() == nullptr);
+  CHECK(first.beyond());
+  CHECK(fast.ep.receivers.front() == &fast.server);
+  CHECK(fast.server_slots[kFree].empty());
+  const FastPath r = fastpath(fast.cpus[0], &fast.client, always);
+  REQUIRE(r.next() == &fast.server);
+  CHECK_FALSE(r.message());  // the server resumes from its frame, which holds the message
+  Thread* general_next = dispatch(general.cpus[0], &general.client);
+  REQUIRE(general_next == &general.server);
+  check_same(outcome(fast, r.next()), outcome(general, general_next));
+  for (World* w : {&fast, &general}) {
+    CAPTURE(w == &fast);
+    CHECK(tessera::info_label(w->server.frame->a1) == 7);
+    CHECK(tessera::info_count(w->server.frame->a1) == kWords);
+    CHECK(tessera::info_caps(w->server.frame->a1) == 1);
+    for (uint32_t i = tessera::kMessageRegisters; i < kWords; ++i) CHECK(w->buffers[1].words[i] == 0x200 + i);
+    CHECK(w->server_slots[kFree].type == CapType::kEndpoint);
+    CHECK(w->server_slots[kFree].parent == &w->client_slots[kCallSlot]);
+    CHECK(w->server_slots[kFree].badge == kBadge);
+  }
+
+  for (World* w : {&fast, &general}) {
+    w->cpus[0].current = &w->server;
+    load(w->server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, kWords));
+    for (uint32_t i = tessera::kMessageRegisters; i < kWords; ++i) w->buffers[1].words[i] = 0x300 + i;
+  }
+  const FastPath back = fastpath(fast.cpus[0], &fast.server, always);
+  REQUIRE(back.next() == &fast.client);
+  CHECK_FALSE(back.message());
+  general_next = dispatch(general.cpus[0], &general.server);
+  REQUIRE(general_next == &general.client);
+  check_same(outcome(fast, back.next()), outcome(general, general_next));
+  for (World* w : {&fast, &general}) {
+    CHECK(tessera::info_count(w->client.frame->a1) == kWords);
+    for (uint32_t i = tessera::kMessageRegisters; i < kWords; ++i) CHECK(w->buffers[0].words[i] == 0x300 + i);
+  }
 }

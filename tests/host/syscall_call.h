@@ -43,7 +43,8 @@ inline Thread* deliver_fast(const FastPath& r, const Thread& self) {
 /// fastpath, then the general path if the fastpath passes. Returns the frame the entry would
 /// leave the kernel through, with what its exit loads written into it.
 inline SyscallFrame* system_call(SyscallFrame* f) {
-  const uintptr_t e = syscall_fastpath();
+  uintptr_t e = syscall_fastpath();
+  if (e == kFastExitBeyondRegisters) e = syscall_fastpath_beyond_registers();
   if (e == 0) {
     syscall_dispatch(f);
     return f;
