@@ -44,8 +44,9 @@
   orq $USER_FLAGS_SET, %r11
 .endm
 
-// Loads every register but rsp from the frame at rsp, leaving rsp at its user_sp word.
-.macro RESTORE_FRAME
+// Pops the frame's first seven words: the registers a system call's results and a message's
+// first words travel in (op, a0, a1, mr0-mr3).
+.macro POP_RESULTS
   popq %rax
   popq %rdi
   popq %rsi
@@ -53,21 +54,36 @@
   popq %r10
   popq %r8
   popq %r9
-  popq %r12
-  popq %r13
+.endm
+
+// Pops the frame's preserved registers and where ring 3 resumes (rip in rcx, rflags in r11),
+// leaving rsp at its user_sp word.
+.macro POP_PRESERVED
   popq %rbx
   popq %rbp
   popq %r14
   popq %r15
   popq %rcx
   popq %r11
-  USER_FLAGS
 .endm
 
-// Lets go of the kernel lock the fastpath kept (kernel/lock.h, kernel_lock_serving): the
+// Loads every register but rsp from the frame at rsp, leaving rsp at its user_sp word.
+.macro RESTORE_FRAME
+  POP_RESULTS
+  popq %r12
+  popq %r13
+  POP_PRESERVED
+.endm
+
+// The fastpath's way out, with rsp at the user_sp word of a frame and r11 the user's rflags:
+// lets go of the kernel lock the fastpath kept (kernel/lock.h, kernel_lock_serving) as the
 // last step before swapgs, after the last read of any frame, touching no register.
-.macro LET_GO_OF_LOCK
+.macro FAST_SYSRET
+  USER_FLAGS
+  popq %rsp
   incl kernel_lock_serving(%rip)
+  swapgs
+  sysretq
 .endm
 
   .section .text
@@ -102,10 +118,7 @@ syscall_entry:
   // Another thread, all of its registers from its frame.
   movq %rax, %rsp
   RESTORE_FRAME
-  popq %rsp
-  LET_GO_OF_LOCK
-  swapgs
-  sysretq
+  FAST_SYSRET
 
 .Lfast_not_done:
   jb .Lgeneral               // 0
@@ -114,21 +127,11 @@ syscall_entry:
 
 .Lfast_same:
   // The caller goes on: the fastpath wrote at most rax, rdi, rsi, rdx and r10 of its frame.
-  popq %rax
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %r10
-  popq %r8
-  popq %r9
+  POP_RESULTS
   addq $48, %rsp             // r12, r13, rbx, rbp, r14, r15: still in their registers
   popq %rcx
   popq %r11
-  USER_FLAGS
-  popq %rsp
-  LET_GO_OF_LOCK
-  swapgs
-  sysretq
+  FAST_SYSRET
 
 .Lfast_message:
   // The thread in rax receives the caller's message: kOk, the info word and mr0-mr3 from the
@@ -142,17 +145,8 @@ syscall_entry:
   movq 48(%rsp), %r9
   leaq 72(%rax), %rsp        // its preserved registers, rip, rflags and rsp
   xorl %eax, %eax            // kOk
-  popq %rbx
-  popq %rbp
-  popq %r14
-  popq %r15
-  popq %rcx
-  popq %r11
-  USER_FLAGS
-  popq %rsp
-  LET_GO_OF_LOCK
-  swapgs
-  sysretq
+  POP_PRESERVED
+  FAST_SYSRET
 
 .Lgeneral:
   movq %rsp, %rdi
@@ -187,6 +181,7 @@ syscall_return_to_user:
   jnz .Lbad_rip
 .Lrestore:
   RESTORE_FRAME
+  USER_FLAGS
   popq %rsp
   // From here to sysret the stack is the user's; nothing but NMI and #MC (on their own IST
   // stacks) can interrupt, because IF is clear.
