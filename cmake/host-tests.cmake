@@ -107,7 +107,9 @@ set_tests_properties(bench_user_insns PROPERTIES TIMEOUT 600)
 # every way onto a thread's kernel stack, with a kernel fault taken at its deepest point on
 # top, fits in kKernelStackBytes less the end marker (kernel/kernel_stack.h). The stubs'
 # bytes: syscall_entry.S pushes a SyscallFrame (128), exception_entry.S an InterruptFrame
-# (176); an interrupt in the idle loop lands on its frames; switch_context pushes 6 registers.
+# (176); an interrupt in the idle loop lands on its frame and idle_halt's return address (8),
+# and so does the reschedule stub's call in the idle halt, after the 5 words the CPU pushed and
+# 8 for alignment (48); switch_context pushes 6 registers.
 file(STRINGS ${CMAKE_SOURCE_DIR}/kernel/kernel_stack.h stack_bytes REGEX "kKernelStackBytes = [0-9]+")
 string(REGEX REPLACE ".*kKernelStackBytes = ([0-9]+).*" "\\1" stack_bytes "${stack_bytes}")
 file(STRINGS ${CMAKE_SOURCE_DIR}/kernel/kernel_stack.h end_bytes REGEX "kStackEndBytes = [0-9]+")
@@ -116,9 +118,12 @@ math(EXPR stack_limit "${stack_bytes} - ${end_bytes}")
 add_test(NAME kernel_stack_depth
   COMMAND ${TESSERA_PYTHON} ${CMAKE_SOURCE_DIR}/build-tools/stack_depth.py ${TESSERA_TARGET_DIR}/kernel
     ${TESSERA_TARGET_DIR}/platform
-    --entry syscall_dispatch=128 --entry syscall_fastpath=128 --entry exception_dispatch=176
-    --entry thread_first_run=128 --entry syscall_bad_return=128 --entry "idle_loop>wait_for_interrupt>exception_dispatch=184"
-    --indirect "map_page=pool_alloc,no_tables,boot_table" --asm switch_context=48 --asm switch_context_away=0 --asm start_first=0
+    --entry syscall_dispatch=128 --entry syscall_fastpath=128 --entry syscall_fastpath_second_try=128
+    --entry exception_dispatch=176 --entry thread_first_run=128 --entry syscall_bad_return=128
+    --entry "idle_loop>exception_dispatch=184" --entry "idle_loop>reschedule_in_idle=56"
+    --indirect "map_page=pool_alloc,no_tables,boot_table" --asm switch_context=48 --asm switch_context_away=0
+    --asm start_first=0
+    --asm start_kernel_thread_afresh=0
     --nested "exception_dispatch>kernel_exception=176" --limit ${stack_limit})
 # The build tools' own tests (stack_depth.py, pack_image.py).
 add_test(NAME build_tools_pytest

@@ -1,5 +1,6 @@
 // How each CPU enters the kernel's scheduling: the idle threads, the timer and reschedule
 // interrupts, device interrupts, and the start of each CPU's first thread.
+#include "kernel/fastpath.h"
 #include "kernel/kernel_stack.h"
 #include "kernel/kernel_state.h"
 #include "kernel/lock.h"
@@ -11,11 +12,11 @@ namespace kernel {
 namespace {
 
 /// The idle thread: halts with the lock released until an interrupt arrives. The interrupt
-/// handler (timer_interrupt, reschedule_interrupt) switches to whatever became ready, so the
-/// loop itself never looks at a queue.
+/// handler (timer_interrupt, reschedule_interrupt, idle_wake) switches to whatever became
+/// ready, so the loop itself never looks at a queue.
 [[noreturn]] void idle_loop() {
   leave_kernel(this_cpu());  // switched to with the lock held, like every thread
-  for (;;) platform::wait_for_interrupt();
+  platform::idle_halt();
 }
 
 }  // namespace
@@ -46,6 +47,26 @@ void timer_interrupt() {
 void reschedule_interrupt() {
   KernelEntry entry(this_cpu());
   switch_to(entry.cpu(), preempt_check(entry.cpu()));
+}
+
+uintptr_t idle_wake() {
+  Cpu& cpu = this_cpu();
+  kernel_lock().acquire_unrecorded();
+  // What preempt_check picks for the idle thread: the first ready thread, if any. One that
+  // may be resumed from its frame is switched to directly, leaving the idle thread to start
+  // afresh next time (it holds nothing: platform::idle_halt).
+  Thread* idle = cpu.idle;
+  Thread* next = cpu.ready.peek_highest();
+  if (next != nullptr && platform::resumes_from_frame(next->context) && switches_directly(cpu, *idle, *next)) {
+    cpu.ready.pop_peeked(next);
+    cpu.current = next;
+    platform::direct_switch(idle->context, next->context, next->component->space);
+    return reinterpret_cast<uintptr_t>(next->frame);
+  }
+  kernel_lock().record_owner(&cpu);
+  switch_to(cpu, preempt_check(cpu));
+  leave_kernel(cpu);
+  return 0;
 }
 
 void irq_interrupt(unsigned index) {

@@ -20,13 +20,16 @@ struct Finish {
     Thread* next = r.next();
     if (next == self) return reinterpret_cast<uintptr_t>(self->frame);
     if (next == nullptr) [[unlikely]] {
-      // A long message: the entry tries it again (syscall_fastpath_beyond_registers), so
-      // that this path saves no more registers than it uses.
-      if (r.beyond()) return kFastExitBeyondRegisters;
+      // A long message or a peer on another CPU: the entry tries it again
+      // (syscall_fastpath_second_try), so that this path saves no more registers than it uses.
+      if (r.wants_second_try()) return kFastExitSecondTry;
       kernel_lock().record_owner(&cpu);
       return 0;  // the general path goes on with the lock held
     }
     cpu.current = next;
+    // Self's peer went to another CPU and nothing is ready here: the idle thread starts
+    // afresh on its own stack and lets go of the lock (nothing is read of any frame here).
+    if (next == cpu.idle) platform::direct_switch_to_idle(self->context, next->context);
     platform::direct_switch(self->context, next->context, next->component->space);
     // The lock is let go by the entry's exit, after its last read of self's frame (the
     // message) and of next's: until then another CPU that restarted self's component could
@@ -43,11 +46,11 @@ extern "C" uintptr_t syscall_fastpath() {
   Cpu& cpu = this_cpu();
   kernel_lock().acquire_unrecorded();
   const Finish finish{cpu, cpu.current};
-  return fastpath<Messages::kInRegisters>(
+  return fastpath<Try::kFirst>(
       cpu, finish.self, [&](Thread& to) { return finish.can_switch(to); }, finish);
 }
 
-extern "C" uintptr_t syscall_fastpath_beyond_registers() {
+extern "C" uintptr_t syscall_fastpath_second_try() {
   // Only a call or reply_recv of cpu.current gets here, from syscall_fastpath, which holds the
   // lock and has checked that the thread still runs.
   Cpu& cpu = this_cpu();
@@ -56,8 +59,8 @@ extern "C" uintptr_t syscall_fastpath_beyond_registers() {
   const SyscallFrame& f = *finish.self->frame;
   const auto args = read_args<MessageArgs>(f);
   if (syscall_number(f) == Syscall::kCall)
-    return finish(fastpath_call<Messages::kAll>(cpu, finish.self, args, can_switch));
-  return finish(fastpath_reply_recv<Messages::kAll>(cpu, finish.self, args, can_switch));
+    return finish(fastpath_call<Try::kSecond>(cpu, finish.self, args, can_switch));
+  return finish(fastpath_reply_recv<Try::kSecond>(cpu, finish.self, args, can_switch));
 }
 
 }  // namespace kernel

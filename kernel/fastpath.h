@@ -1,4 +1,5 @@
-// The fastpath's decisions: a call or reply_recv whose peer can run at once on this CPU, yield,
+// The fastpath's decisions: a call or reply_recv whose peer can run at once on this CPU or
+// waits on another, yield,
 // signal, wait, and a cap_delete that goes in one step, each carried out in one pass with
 // exactly the general path's result (register-only messages without out-of-line calls).
 // Each operation either does all of its work and returns the thread to run, or changes
@@ -34,28 +35,31 @@ class FastPath {
     return r;
   }
 
-  /// The answer of fastpath<Messages::kInRegisters> to a call or reply_recv whose message goes
-  /// beyond the registers: nothing changed, and fastpath<Messages::kAll> may do it.
-  static FastPath beyond_registers() {
+  /// The answer of fastpath<Try::kFirst> to a call or reply_recv that only the second try
+  /// does (a message beyond the registers, a peer on another CPU): nothing changed, and
+  /// fastpath<Try::kSecond> may do it.
+  static FastPath second_try() {
     FastPath r;
-    r.beyond_ = true;
+    r.second_try_ = true;
     return r;
   }
 
   Thread* next() const { return next_; }
   bool message() const { return message_; }
-  bool beyond() const { return beyond_; }
+  bool wants_second_try() const { return second_try_; }
 
  private:
   Thread* next_ = nullptr;
   bool message_ = false;
-  bool beyond_ = false;
+  bool second_try_ = false;
 };
 
-/// Which messages a call or reply_recv may carry on the fastpath: only register-only ones
-/// (the entry's first try, kept free of out-of-line calls), or also words beyond the
-/// registers and caps (check_message and transfer_extra, out of line).
-enum class Messages : uint8_t { kInRegisters, kAll };
+/// Which calls and reply_recvs the fastpath does: on the entry's first try, kept free of
+/// out-of-line calls so that the entry saves no more registers than the common case uses,
+/// only register-only messages to a peer on this CPU; on the second, also words beyond the
+/// registers and caps (check_message and transfer_extra) and a peer on another CPU (its
+/// interrupt, and the switch to the idle thread here).
+enum class Try : uint8_t { kFirst, kSecond };
 
 /// The cap in `slot` of self's table when it is a live endpoint cap with every right in
 /// `needed` and its endpoint is up; nullptr otherwise (the general path says why).
@@ -79,6 +83,20 @@ enum class Messages : uint8_t { kInRegisters, kAll };
   return FastPath(to);
 }
 
+/// Hands self's message to `to`, which lives on another CPU, and gives this CPU to `next`
+/// (next_here's answer): the message is copied into to's frame whole, since the entry's exit
+/// leaves through next's, and its words and caps moved as the general path moves them; `to`
+/// is queued on its own CPU, which is interrupted when `to` outranks what it runs (make_ready,
+/// as hand_over does for a peer elsewhere).
+[[gnu::always_inline]] inline FastPath hand_across(Cpu& cpu, const Thread* self, Thread* to, uint64_t badge,
+                                                   bool beyond, Thread* next) {
+  deliver_message(*self->frame, *to->frame, badge);
+  if (beyond) transfer_extra(self, to);
+  make_ready(cpu, to);
+  if (next != cpu.idle) cpu.ready.pop_peeked(next);  // make_ready queued `to` on another CPU
+  return FastPath(next);
+}
+
 /// Whether `t`, made ready on `cpu`, would run at once there (what hand_over decides): it
 /// lives on `cpu` and outranks every queued thread, so no one of its priority is overtaken.
 [[gnu::always_inline]] inline bool runs_at_once(const Cpu& cpu, const Thread& t) {
@@ -93,19 +111,41 @@ template <class CanSwitch>
   return platform::resumes_from_frame(t.context) && can_switch(t);
 }
 
-/// kCall to a receiver waiting on this CPU: ipc_call's first branch, with hand_over's answer
-/// known. `can_switch(server)` is asked before anything changes.
-template <Messages kMessages, class CanSwitch>
+/// Who runs on this CPU when self blocks and its peer was made ready on another CPU (what
+/// hand_over(cpu, nullptr) picks): the first ready thread, if it may be resumed from its frame
+/// and `can_switch(it)`, or, with nothing ready, the idle thread if it starts afresh
+/// (resumes_from_frame: it keeps nothing, docs/kernel.md). nullptr: the general path's switch.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* next_here(Cpu& cpu, CanSwitch& can_switch) {
+  Thread* next = cpu.ready.peek_highest();
+  if (next == nullptr) return platform::resumes_from_frame(cpu.idle->context) ? cpu.idle : nullptr;
+  return may_resume(*next, can_switch) ? next : nullptr;
+}
+
+/// The thread a call or reply_recv switches to, decided before anything changes: `peer`, made
+/// ready, when it runs at once on this CPU and `can_switch(peer)`; next_here's answer when it
+/// lives on another CPU; nullptr (the general path) otherwise.
+template <class CanSwitch>
+[[gnu::always_inline]] inline Thread* fast_next(Cpu& cpu, Thread& peer, CanSwitch& can_switch) {
+  if (peer.cpu != &cpu) return next_here(cpu, can_switch);
+  return runs_at_once(cpu, peer) && can_switch(peer) ? &peer : nullptr;
+}
+
+/// kCall to a waiting receiver, on this CPU or another: ipc_call's first branch, with
+/// hand_over's answer known before anything changes.
+template <Try kTry, class CanSwitch>
 [[gnu::always_inline]] inline FastPath fastpath_call(Cpu& cpu, Thread* self, MessageArgs args, CanSwitch can_switch) {
   const bool beyond = message_beyond_registers(args.info);
-  if (kMessages == Messages::kInRegisters && beyond) return FastPath::beyond_registers();
+  if (kTry == Try::kFirst && beyond) return FastPath::second_try();
   Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kSend);
   if (cap == nullptr) return {};
   auto* ep = static_cast<Endpoint*>(cap->object);
   Thread* server = ep->receivers.front();
   // A receiver with a deadline is in a timer queue too, which the general path leaves.
-  if (server == nullptr || server->timer_queue != nullptr || !runs_at_once(cpu, *server) || !can_switch(*server))
-    return {};
+  if (server == nullptr || server->timer_queue != nullptr) return {};
+  if (kTry == Try::kFirst && server->cpu != &cpu) return FastPath::second_try();
+  Thread* next = fast_next(cpu, *server, can_switch);
+  if (next == nullptr) return {};
   const bool grant = (cap->rights & tessera::rights::kGrant) != 0;
   // A message the general path would refuse goes there to be refused.
   if (beyond && check_message(self, args.info, grant) != Status::kOk) return {};
@@ -116,22 +156,26 @@ template <Messages kMessages, class CanSwitch>
   self->state = ThreadState::kBlockedReply;
   self->callee = server;
   server->reply_to = self;
+  if (next != server) return hand_across(cpu, self, server, cap->badge, beyond, next);
   return hand_message(self, server, cap->badge, beyond);
 }
 
-/// kReplyRecv with a caller to answer on this CPU and nothing queued on the endpoint:
-/// ipc_reply_recv's first branch, with hand_over's answer known.
-template <Messages kMessages, class CanSwitch>
+/// kReplyRecv with a caller to answer, on this CPU or another, and nothing queued on the
+/// endpoint: ipc_reply_recv's first branch, with hand_over's answer known.
+template <Try kTry, class CanSwitch>
 [[gnu::always_inline]] inline FastPath fastpath_reply_recv(Cpu& cpu, Thread* self, MessageArgs args,
                                                            CanSwitch can_switch) {
   const bool beyond = message_beyond_registers(args.info);
-  if (kMessages == Messages::kInRegisters && beyond) return FastPath::beyond_registers();
+  if (kTry == Try::kFirst && beyond) return FastPath::second_try();
   Thread* caller = self->reply_to;
-  if (caller == nullptr || !runs_at_once(cpu, *caller)) return {};
+  if (caller == nullptr) return {};
+  if (kTry == Try::kFirst && caller->cpu != &cpu) return FastPath::second_try();
   Cap* cap = fast_endpoint_cap(*self, args.slot, tessera::rights::kRecv);
   if (cap == nullptr) return {};
   auto* ep = static_cast<Endpoint*>(cap->object);
-  if (!ep->senders.empty() || !can_switch(*caller)) return {};
+  if (!ep->senders.empty()) return {};
+  Thread* next = fast_next(cpu, *caller, can_switch);
+  if (next == nullptr) return {};
   // A reply the general path would refuse goes there to be refused.
   if (beyond && check_message(self, args.info, caller->reply_grant) != Status::kOk) return {};
   self->reply_to = nullptr;
@@ -140,6 +184,7 @@ template <Messages kMessages, class CanSwitch>
   self->state = ThreadState::kBlockedRecv;
   self->blocked_on = ep;
   ep->receivers.push_back(self);
+  if (next != caller) return hand_across(cpu, self, caller, 0, beyond, next);
   return hand_message(self, caller, 0, beyond);  // a reply carries no badge
 }
 
@@ -196,7 +241,8 @@ template <class CanSwitch>
   if (next == nullptr || !may_resume(*next, can_switch)) return nullptr;
   self->state = ThreadState::kBlockedWait;
   n->waiters.push_back(self);
-  return cpu.ready.pop_highest();
+  cpu.ready.pop_peeked(next);
+  return next;
 }
 
 /// kCapDelete of a cap that goes in one step (cap_delete_at_once): no children to hand up,
@@ -219,16 +265,16 @@ struct KeepDecision {
 /// thread when the general path must run the system call. `finish` is applied in each case
 /// (inline), so that the compiler sees which kinds of result each case can make.
 /// Precondition: the kernel lock is held.
-template <Messages kMessages = Messages::kAll, class CanSwitch, class Finish = KeepDecision>
+template <Try kTry = Try::kSecond, class CanSwitch, class Finish = KeepDecision>
 [[gnu::always_inline]] inline auto fastpath(Cpu& cpu, Thread* self, CanSwitch can_switch, Finish finish = {}) {
   // Its component was stopped from another CPU while it waited for the lock.
   if (self->state != ThreadState::kReady) return finish(FastPath{});
   const SyscallFrame& f = *self->frame;
   switch (syscall_number(f)) {
     case Syscall::kCall:
-      return finish(fastpath_call<kMessages>(cpu, self, read_args<MessageArgs>(f), can_switch));
+      return finish(fastpath_call<kTry>(cpu, self, read_args<MessageArgs>(f), can_switch));
     case Syscall::kReplyRecv:
-      return finish(fastpath_reply_recv<kMessages>(cpu, self, read_args<MessageArgs>(f), can_switch));
+      return finish(fastpath_reply_recv<kTry>(cpu, self, read_args<MessageArgs>(f), can_switch));
     case Syscall::kYield:
       return finish(fastpath_yield(cpu, self, can_switch));
     case Syscall::kSignal:

@@ -136,10 +136,14 @@ uint64_t cycle_count();
 void send_reschedule(unsigned cpu);
 /// Lets the other CPUs enter kernel::secondary_main, and starts this CPU's tick.
 void release_secondary_cpus();
-/// Enables interrupts, halts until one has been handled, and disables them again.
-void wait_for_interrupt();
+/// The idle thread's loop: halts with interrupts on, forever, holding nothing in registers.
+/// Interrupts are handled and return to it, but the reschedule interrupt calls
+/// kernel::idle_wake instead, which may leave the loop for a ready thread for good.
+[[noreturn]] void idle_halt();
 /// Sets up a kernel thread: the first switch to it calls entry() on the stack below
-/// `stack_top`, in ring 0 with interrupts off. entry never returns.
+/// `stack_top`, in ring 0 with interrupts off. entry never returns. A kernel thread that was
+/// switched away from directly (direct_switch, from kernel::idle_wake) keeps nothing and starts
+/// at entry() again when it is next switched to.
 void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*entry)());
 
 /// After mappings of `as` changed: no CPU keeps a stale translation. Returns when every CPU
@@ -178,6 +182,12 @@ struct BootModule {
 void timer_interrupt();
 /// Another CPU made a thread of this CPU ready (see platform::send_reschedule).
 void reschedule_interrupt();
+/// The same interrupt taken in the idle thread's halt (platform::idle_halt), which keeps
+/// nothing; the platform has acknowledged it. Returns the address of the SyscallFrame of a
+/// thread to resume from its frame, switched to directly, with the kernel lock held: the
+/// platform leaves through it as the fastpath's exit does, letting go of the lock last. Or 0
+/// when the idle thread halts again, the lock let go.
+extern "C" uintptr_t idle_wake();
 /// Device interrupt of the line routed with index `index` (platform::route_irq); the
 /// platform has already acknowledged it at the local APIC.
 void irq_interrupt(unsigned index);
@@ -192,13 +202,15 @@ struct SyscallFrame;
 /// holds (its a0 word), and the info word and message registers the caller left in its frame.
 /// The lock is still held when it returns: the stub lets go of it on its way out to ring 3,
 /// once it has read the last word of a frame, or calls syscall_dispatch with it.
-/// kFastExitBeyondRegisters: a call or reply_recv whose message goes beyond the registers,
-/// nothing done yet; the stub then calls syscall_fastpath_beyond_registers, which answers as
-/// syscall_fastpath does (but never with kFastExitBeyondRegisters).
+/// kFastExitSecondTry: a call or reply_recv whose message goes beyond the registers or whose
+/// peer lives on another CPU, nothing done yet; the stub then calls
+/// syscall_fastpath_second_try, which answers as syscall_fastpath does (but never with
+/// kFastExitSecondTry), or does not return when the CPU goes to its idle thread (which lets
+/// go of the lock).
 inline constexpr uintptr_t kFastExitMessage = 1;
-inline constexpr uintptr_t kFastExitBeyondRegisters = 2;
+inline constexpr uintptr_t kFastExitSecondTry = 2;
 extern "C" uintptr_t syscall_fastpath();
-extern "C" uintptr_t syscall_fastpath_beyond_registers();
+extern "C" uintptr_t syscall_fastpath_second_try();
 /// The general path of every system call the fastpath passed on (`frame` is the caller's
 /// saved registers, the kernel lock held); returns to the user thread whose frame is on top
 /// of the kernel stack when it returns.

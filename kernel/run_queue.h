@@ -41,6 +41,13 @@ class RunQueue {
     return p < 0 ? nullptr : queues_[p].front();
   }
 
+  /// Removes `t`, the thread peek_highest returns: pop_highest without finding the priority
+  /// again.
+  void pop_peeked(Thread* t) {
+    queues_[t->priority].pop_front();
+    if (queues_[t->priority].empty()) unmark(t->priority);
+  }
+
   Thread* pop_highest() {
     int p = highest();
     if (p < 0) return nullptr;

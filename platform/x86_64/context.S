@@ -2,7 +2,8 @@
 // A switched-out thread's stack holds, from its saved rsp up: r15 r14 r13 r12 rbx rbp, then
 // the address to return to (see thread.cpp); a saved rsp of 0 says the thread is resumed
 // from its SyscallFrame alone (it left the kernel through the IPC fastpath, which keeps no
-// kernel stack across the switch).
+// kernel stack across the switch), or, for a kernel thread (the idle thread, left by
+// kernel::idle_wake), that it starts again at its entry on an empty stack.
 //
 // Besides the registers, a thread owns the state ring 3 can change without the kernel: the
 // data segment selectors (any `mov %ax, %ds` ... `%gs`) and the FS base (a selector load
@@ -24,7 +25,7 @@
 #define CONTEXT_USER_ES 26
 #define CONTEXT_USER_FS 28
 #define CONTEXT_USER_GS 30
-#define CONTEXT_KERNEL_ONLY 32
+#define CONTEXT_KERNEL_ENTRY 32
 #define MSR_FS_BASE 0xc0000100
 #define FRAME_SIZE 128 // sizeof(kernel::SyscallFrame)
 
@@ -69,8 +70,8 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
   movq %rax, %cr3
 1:
   // A kernel thread leaves the segment state alone: the next user thread compares with it.
-  testb $1, CONTEXT_KERNEL_ONLY(%rsi)
-  jnz 2f
+  cmpq $0, CONTEXT_KERNEL_ENTRY(%rsi)
+  jne 2f
   movq CONTEXT_USER_DS(%rsi), %rax  // all four selectors at once
   cmpq CONTEXT_USER_DS(%rdi), %rax
   jne .Lload_selectors
@@ -104,8 +105,28 @@ _ZN8platform14switch_contextERNS_7ContextES1_RKNS_12AddressSpaceE:
 .Lfrom_frame:
   // kernel_rsp 0: the thread has nothing left to do in the kernel but return to ring 3 with
   // the SyscallFrame at the top of its stack (the fastpath switched away from it).
+  movq CONTEXT_KERNEL_ENTRY(%rsi), %rcx
+  testq %rcx, %rcx
+  jnz .Lkernel_afresh
   leaq -FRAME_SIZE(%rax), %rsp  // rax = its kernel stack top
   jmp thread_start_user
+
+.Lkernel_afresh:
+  // A kernel thread that keeps nothing: its entry again, on its stack as prepare_kernel_thread
+  // leaves it (a zero return address at the top). rax = its stack top, rcx = its entry.
+  andq $-16, %rax
+  leaq -8(%rax), %rsp
+  movq $0, (%rsp)
+  jmp *%rcx
+
+// [[noreturn]] void platform::x86::start_kernel_thread_afresh(const Context& ctx)
+//   rdi = &ctx of a kernel thread, whose stack the CPU need not be on.
+  .global _ZN8platform3x8626start_kernel_thread_afreshERKNS_7ContextE
+  .balign 16
+_ZN8platform3x8626start_kernel_thread_afreshERKNS_7ContextE:
+  movq CONTEXT_KERNEL_STACK_TOP(%rdi), %rax
+  movq CONTEXT_KERNEL_ENTRY(%rdi), %rcx
+  jmp .Lkernel_afresh
 
 .Lload_selectors:
   // The selectors are ones ring 3 loaded (DPL 3 or null), so ring 0 may load them too.
@@ -146,6 +167,6 @@ boot_segment_state:
   .quad 0, 0        // kernel_rsp, kernel_stack_top (unused)
   .quad -1          // user_fs_base: no thread's
   .word 0, 0, 0, 0  // ds, es, fs, gs
-  .quad 0           // kernel_only
+  .quad 0           // kernel_entry
 
   .section .note.GNU-stack, "", @progbits

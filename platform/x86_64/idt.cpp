@@ -10,7 +10,7 @@ extern "C" const uint64_t device_stubs[32];
 extern "C" void ignore_interrupt();
 extern "C" void interrupt_stub_0x100();
 extern "C" void interrupt_stub_0x40();
-extern "C" void interrupt_stub_0x41();
+extern "C" void reschedule_stub();
 extern "C" void interrupt_stub_0x42();
 
 namespace platform::x86 {
@@ -52,7 +52,7 @@ void idt_init() {
   set_gate(kSpuriousVector, reinterpret_cast<uint64_t>(&ignore_interrupt), IstStack{0});
   for (uint8_t v = 0; v < 32; ++v) set_gate(v, exception_stubs[v], IstStack{0});
   set_gate(kTimerVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x40), IstStack{0});
-  set_gate(kRescheduleVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x41), IstStack{0});
+  set_gate(kRescheduleVector, reinterpret_cast<uint64_t>(&reschedule_stub), IstStack{0});
   set_gate(kShootdownVector, reinterpret_cast<uint64_t>(&interrupt_stub_0x42), IstStack{0});
   static_assert(kDeviceVectorCount == 32, "exception_entry.S has 32 device stubs");
   for (unsigned i = 0; i < kDeviceVectorCount; ++i)

@@ -212,6 +212,13 @@ void smp_init(const kernel::mb2::BootInfo& info) {
 
 uint32_t apic_id_of(unsigned cpu) { return g_apic_ids[cpu]; }
 
+/// The reschedule interrupt taken in the idle thread's halt (syscall_entry.S): acknowledged
+/// first, as interrupt_dispatch does, since the kernel may switch away before it returns.
+extern "C" uintptr_t reschedule_in_idle() {
+  lapic_eoi();
+  return kernel::idle_wake();
+}
+
 void interrupt_dispatch(uint64_t vector) {
   // EOI first: the kernel may switch to another thread before this handler returns.
   if (vector >= kDeviceVectorBase && vector < kDeviceVectorBase + kDeviceVectorCount) return device_interrupt(vector);
@@ -257,12 +264,6 @@ void release_secondary_cpus() {
   for (unsigned cpu = 1; cpu < x86::g_cpu_count; ++cpu)
     x86::lapic_send_ipi(x86::g_apic_ids[cpu], x86::kStrayTestVector);
   x86::tick_start();
-}
-
-void wait_for_interrupt() {
-  // sti takes effect after the next instruction, so an interrupt that is already pending
-  // is taken after hlt starts and ends it: no wake-up slips in between [Intel SDM vol2 STI].
-  asm volatile("sti; hlt; cli" ::: "memory");
 }
 
 void flush_tlb(const AddressSpace& as) {

@@ -113,7 +113,7 @@ syscall_entry:
   je .Lfast_same
   btrq $0, %rax              // kFastExitMessage
   jc .Lfast_message
-  cmpq $2, %rax              // kFastExitBeyondRegisters
+  cmpq $2, %rax              // kFastExitSecondTry
   jbe .Lfast_not_done
   // Another thread, all of its registers from its frame.
   movq %rax, %rsp
@@ -122,7 +122,7 @@ syscall_entry:
 
 .Lfast_not_done:
   jb .Lgeneral               // 0
-  call syscall_fastpath_beyond_registers
+  call syscall_fastpath_second_try
   jmp .Lfast_exit
 
 .Lfast_same:
@@ -192,5 +192,40 @@ syscall_return_to_user:
   movq %rsp, %rdi
   call syscall_bad_return    // never returns
   ud2
+
+// [[noreturn]] void platform::idle_halt(): the idle thread's loop, which holds nothing in
+// registers. sti takes effect after the next instruction, so an interrupt already pending is
+// taken once hlt starts, and ends it: no wake-up slips in between [Intel SDM vol2 STI]. An
+// interrupt is only ever taken at the hlt, and returns to idle_halt_woken [Intel SDM vol2 HLT].
+  .global _ZN8platform9idle_haltEv
+  .balign 16
+_ZN8platform9idle_haltEv:
+  sti
+  hlt
+idle_halt_woken:
+  cli
+  jmp _ZN8platform9idle_haltEv
+
+// The reschedule interrupt (apic.h: kRescheduleVector). Taken in the idle thread's halt, it
+// needs no registers saved (idle_halt holds none) and may leave the idle thread for good:
+// kernel::idle_wake switches to a ready thread directly and this leaves through its frame as
+// the fastpath's exit does, letting go of the lock last; or it returns 0 and the halt goes on.
+// Anywhere else (ring 3) it takes the general interrupt path.
+  .global reschedule_stub
+  .balign 16
+reschedule_stub:
+  cmpq $idle_halt_woken, (%rsp)  // the interrupted rip
+  jne interrupt_stub_0x41
+  // The CPU aligned rsp to 16 before pushing its five words [Intel SDM vol3 §6.14.2].
+  subq $8, %rsp
+  call reschedule_in_idle
+  addq $8, %rsp
+  testq %rax, %rax
+  jz .Lidle_goes_on
+  movq %rax, %rsp
+  RESTORE_FRAME
+  FAST_SYSRET
+.Lidle_goes_on:
+  iretq
 
   .section .note.GNU-stack, "", @progbits

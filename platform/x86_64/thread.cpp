@@ -18,7 +18,7 @@ static_assert(offsetof(Context, kernel_rsp) == 0, "context.S reads it at 0");
 static_assert(offsetof(Context, kernel_stack_top) == 8, "context.S reads it at 8");
 static_assert(offsetof(Context, user_fs_base) == 16, "context.S reads it at 16");
 static_assert(offsetof(Context, user_selectors) == 24, "context.S reads them at 24");
-static_assert(offsetof(Context, kernel_only) == 32, "context.S reads it at 32");
+static_assert(offsetof(Context, kernel_entry) == 32, "context.S reads it at 32");
 static_assert(sizeof(kernel::SyscallFrame) == 128, "context.S: FRAME_SIZE");
 
 }  // namespace
@@ -58,7 +58,7 @@ void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*entry)()) {
   switch_frame->return_address = reinterpret_cast<uint64_t>(entry);
   ctx.kernel_rsp = reinterpret_cast<uint64_t>(switch_frame);
   ctx.kernel_stack_top = stack_top;
-  ctx.kernel_only = 1;
+  ctx.kernel_entry = reinterpret_cast<uint64_t>(entry);  // context.S starts it here again (kernel_rsp 0)
 }
 
 }  // namespace platform

@@ -146,6 +146,13 @@ void direct_switch(Context& from, const Context& to, const AddressSpace&) {
   fake::platform().direct_switches.push_back(&to);
   fake::platform().switches.push_back(const_cast<Context*>(&to));
 }
+void direct_switch_to_idle(Context& from, const Context& idle) {
+  from.resumes_from_frame = true;
+  fake::platform().direct_switches.push_back(&idle);
+  fake::platform().switches.push_back(const_cast<Context*>(&idle));
+  kernel::kernel_lock().release();  // what the idle thread does first
+  throw fake::Idle{};
+}
 void start_first(Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(&to);
   kernel::kernel_lock().release();  // what the first thread does on its way to ring 3
@@ -161,7 +168,7 @@ uint64_t now_ns() { return fake::platform().now; }
 uint64_t cycle_count() { return fake::platform().now; }
 void send_reschedule(unsigned cpu) { fake::platform().reschedules.push_back(cpu); }
 void release_secondary_cpus() { fake::platform().released = true; }
-void wait_for_interrupt() {}
+void idle_halt() { throw fake::Idle{}; }
 void prepare_kernel_thread(Context& ctx, uint64_t stack_top, void (*)()) { ctx.kernel_stack_top = stack_top; }
 void flush_tlb(const AddressSpace&) { ++fake::platform().tlb_flushes; }
 void poll_remote_requests() {}

@@ -19,6 +19,9 @@ struct Shutdown {
 };
 /// Thrown by platform::start_first: boot finished and the first thread would run.
 struct Started {};
+/// Thrown by platform::direct_switch_to_idle (after letting go of the kernel lock, as the idle
+/// thread would) and platform::idle_halt: the CPU would halt in its idle thread.
+struct Idle {};
 
 struct Page {
   uint64_t phys;

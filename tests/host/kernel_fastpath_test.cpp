@@ -26,7 +26,8 @@ constexpr uint64_t kNotifySlot = 2;  ///< both: a notification (a cap of the wro
 constexpr uint64_t kBadge = 0x5eed;
 
 /// A client and a server component on CPU 0 (with a second CPU), one endpoint the server
-/// receives on, and a third, equal-priority thread to queue where a test wants one.
+/// receives on, and a third, equal-priority thread to queue where a test wants one. Each CPU
+/// has its idle thread, which starts afresh (it was left by idle_wake).
 struct World {
   Cpu cpus[2];
   Endpoint ep;
@@ -36,10 +37,17 @@ struct World {
   SyscallFrame frames[3] = {};
   tessera::IpcBuffer buffers[3] = {};
   Thread client, server, other;
+  Thread idles[2];
+  SyscallFrame spare_frame = {};
+  Thread spare;  ///< a thread of no component, for a test that needs a fourth one ready
 
   World() {
-    cpus[0].index = 0;
-    cpus[1].index = 1;
+    for (unsigned i = 0; i < 2; ++i) {
+      cpus[i].index = i;
+      cpus[i].idle = &idles[i];
+      idles[i].cpu = &cpus[i];
+      idles[i].context.resumes_from_frame = true;
+    }
     client_c.caps = CapTable(client_slots, 4, &client_c);
     server_c.caps = CapTable(server_slots, 4, &server_c);
     client_c.space.root = 0x1000;
@@ -275,10 +283,29 @@ TEST_CASE("fastpath call: each precondition that fails passes the call on, chang
     load(w.client, Syscall::kCall, kCallSlot, plain);
     check_passes(w, w.client);
   }
-  SUBCASE("the receiver lives on another CPU") {
+  SUBCASE("the receiver lives on another CPU and the idle thread here keeps a stack") {
     w.place(w.server, 1);
+    w.idles[0].context.resumes_from_frame = false;  // interrupted in its halt, then switched away
     load(w.client, Syscall::kCall, kCallSlot, plain);
     check_passes(w, w.client);
+  }
+  SUBCASE("the receiver lives on another CPU and the thread ready here was preempted") {
+    w.place(w.server, 1);
+    w.cpus[0].ready.enqueue(&w.other);  // not resumable from its frame
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    check_passes(w, w.client);
+    w.cpus[0].ready.remove(&w.other);
+  }
+  SUBCASE("the receiver lives on another CPU and the platform cannot switch to the thread ready here") {
+    w.place(w.server, 1);
+    w.other.context.resumes_from_frame = true;
+    w.cpus[0].ready.enqueue(&w.other);
+    load(w.client, Syscall::kCall, kCallSlot, plain);
+    CHECK(fastpath(w.cpus[0], &w.client, [](Thread&) { return false; }).next() == nullptr);
+    CHECK(w.server.state == ThreadState::kBlockedRecv);
+    CHECK(w.ep.receivers.front() == &w.server);
+    CHECK(w.cpus[0].ready.peek_highest() == &w.other);
+    w.cpus[0].ready.remove(&w.other);
   }
   SUBCASE("the receiver waits with a deadline") {
     w.cpus[0].timers.insert(&w.server, 1'000'000);
@@ -337,10 +364,18 @@ TEST_CASE("fastpath reply_recv: each precondition that fails passes the call on,
     load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
     check_passes(w, w.server);
   }
-  SUBCASE("the caller lives on another CPU") {
+  SUBCASE("the caller lives on another CPU and the idle thread here keeps a stack") {
     w.place(w.client, 1);
+    w.idles[0].context.resumes_from_frame = false;
     load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
     check_passes(w, w.server);
+  }
+  SUBCASE("the caller lives on another CPU and the thread ready here was preempted") {
+    w.place(w.client, 1);
+    w.cpus[0].ready.enqueue(&w.other);
+    load(w.server, Syscall::kReplyRecv, kRecvSlot, plain);
+    check_passes(w, w.server);
+    w.cpus[0].ready.remove(&w.other);
   }
   SUBCASE("a queued thread of the caller's priority would be overtaken") {
     w.cpus[0].ready.enqueue(&w.other);
@@ -618,9 +653,9 @@ TEST_CASE("fastpath call and reply_recv beyond the registers: the general path's
     w->buffers[1].recv_slots[0] = kFree;
   }
   // The entry's first try leaves a long message alone and says so.
-  const FastPath first = fastpath<Messages::kInRegisters>(fast.cpus[0], &fast.client, always);
+  const FastPath first = fastpath<Try::kFirst>(fast.cpus[0], &fast.client, always);
   CHECK(first.next() == nullptr);
-  CHECK(first.beyond());
+  CHECK(first.wants_second_try());
   CHECK(fast.ep.receivers.front() == &fast.server);
   CHECK(fast.server_slots[kFree].empty());
   const FastPath r = fastpath(fast.cpus[0], &fast.client, always);
@@ -655,4 +690,168 @@ TEST_CASE("fastpath call and reply_recv beyond the registers: the general path's
     CHECK(tessera::info_count(w->client.frame->a1) == kWords);
     for (uint32_t i = tessera::kMessageRegisters; i < kWords; ++i) CHECK(w->buffers[0].words[i] == 0x300 + i);
   }
+}
+
+namespace {
+
+/// A call from CPU 0 to a server waiting on CPU 1, or the server's reply back: both paths'
+/// results, and which CPUs each interrupted.
+struct AcrossCpus {
+  World fast, general;
+  std::vector<unsigned> fast_reschedules, general_reschedules;
+  Thread *fast_next = nullptr, *general_next = nullptr;
+
+  /// Runs the fastpath on `fast` and the general path on `general` for the thread `who`
+  /// picks, on CPU `cpu`; both must agree.
+  template <class Who>
+  void run(unsigned cpu, Who who) {
+    fake::platform().reschedules.clear();
+    const FastPath r = fastpath(fast.cpus[cpu], &who(fast), always);
+    REQUIRE(r.next() != nullptr);
+    CHECK_FALSE(r.message());  // whoever runs here resumes from its own frame
+    fast_next = r.next();
+    fast_reschedules = fake::platform().reschedules;
+    fake::platform().reschedules.clear();
+    general_next = dispatch(general.cpus[cpu], &who(general));
+    general_reschedules = fake::platform().reschedules;
+    // The general path's nullptr is the idle thread.
+    const Thread* fast_or_null = fast_next == fast.cpus[cpu].idle ? nullptr : fast_next;
+    check_same(outcome(fast, fast_or_null), outcome(general, general_next));
+    CHECK(fast_reschedules == general_reschedules);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("fastpath call to a receiver on another CPU: the general path's result, and this CPU goes idle") {
+  AcrossCpus a;
+  for (World* w : {&a.fast, &a.general}) {
+    w->server_waits(1);
+    w->cpus[1].current = w->cpus[1].idle;
+    load(w->client, Syscall::kCall, kCallSlot, tessera::make_info(7, 3));
+  }
+  a.run(0, [](World& w) -> Thread& { return w.client; });
+  CHECK(a.fast_next == &a.fast.idles[0]);
+  CHECK(a.fast_reschedules == std::vector<unsigned>{1});  // the server outranks CPU 1's idle thread
+  for (World* w : {&a.fast, &a.general}) {
+    CAPTURE(w == &a.fast);
+    CHECK(w->cpus[1].ready.peek_highest() == &w->server);
+    CHECK(w->server.frame->op == static_cast<uint64_t>(Status::kOk));  // the whole message in its frame
+    CHECK(w->server.frame->a0 == kBadge);
+    CHECK(tessera::info_label(w->server.frame->a1) == 7);
+    CHECK(w->server.frame->mr[5] == 0x105);
+  }
+
+  // The server answers from CPU 1, where nothing else is ready: the reply goes back across.
+  for (World* w : {&a.fast, &a.general}) {
+    w->cpus[1].ready.remove(&w->server);
+    w->cpus[1].current = &w->server;
+    w->cpus[0].current = w->cpus[0].idle;
+    load(w->server, Syscall::kReplyRecv, kRecvSlot, tessera::make_info(0, 2));
+  }
+  a.run(1, [](World& w) -> Thread& { return w.server; });
+  CHECK(a.fast_next == &a.fast.idles[1]);
+  CHECK(a.fast_reschedules == std::vector<unsigned>{0});
+  for (World* w : {&a.fast, &a.general}) {
+    CHECK(w->cpus[0].ready.peek_highest() == &w->client);
+    CHECK(w->client.frame->op == static_cast<uint64_t>(Status::kOk));
+    CHECK(w->client.frame->a0 == 0);  // a reply carries no badge
+    CHECK(w->client.frame->mr[1] == 0x101);
+    CHECK(w->ep.receivers.front() == &w->server);
+  }
+}
+
+TEST_CASE(
+    "fastpath call to another CPU: a thread ready here runs next; one it does not outrank there is not worth an "
+    "interrupt") {
+  AcrossCpus a;
+  for (World* w : {&a.fast, &a.general}) {
+    w->server_waits(1);
+    w->server.priority = 50;
+    w->cpus[1].current = &w->other;  // CPU 1 runs a thread that outranks the server
+    w->other.priority = 100;
+    w->idles[0].context.resumes_from_frame = false;  // not needed: a thread is ready here
+    w->spare.frame = &w->spare_frame;
+    w->spare.cpu = &w->cpus[0];
+    w->spare.priority = 10;
+    w->spare.context.resumes_from_frame = true;  // it left through the fastpath
+    w->cpus[0].ready.enqueue(&w->spare);
+    load(w->client, Syscall::kCall, kCallSlot, tessera::make_info(1, 1));
+  }
+  a.run(0, [](World& w) -> Thread& { return w.client; });
+  CHECK(a.fast_next == &a.fast.spare);
+  CHECK(a.general_next == &a.general.spare);
+  CHECK(a.fast_reschedules.empty());
+  CHECK(a.fast.cpus[0].ready.empty());
+  CHECK(a.fast.cpus[1].ready.peek_highest() == &a.fast.server);
+}
+
+TEST_CASE("the system call entry: a call across CPUs halts this one in its idle thread, the lock let go") {
+  World w;
+  w.server_waits(1);
+  w.cpus[1].current = w.cpus[1].idle;
+  void* saved = platform::cpu_data();
+  platform::set_cpu_data(&w.cpus[0]);
+  fake::platform().direct_switches.clear();
+  fake::platform().reschedules.clear();
+  load(w.client, Syscall::kCall, kCallSlot, tessera::make_info(3, 1));
+  CHECK_THROWS_AS(host::system_call(w.client.frame), fake::Idle);
+  CHECK(w.cpus[0].current == &w.idles[0]);
+  CHECK_FALSE(kernel_lock().held());
+  REQUIRE(fake::platform().direct_switches.size() == 1);
+  CHECK(fake::platform().direct_switches[0] == &w.idles[0].context);
+  CHECK(fake::platform().reschedules == std::vector<unsigned>{1});
+  CHECK(w.client.context.resumes_from_frame);
+  CHECK(w.client.state == ThreadState::kBlockedReply);
+  platform::set_cpu_data(saved);
+}
+
+TEST_CASE("idle_wake: a ready thread resumable from its frame is switched to directly, anything else the general way") {
+  World w;
+  w.place(w.client, 0);
+  w.place(w.other, 0);
+  w.cpus[0].current = &w.idles[0];
+  w.idles[0].context.resumes_from_frame = false;
+  void* saved = platform::cpu_data();
+  platform::set_cpu_data(&w.cpus[0]);
+  fake::platform().direct_switches.clear();
+  fake::platform().switches.clear();
+
+  SUBCASE("nothing ready: the halt goes on") {
+    CHECK(idle_wake() == 0);
+    CHECK(w.cpus[0].current == &w.idles[0]);
+    CHECK(fake::platform().switches.empty());
+  }
+  SUBCASE("a thread resumable from its frame: the platform leaves through its frame, the lock still held") {
+    w.client.context.resumes_from_frame = true;
+    w.cpus[0].ready.enqueue(&w.client);
+    CHECK(idle_wake() == reinterpret_cast<uintptr_t>(w.client.frame));
+    CHECK(kernel_lock().held());
+    kernel_lock().release();  // the platform's exit
+    CHECK(w.cpus[0].current == &w.client);
+    CHECK(w.cpus[0].ready.empty());
+    REQUIRE(fake::platform().direct_switches.size() == 1);
+    CHECK(fake::platform().direct_switches[0] == &w.client.context);
+    CHECK(w.idles[0].context.resumes_from_frame);  // the idle thread starts afresh next time
+  }
+  SUBCASE("a thread that was preempted: switch_context, then the lock is let go") {
+    w.cpus[0].ready.enqueue(&w.other);
+    CHECK(idle_wake() == 0);
+    CHECK_FALSE(kernel_lock().held());
+    CHECK(w.cpus[0].current == &w.other);
+    CHECK(fake::platform().direct_switches.empty());
+    CHECK(fake::platform().switches == std::vector<platform::Context*>{&w.other.context});
+  }
+  SUBCASE("the platform cannot switch directly: switch_context") {
+    w.client.context.resumes_from_frame = true;
+    w.cpus[0].ready.enqueue(&w.client);
+    fake::platform().direct_switch_refused = true;
+    CHECK(idle_wake() == 0);
+    fake::platform().direct_switch_refused = false;
+    CHECK(w.cpus[0].current == &w.client);
+    CHECK(fake::platform().direct_switches.empty());
+    CHECK(fake::platform().switches == std::vector<platform::Context*>{&w.client.context});
+  }
+  CHECK_FALSE(kernel_lock().held());
+  platform::set_cpu_data(saved);
 }

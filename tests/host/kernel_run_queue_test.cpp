@@ -60,3 +60,19 @@ TEST_CASE("removal from the middle keeps order and clears the bitmap") {
   CHECK(q.pop_highest() == &low);
   CHECK(q.empty());
 }
+
+TEST_CASE("pop_peeked takes what peek_highest showed, as pop_highest would") {
+  RunQueue q;
+  Thread a = make(100), b = make(100), low = make(3);
+  for (Thread* t : {&a, &b, &low}) q.enqueue(t);
+  Thread* t = q.peek_highest();
+  REQUIRE(t == &a);
+  q.pop_peeked(t);
+  CHECK_FALSE(q.contains(&a));
+  CHECK(q.highest() == 100);  // b still there
+  q.pop_peeked(q.peek_highest());
+  CHECK(q.highest() == 3);  // the last of 100 gone: its bit cleared
+  q.pop_peeked(q.peek_highest());
+  CHECK(q.empty());
+  CHECK(q.peek_highest() == nullptr);
+}

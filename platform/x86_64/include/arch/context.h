@@ -13,7 +13,7 @@ struct Context {
   uint64_t kernel_stack_top = 0;    ///< the thread's SyscallFrame ends here
   uint64_t user_fs_base = 0;        ///< its FS base in ring 3 as it left it
   uint16_t user_selectors[4] = {};  ///< its DS, ES, FS, GS as ring 3 left them
-  uint64_t kernel_only = 0;         ///< 1: a kernel thread (idle), which never enters ring 3
+  uint64_t kernel_entry = 0;        ///< a kernel thread's entry (the idle thread's): it never enters ring 3
 };
 
 }  // namespace platform

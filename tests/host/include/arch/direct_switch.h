@@ -10,5 +10,7 @@ namespace platform {
 bool direct_switch_possible(Context& from, const Context& to);
 inline bool resumes_from_frame(const Context& ctx) { return ctx.resumes_from_frame; }
 void direct_switch(Context& from, const Context& to, const AddressSpace& to_space);
+/// Recorded like direct_switch; lets go of the kernel lock and throws fake::Idle.
+[[noreturn]] void direct_switch_to_idle(Context& from, const Context& idle);
 
 }  // namespace platform
