@@ -78,7 +78,7 @@ tessera_qemu_test(qemu_hostile hostile ${CMAKE_SOURCE_DIR}/tests/qemu/hostile.ex
 # The same attacks on a CPU without SMEP, SMAP or UMIP: the paths those features decide.
 tessera_qemu_test(qemu_hostile_plain_cpu hostile ${CMAKE_SOURCE_DIR}/tests/qemu/hostile.expect --smp 3 -- -cpu qemu64)
 # Callers that abuse the IPC fastpath: registers, flags, selectors, the FS base, restarts.
-tessera_qemu_test(qemu_fastpath_hostile fastpath ${CMAKE_SOURCE_DIR}/tests/qemu/fastpath.expect --smp 3)
+tessera_qemu_test(qemu_fastpath_hostile fastpath ${CMAKE_SOURCE_DIR}/tests/qemu/fastpath.expect --smp 4)
 tessera_qemu_test(qemu_fuzz fuzz ${CMAKE_SOURCE_DIR}/tests/qemu/fuzz.expect --smp 4)
 tessera_qemu_test(qemu_races races ${CMAKE_SOURCE_DIR}/tests/qemu/races.expect --smp 4)
 foreach(n 1 2 4 8)

@@ -1,13 +1,14 @@
-// poker: calls mirror through the fastpath with its own markers in every register and DF,
-// AC, NT, SF, OF, PF and ID set, and checks that only the reply came back (mirror checks that
-// only the message went across); calls dropper, which faults holding the call, and checks that
-// its own registers came back with kPeerDied, twice; calls through a copy of its cap before
-// and after revoking the original and deleting the copy; then loads odd data segment selectors
-// (no fastpath switch may keep them for mirror, or lose them) and calls mirror again.
+// poker (and distant, the same from another CPU than mirror's): calls mirror through the fastpath
+// with its own markers in every register and DF, AC, NT, SF, OF, PF and ID set, and checks that
+// only the reply came back (mirror checks that only the message went across); calls dropper, which
+// faults holding the call, and checks that its own registers came back with kPeerDied, twice; calls
+// through a copy of its cap before and after revoking the original and deleting the copy; then
+// loads odd data segment selectors (no fastpath switch may keep them for mirror, or lose them) and
+// calls mirror again.
 #include "../mirror/regs.h"
 #include "component.h"
 
-namespace self = poker;
+namespace self = TESSERA_COMPONENT;
 using regs::Regs;
 
 namespace {
@@ -41,19 +42,19 @@ Regs answered(const Regs& in, const Regs& out, uint16_t ds, uint16_t es, uint16_
 }
 
 void markers_and_flags() {
-  regs::Checker check{"poker"};
+  regs::Checker check{self::kName};
   Regs out{};
   for (uint64_t round = 0; round < kProbes; ++round) {
     const Regs in = probe_request(round, kFlags);
     regs::syscall(&in, &out);
     check.expect_regs(out, answered(in, out, 0, 0, 0, 0), round);
   }
-  tessera::log("poker: %lu calls with my markers in every register and DF AC NT set: only the reply came back: %s\n",
-               kProbes, check.result());
+  tessera::log("%s: %lu calls with my markers in every register and DF AC NT set: only the reply came back: %s\n",
+               self::kName, kProbes, check.result());
 }
 
 void dropped_calls() {
-  regs::Checker check{"poker"};
+  regs::Checker check{self::kName};
   Regs out{};
   for (uint64_t round = 0; round < 2; ++round) {  // taken and dropped; then refused at once
     Regs in = probe_request(kProbes + round, kFlags);
@@ -63,8 +64,8 @@ void dropped_calls() {
     want.rax = static_cast<uint64_t>(tessera::Status::kPeerDied);
     check.expect_regs(out, want, round);
   }
-  tessera::log("poker: a call dropper took and died with, and one after: kPeerDied with my own registers: %s\n",
-               check.result());
+  tessera::log("%s: a call dropper took and died with, and one after: kPeerDied with my own registers: %s\n",
+               self::kName, check.result());
 }
 
 /// Calls through a copy of my mirror cap: answered; then kRevoked while the revoke of the
@@ -72,7 +73,7 @@ void dropped_calls() {
 /// children are handed up, which takes more than one call's work), again once the revoke is
 /// done, and kEmptySlot once the copy is deleted. Each refusal leaves every register as sent.
 void revoked_copy() {
-  regs::Checker check{"poker"};
+  regs::Checker check{self::kName};
   constexpr uint32_t kCopy = self::caps::kFirstFree;
   constexpr uint32_t kChildren = tessera::kWorkPerCall + 8;
   static_assert(kCopy + kChildren < self::caps::kSlotCount);
@@ -99,9 +100,9 @@ void revoked_copy() {
     check.expect_regs(out, want, round);
   }
   tessera::log(
-      "poker: through a copy of my cap: answered, kRevoked while and after the original is revoked, kEmptySlot once "
+      "%s: through a copy of my cap: answered, kRevoked while and after the original is revoked, kEmptySlot once "
       "deleted: %s\n",
-      check.result());
+      self::kName, check.result());
 }
 
 void odd_selectors() {
@@ -113,7 +114,7 @@ void odd_selectors() {
                :
                : "r"(kDs), "r"(kEs), "r"(kFs), "r"(kGs)
                : "memory");
-  regs::Checker check{"poker"};
+  regs::Checker check{self::kName};
   Regs out{};
   for (uint64_t round = 0; round < kSegmentProbes; ++round) {
     const Regs in = probe_request(kProbes + 6 + round, kFlags);
@@ -123,8 +124,8 @@ void odd_selectors() {
   }
   // Null selectors again; the FS base stays 0 (nothing below uses the IPC buffer).
   asm volatile("movw %0, %%ds\n\tmovw %0, %%es\n\tmovw %0, %%fs\n\tmovw %0, %%gs" : : "r"(uint16_t{0}) : "memory");
-  tessera::log("poker: %lu calls with DS 0x1b, ES 0x18, FS 0x1b, GS 0x1a: my selectors and FS base came back: %s\n",
-               kSegmentProbes, check.result());
+  tessera::log("%s: %lu calls with DS 0x1b, ES 0x18, FS 0x1b, GS 0x1a: my selectors and FS base came back: %s\n",
+               self::kName, kSegmentProbes, check.result());
 }
 
 }  // namespace
