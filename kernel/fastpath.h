@@ -222,7 +222,7 @@ template <class CanSwitch>
   n->word |= bits;
   write_status(*self->frame, Status::kOk);
   if (waiter == nullptr) return self;
-  return wake(cpu, self, notification_deliver(n));
+  return wake_here(cpu, self, notification_deliver(n));  // the waiter, which lives on this CPU
 }
 
 /// kWait: the word at once if bits are set; otherwise self waits and the first ready thread

@@ -202,13 +202,10 @@ struct SyscallFrame;
 /// holds (its a0 word), and the info word and message registers the caller left in its frame.
 /// The lock is still held when it returns: the stub lets go of it on its way out to ring 3,
 /// once it has read the last word of a frame, or calls syscall_dispatch with it.
-/// kFastExitSecondTry: a call or reply_recv whose message goes beyond the registers or whose
-/// peer lives on another CPU, nothing done yet; the stub then calls
-/// syscall_fastpath_second_try, which answers as syscall_fastpath does (but never with
-/// kFastExitSecondTry), or does not return when the CPU goes to its idle thread (which lets
-/// go of the lock).
+/// A call or reply_recv whose message goes beyond the registers or whose peer lives on another
+/// CPU is the second try's (syscall_fastpath_second_try, which syscall_fastpath tail-calls); it
+/// does not return when the CPU goes to its idle thread, which lets go of the lock.
 inline constexpr uintptr_t kFastExitMessage = 1;
-inline constexpr uintptr_t kFastExitSecondTry = 2;
 extern "C" uintptr_t syscall_fastpath();
 extern "C" uintptr_t syscall_fastpath_second_try();
 /// The general path of every system call the fastpath passed on (`frame` is the caller's

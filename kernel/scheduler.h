@@ -41,12 +41,19 @@ inline Thread* hand_over(Cpu& cpu, Thread* candidate) {
   return cpu.ready.pop_highest();
 }
 
-/// `t` became ready while `self` keeps running: queue it, or preempt self if t outranks it.
-inline Thread* wake(Cpu& cpu, Thread* self, Thread* t) {
-  if (t->cpu == &cpu && t->priority > self->priority) {
+/// wake for a `t` that lives on `cpu`.
+inline Thread* wake_here(Cpu& cpu, Thread* self, Thread* t) {
+  if (t->priority > self->priority) {
     cpu.ready.enqueue(self);
     return t;
   }
+  cpu.ready.enqueue(t);
+  return self;
+}
+
+/// `t` became ready while `self` keeps running: queue it, or preempt self if t outranks it.
+inline Thread* wake(Cpu& cpu, Thread* self, Thread* t) {
+  if (t->cpu == &cpu) return wake_here(cpu, self, t);
   make_ready(cpu, t);
   return self;
 }

@@ -108,22 +108,16 @@ syscall_entry:
   // kernel/platform.h); the lock is held whatever it returns. rbx, rbp and r12-r15 come back from the call as they went in:
   // still the user's (the C++ ABI keeps them).
   call syscall_fastpath
-.Lfast_exit:
   cmpq %rax, %rsp
   je .Lfast_same
   btrq $0, %rax              // kFastExitMessage
   jc .Lfast_message
-  cmpq $2, %rax              // kFastExitSecondTry
-  jbe .Lfast_not_done
+  testq %rax, %rax
+  jz .Lgeneral
   // Another thread, all of its registers from its frame.
   movq %rax, %rsp
   RESTORE_FRAME
   FAST_SYSRET
-
-.Lfast_not_done:
-  jb .Lgeneral               // 0
-  call syscall_fastpath_second_try
-  jmp .Lfast_exit
 
 .Lfast_same:
   // The caller goes on: the fastpath wrote at most rax, rdi, rsi, rdx and r10 of its frame.

@@ -44,7 +44,6 @@ inline Thread* deliver_fast(const FastPath& r, const Thread& self) {
 /// leave the kernel through, with what its exit loads written into it.
 inline SyscallFrame* system_call(SyscallFrame* f) {
   uintptr_t e = syscall_fastpath();
-  if (e == kFastExitSecondTry) e = syscall_fastpath_second_try();
   if (e == 0) {
     syscall_dispatch(f);
     return f;
