@@ -190,7 +190,8 @@ syscall_return_to_user:
 // [[noreturn]] void platform::idle_halt(): the idle thread's loop, which holds nothing in
 // registers. sti takes effect after the next instruction, so an interrupt already pending is
 // taken once hlt starts, and ends it: no wake-up slips in between [Intel SDM vol2 STI]. An
-// interrupt is only ever taken at the hlt, and returns to idle_halt_woken [Intel SDM vol2 HLT].
+// interrupt is only taken at the hlt, which it leaves for idle_halt_woken [Intel SDM vol2 HLT],
+// or at idle_halt_woken itself, after an interrupt there returned with iretq.
   .global _ZN8platform9idle_haltEv
   .balign 16
 _ZN8platform9idle_haltEv:
@@ -204,10 +205,15 @@ idle_halt_woken:
 // needs no registers saved (idle_halt holds none) and may leave the idle thread for good:
 // kernel::idle_wake switches to a ready thread directly and this leaves through its frame as
 // the fastpath's exit does, letting go of the lock last; or it returns 0 and the halt goes on.
-// Anywhere else (ring 3) it takes the general interrupt path.
+// Anywhere else it takes the general interrupt path. Ring 3 too, whatever its rip: a jump to
+// idle_halt_woken faults on the fetch, but an interrupt pending at that moment is delivered
+// first, with that rip saved [Intel SDM vol3 §6.9, priority among events] and the user's GS
+// base, flags and registers in place.
   .global reschedule_stub
   .balign 16
 reschedule_stub:
+  testb $3, 8(%rsp)              // the interrupted CS: from ring 3?
+  jnz interrupt_stub_0x41
   cmpq $idle_halt_woken, (%rsp)  // the interrupted rip
   jne interrupt_stub_0x41
   // The CPU aligned rsp to 16 before pushing its five words [Intel SDM vol3 §6.14.2].
