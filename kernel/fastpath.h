@@ -1,7 +1,7 @@
 // The fastpath's decisions: a call or reply_recv whose peer can run at once on this CPU or
-// waits on another, yield,
-// signal, wait, and a cap_delete that goes in one step, each carried out in one pass with
-// exactly the general path's result (register-only messages without out-of-line calls).
+// waits on another, yield, signal, wait, and a cap_delete that goes in one step, each carried
+// out in one pass with exactly the general path's result (on the first try, register-only
+// messages to a peer on this CPU without out-of-line calls).
 // Each operation either does all of its work and returns the thread to run, or changes
 // nothing and returns no thread, and the general path (syscall_dispatch) then runs the system
 // call from the start. docs/kernel.md, "The IPC fastpath", lists the preconditions and what
