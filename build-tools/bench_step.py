@@ -41,12 +41,14 @@ class Fail(Exception):
     pass
 
 
-def symbols(elf):
-    """name -> address, and (address, name) of the functions, sorted, from `nm`."""
-    out = subprocess.run(["nm", "--defined-only", elf], check=True, capture_output=True, text=True).stdout
+def symbols(elf, demangle=False):
+    """name -> address, and (address, name) of the functions, sorted, from `nm` (C++ names
+    demangled with `demangle`)."""
+    out = subprocess.run(["nm", "--defined-only"] + (["-C"] if demangle else []) + [elf], check=True,
+                         capture_output=True, text=True).stdout
     named, funcs = {}, []
     for line in out.splitlines():
-        parts = line.split()
+        parts = line.split(" ", 2)  # a demangled name may hold spaces
         if len(parts) != 3:
             continue
         addr, kind, name = int(parts[0], 16), parts[1], parts[2]

@@ -31,6 +31,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bench_step  # noqa: E402
 import qemu_run  # noqa: E402
 
 KERNEL_HALF = 1 << 63
@@ -39,19 +40,8 @@ KERNEL_HALF = 1 << 63
 def functions(elf):
     """(addresses, names) of the functions of `elf`, sorted by address, and {name: address}
     of every defined symbol."""
-    out = subprocess.run(["nm", "-C", "-n", "--defined-only", elf], check=True, capture_output=True,
-                         text=True).stdout
-    addrs, names, by_name = [], [], {}
-    for line in out.splitlines():
-        parts = line.split(" ", 2)
-        if len(parts) != 3:
-            continue
-        addr = int(parts[0], 16)
-        by_name.setdefault(parts[2], addr)
-        if parts[1] in "tTwW":
-            addrs.append(addr)
-            names.append(parts[2])
-    return (addrs, names), by_name
+    named, funcs = bench_step.symbols(elf, demangle=True)
+    return ([addr for addr, _ in funcs], [name for _, name in funcs]), named
 
 
 def name_of(table, pc):

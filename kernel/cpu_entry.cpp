@@ -57,7 +57,8 @@ uintptr_t idle_wake() {
   // afresh next time (it holds nothing: platform::idle_halt).
   Thread* idle = cpu.idle;
   Thread* next = cpu.ready.peek_highest();
-  if (next != nullptr && platform::resumes_from_frame(next->context) && switches_directly(cpu, *idle, *next)) {
+  auto can_switch = [&](Thread& to) { return switches_directly(cpu, *idle, to); };
+  if (next != nullptr && may_resume(*next, can_switch)) {
     cpu.ready.pop_peeked(next);
     cpu.current = next;
     platform::direct_switch(idle->context, next->context, next->component->space);

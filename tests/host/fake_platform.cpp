@@ -147,9 +147,7 @@ void direct_switch(Context& from, const Context& to, const AddressSpace&) {
   fake::platform().switches.push_back(const_cast<Context*>(&to));
 }
 void direct_switch_to_idle(Context& from, const Context& idle) {
-  from.resumes_from_frame = true;
-  fake::platform().direct_switches.push_back(&idle);
-  fake::platform().switches.push_back(const_cast<Context*>(&idle));
+  direct_switch(from, idle, AddressSpace{});
   kernel::kernel_lock().release();  // what the idle thread does first
   throw fake::Idle{};
 }

@@ -47,9 +47,10 @@ namespace x86 {
 }
 
 /// Whether the thread switched out with `ctx` can be resumed from its SyscallFrame alone:
-/// it left through the fastpath (for a kernel thread: it keeps nothing and starts afresh). A thread switched out by
-/// switch_context (preempted by an interrupt above all) has a kernel stack to return through instead, and a new
-/// thread's first run must check the rip its frame was given (thread.cpp).
+/// it left through the fastpath (for a kernel thread: it keeps nothing and starts afresh).
+/// A thread switched out by switch_context (preempted by an interrupt above all) has a kernel
+/// stack to return through instead, and a new thread's first run must check the rip its frame
+/// was given (thread.cpp).
 [[gnu::always_inline]] inline bool resumes_from_frame(const Context& ctx) { return ctx.kernel_rsp == 0; }
 
 /// Switches the CPU from the running user thread (`from`) to `to` in `to_space`.
