@@ -5,8 +5,16 @@ find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h REQUIRED)
 file(GLOB TESSERA_INTERFACE_FILES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/interfaces/*.yaml ${CMAKE_SOURCE_DIR}/tests/codegen/interfaces/*.yaml)
 set(HOST_GEN ${CMAKE_BINARY_DIR}/host-gen)
+# Each interface file NAME.yaml gives interfaces/NAME.h. Named as byproducts so that ninja sees
+# them change in the same run that regenerates them, and rebuilds the tests that include them.
+set(HOST_GEN_HEADERS)
+foreach(file ${TESSERA_INTERFACE_FILES})
+  get_filename_component(stem ${file} NAME_WE)
+  list(APPEND HOST_GEN_HEADERS ${HOST_GEN}/interfaces/${stem}.h)
+endforeach()
 add_custom_command(
   OUTPUT ${HOST_GEN}/interfaces.stamp
+  BYPRODUCTS ${HOST_GEN_HEADERS}
   COMMAND ${TESSERA_PYTHON} ${TESSERA_GEN} interfaces ${TESSERA_INTERFACE_FILES} --out ${HOST_GEN}
   COMMAND ${CMAKE_COMMAND} -E touch ${HOST_GEN}/interfaces.stamp
   DEPENDS ${TESSERA_INTERFACE_FILES} ${TESSERA_GENERATOR_FILES}

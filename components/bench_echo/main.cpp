@@ -1,12 +1,12 @@
-// bench_echo: answers every call at once with the words it got, the first plus one, through the
-// runtime's Message (words past the registers go through the IPC buffer both ways), so the
-// bench measures the cost of long messages and not a dispatcher.
+// bench_echo: answers every call at once with the words it got, the first plus one, through its
+// thread's sys::message() (the words past the registers stay in the IPC buffer both ways), so
+// the bench measures the cost of long messages and not a dispatcher.
 #include "component.h"
 
 namespace self = TESSERA_COMPONENT;
 
 int main() {
-  static tessera::Message msg;
+  tessera::ThreadMessage& msg = tessera::sys::message();
   tessera::Status s = tessera::sys::recv(self::caps::kEndpoint, msg);
   while (s == tessera::Status::kOk) {
     msg.info = tessera::make_info(tessera::kReplyOk, tessera::info_count(msg.info));

@@ -1,5 +1,5 @@
 // bench_transfer: times call/reply round trips that carry long messages (20 and 128 words,
-// through the runtime's Message) or one cap, on one CPU, and prints
+// through the thread's own runtime Message, sys::message()) or one cap, on one CPU, and prints
 // `BENCH name median=.. min=.. unit=tsc iterations=..` on the kernel log (docs/bench.md).
 #include "../bench_client/window.h"
 #include "component.h"
@@ -9,9 +9,10 @@ namespace {
 namespace caps = bench_transfer::caps;
 
 /// A call through the runtime carrying `words` message words each way to bench_echo, which
-/// answers with the words it got, the first plus one. The words past the registers travel
-/// through both threads' IPC buffers (the runtime's stage_out and stage_in, both sides).
-bool echo(tessera::Message& msg, uint32_t label, uint32_t words, uint64_t& expected) {
+/// answers with the words it got, the first plus one. Both sides use their thread's
+/// sys::message(), which lives in the IPC buffer: the words past the registers are copied
+/// only by the kernel, from one buffer to the other.
+bool echo(tessera::ThreadMessage& msg, uint32_t label, uint32_t words, uint64_t& expected) {
   msg.info = tessera::make_info(label, words);
   msg.mr[0] = expected;
   const tessera::Status s = tessera::sys::call(caps::kEcho, msg);
@@ -39,7 +40,7 @@ int main() {
     return 1;
   }
   // Word i holds i; echo() overwrites the first with a counter.
-  static tessera::Message words_msg;
+  tessera::ThreadMessage& words_msg = tessera::sys::message();
   for (uint32_t i = 0; i < tessera::kMaxMessageWords; ++i) words_msg.mr[i] = i;
   uint64_t expected = 1;
   bool ok = bench::measure("ipc_call_reply_words_20", samples,

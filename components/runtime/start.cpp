@@ -1,5 +1,6 @@
-// Component start-up (called from crt0): heap, global constructors, main, exit; plus the
-// C++ support the freestanding compiler expects (operator new/delete, __cxa_atexit).
+// Component start-up (called from crt0): the thread's message, heap, global constructors,
+// main, exit; plus the C++ support the freestanding compiler expects (operator new/delete,
+// __cxa_atexit).
 #include <new>
 
 #include "tessera/heap.h"
@@ -25,6 +26,7 @@ Heap& instance() {
 }  // namespace tessera::heap
 
 void tessera_runtime_start(uint64_t heap_base, uint64_t heap_size, uint64_t /*index*/) {
+  tessera::sys::make_message();
   tessera::heap::instance().init(reinterpret_cast<void*>(heap_base), static_cast<size_t>(heap_size));
   for (auto** ctor = __init_array_start; ctor != __init_array_end; ++ctor) (*ctor)();
   tessera::sys::exit(main());

@@ -1,8 +1,9 @@
 // Thread creation for components: the kernel starts a new thread at tessera_thread_start,
-// which runs the function and ends the thread when it returns.
+// which makes the thread's message, runs the function and ends the thread when it returns.
 #include "tessera/syscall.h"
 
 extern "C" [[noreturn]] void tessera_thread_start(void* arg, uint64_t /*id*/, void (*fn)(void*)) {
+  tessera::sys::make_message();
   fn(arg);
   tessera::sys::thread_exit();
 }

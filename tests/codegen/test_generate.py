@@ -249,9 +249,10 @@ def write_fake_runtime(fake):
     (fake / "runtime.h").write_text(
         "#pragma once\n#include <tessera/message.h>\n#include <tessera/outcome.h>\n#include <tessera/bytes.h>\n"
         "namespace tessera {\nnamespace sys {\nStatus recv(uint32_t, Message&);\n"
-        "Status reply_recv(uint32_t, Message&);\nStatus call(uint32_t, Message&);\n"
+        "Status reply_recv(uint32_t, Message&);\nStatus call(uint32_t, Message&);\nMessage& message();\n"
         "void receive_into_free(uint32_t, uint32_t, unsigned);\nStatus cap_delete(uint32_t);\n}\n"
         "struct KernelTransport { Status call(uint32_t s, Message& m) { return sys::call(s, m); }\n"
+        "  Message& message() { return sys::message(); }\n"
         "  void receive_into(const uint32_t*, unsigned) {} };\n"
         "KernelTransport& kernel_transport();\n}\n")
 

@@ -62,6 +62,8 @@ struct CannedTransport {
     unsigned i = 0;
     for (uint64_t w : mrs) reply.mr[i++] = w;
   }
+  Message own;  ///< the message the client builds its requests in
+  Message& message() { return own; }
   Status call(uint32_t /*slot*/, Message& msg) {
     ++calls;
     request = msg;
@@ -235,6 +237,27 @@ TEST_CASE("kv: the server refuses unknown labels and malformed requests") {
   r = dispatch_raw<S>(impl, kv::kLabelPut, 2, {3, 30});
   CHECK(r.info == tessera::make_info(tessera::kReplyOk, 0));
   CHECK(r.mr[1] == 0);
+}
+
+TEST_CASE("kv: a request built in the transport's message carries nothing of the last reply") {
+  // The kernel transport's message is the thread's own, kept from call to call: a reply that
+  // filled every register and brought a cap must not reach the next server in the request.
+  CannedTransport t;
+  kv::Client client(t, 4);
+  t.set(tessera::kReplyOk, 4, {1, 2, 3, 4, 5, 6});
+  t.reply.mr[4] = 0x5ec7e7;
+  t.reply.mr[5] = 0x5ec7e8;
+  t.reply.caps[0] = 9;
+  t.reply.badge = 0xbad9e;
+  (void)client.counters();
+  REQUIRE(t.own.mr[4] == 0x5ec7e7);  // the reply arrived in the transport's message
+  t.set(tessera::kReplyOk, 1, {9});
+  CHECK(client.get(77).value() == 9);
+  CHECK(t.request.info == tessera::make_info(kv::kLabelGet, 1));
+  CHECK(t.request.mr[0] == 77);
+  for (unsigned i = 1; i < tessera::kMessageRegisters; ++i) CHECK(t.request.mr[i] == 0);
+  for (uint32_t c : t.request.caps) CHECK(c == 0);
+  CHECK(t.request.badge == 0);
 }
 
 TEST_CASE("kv: the client refuses malformed replies") {

@@ -69,6 +69,10 @@ class Loopback {
   /// server's table, and those of a request the Server refuses are deleted, as serve() does.
   Loopback(Impl& impl, LoopbackSlots& slots) : impl_(impl), slots_(&slots) {}
 
+  /// The message generated clients build their requests in (one per loopback, as the kernel
+  /// transport has one per thread).
+  Message& message() { return message_; }
+
   /// Caps in a reply keep the server's slot numbers here: there is no kernel to move them.
   void receive_into(const uint32_t* /*slots*/, unsigned /*count*/) {}
 
@@ -100,6 +104,7 @@ class Loopback {
  private:
   Impl& impl_;
   LoopbackSlots* slots_ = nullptr;
+  Message message_;
 };
 
 }  // namespace tessera

@@ -34,6 +34,17 @@ struct Message {
   }
 };
 
+// A Message has the layout of an IPC buffer from its info word to its send_caps, so a thread's
+// own Message can live in its buffer (sys::message()) and a long message sent from it or
+// received into it needs no copy.
+static_assert(offsetof(Message, mr) - offsetof(Message, info) ==
+              offsetof(IpcBuffer, words) - offsetof(IpcBuffer, info));
+static_assert(offsetof(Message, badge) - offsetof(Message, info) ==
+              offsetof(IpcBuffer, badge) - offsetof(IpcBuffer, info));
+static_assert(offsetof(Message, caps) - offsetof(Message, info) ==
+              offsetof(IpcBuffer, send_caps) - offsetof(IpcBuffer, info));
+static_assert(sizeof(Message) == offsetof(IpcBuffer, recv_slots) - offsetof(IpcBuffer, info));
+
 /// A capability as an interface parameter or result: the slot it is in. Sending, a slot of
 /// the sender's table (the kernel copies the cap to the receiver); received, the slot of the
 /// receiver's table it arrived in, which the receiver now owns (sys::cap_delete when done).

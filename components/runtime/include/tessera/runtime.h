@@ -11,9 +11,14 @@
 
 namespace tessera {
 
-/// Carries generated clients' requests over the kernel's call system call.
+/// Carries generated clients' requests over the kernel's call system call, in the calling
+/// thread's own message.
 struct KernelTransport {
-  Status call(uint32_t slot, Message& msg) { return sys::call(slot, msg); }
+  ThreadMessage& message() { return sys::message(); }
+  template <class M>
+  Status call(uint32_t slot, M& msg) {
+    return sys::call(slot, msg);
+  }
   /// Where the caps of the next reply go (count 0: take none).
   void receive_into(const uint32_t* slots, unsigned count) {
     for (unsigned i = 0; i < kMaxMessageCaps; ++i) sys::set_recv_slot(i, i < count ? slots[i] : 0);

@@ -4,8 +4,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <new>
+#include <type_traits>
+
 #include "tessera/abi.h"
 #include "tessera/message.h"
+
+namespace tessera {
+
+namespace sys {
+void make_message();
+}
+
+/// The type of a thread's own Message in its IPC buffer, sys::message(); only the runtime makes
+/// one. The system calls given one copy nothing to or from the buffer, since it is the buffer.
+class ThreadMessage : public Message {
+  ThreadMessage() = default;
+  friend void sys::make_message();
+};
+static_assert(sizeof(ThreadMessage) == sizeof(Message));
+
+}  // namespace tessera
 
 namespace tessera::sys {
 namespace detail {
@@ -60,22 +79,28 @@ inline void stage_out(const Message& m) {
   for (uint32_t i = 0; i < info_caps(m.info) && i < kMaxMessageCaps; ++i) b->send_caps[i] = m.caps[i];
 }
 
-/// After a system call that received into `m`: words beyond the registers and the slots the
-/// caps arrived in, from the buffer.
-inline void stage_in(Message& m) {
+/// After a system call that received into `m`: the slots the caps arrived in, from the buffer,
+/// and (`words`) the words beyond the registers.
+inline void stage_in(Message& m, bool words) {
   if ((m.info >> 32) <= kMessageRegisters) return;
   const IpcBuffer* b = ipc_buffer();
-  const uint32_t words = info_count(m.info) < kMaxMessageWords ? info_count(m.info) : kMaxMessageWords;
+  if (words) {
+    const uint32_t n = info_count(m.info) < kMaxMessageWords ? info_count(m.info) : kMaxMessageWords;
 #pragma GCC unroll 8
-  for (uint32_t i = kMessageRegisters; i < words; ++i) m.mr[i] = b->words[i];
+    for (uint32_t i = kMessageRegisters; i < n; ++i) m.mr[i] = b->words[i];
+  }
   for (uint32_t i = 0; i < info_caps(m.info) && i < kMaxMessageCaps; ++i) m.caps[i] = b->recv_slots[i];
 }
 
 /// An IPC system call: slot in rdi, the message in rsi and MR0..MR5; the received message
 /// (if any) comes back in the same registers and the badge in rdi. `sends` is false for the
-/// receives, whose rsi is no info word.
-inline Status ipc(Syscall number, uint64_t slot, Message& m, bool sends = true) {
-  if (sends) stage_out(m);
+/// receives, whose rsi is no info word. A ThreadMessage is staged by no copy: its words and
+/// send caps are in the buffer already, and received words arrive in place.
+template <class M>
+inline Status ipc(Syscall number, uint64_t slot, M& m, bool sends = true) {
+  static_assert(std::is_same_v<M, Message> || std::is_same_v<M, ThreadMessage>);
+  constexpr bool kInPlace = std::is_same_v<M, ThreadMessage>;
+  if (sends && !kInPlace) stage_out(m);
   register uint64_t rax asm("rax") = static_cast<uint64_t>(number);
   register uint64_t rdi asm("rdi") = slot;
   register uint64_t rsi asm("rsi") = m.info;
@@ -98,11 +123,23 @@ inline Status ipc(Syscall number, uint64_t slot, Message& m, bool sends = true) 
   m.mr[4] = r12;
   m.mr[5] = r13;
   const auto status = static_cast<Status>(rax);
-  if (status == Status::kOk) stage_in(m);
+  if (status == Status::kOk) stage_in(m, !kInPlace);
   return status;
 }
 
 }  // namespace detail
+
+/// The calling thread's own Message, kept in its IPC buffer from its info word on (the runtime
+/// makes it when the thread starts). A long message sent from it or received into it costs the
+/// runtime no copy: its words past the registers and its caps are where the kernel takes them
+/// from and puts them. Generated clients and serve() use it. Each thread has one, so a message
+/// held in it is gone once the thread makes another IPC call with it.
+inline ThreadMessage& message() { return *std::launder(reinterpret_cast<ThreadMessage*>(&detail::ipc_buffer()->info)); }
+
+/// Makes the calling thread's message(); the runtime calls it when a thread starts.
+inline void make_message() {
+  ::new (reinterpret_cast<char*>(detail::ipc_buffer()) + offsetof(IpcBuffer, info)) ThreadMessage;
+}
 
 /// Does nothing in the kernel: the cost floor of a system call.
 inline Status null_call() { return detail::call2(Syscall::kNull); }
@@ -122,28 +159,42 @@ inline Status yield() { return detail::call2(Syscall::kYield); }
 }
 
 /// Delivers msg through the endpoint in `slot` (waits for a receiver); no reply.
-inline Status send(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kSend, slot, msg); }
+template <class M>
+inline Status send(uint32_t slot, M& msg) {
+  return detail::ipc(Syscall::kSend, slot, msg);
+}
 
 /// Waits for a message on the endpoint in `slot`; msg receives it and the sender's badge.
-inline Status recv(uint32_t slot, Message& msg) {
+template <class M>
+inline Status recv(uint32_t slot, M& msg) {
   msg.reset();
   return detail::ipc(Syscall::kRecv, slot, msg, false);
 }
 
 /// Sends msg through `slot` and waits for the reply, which replaces it.
-inline Status call(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kCall, slot, msg); }
+template <class M>
+inline Status call(uint32_t slot, M& msg) {
+  return detail::ipc(Syscall::kCall, slot, msg);
+}
 
 /// Replies with msg to the last caller (if any), then waits on `slot` for the next request.
-inline Status reply_recv(uint32_t slot, Message& msg) { return detail::ipc(Syscall::kReplyRecv, slot, msg); }
+template <class M>
+inline Status reply_recv(uint32_t slot, M& msg) {
+  return detail::ipc(Syscall::kReplyRecv, slot, msg);
+}
 
 /// Replies with msg to the last caller.
-inline Status reply(Message& msg) { return detail::ipc(Syscall::kReply, 0, msg); }
+template <class M>
+inline Status reply(M& msg) {
+  return detail::ipc(Syscall::kReply, 0, msg);
+}
 
 /// Blocks for at least `ms` milliseconds (0: lets equal-priority threads run first).
 inline Status sleep_ms(uint64_t ms) { return detail::call2(Syscall::kSleep, ms); }
 
 /// Like recv, but gives up with Status::kTimeout after `ms` milliseconds (0: only looks).
-inline Status recv_timeout(uint32_t slot, Message& msg, uint64_t ms) {
+template <class M>
+inline Status recv_timeout(uint32_t slot, M& msg, uint64_t ms) {
   msg.reset();
   msg.info = ms;  // travels in rsi, which a receive does not otherwise read
   return detail::ipc(Syscall::kRecvTimeout, slot, msg, false);

@@ -60,7 +60,8 @@ template <class Impl>
 [[noreturn]] void serve(Impl& impl) {
   // No request of its interfaces brings more caps than the free slots made ready below.
   static_assert(::tessera::interfaces::console::kMaxRequestCaps <= 0);
-  ::tessera::Message msg;
+  // The thread's own message: long requests and replies stay in its IPC buffer.
+  auto& msg = ::tessera::sys::message();
   ::tessera::Status s = ::tessera::sys::recv(caps::kEndpoint, msg);
   for (;;) {
     if (s != ::tessera::Status::kOk) {

@@ -38,8 +38,9 @@ inline constexpr uint32_t kLabelWrite = 0xb5180001;
 inline constexpr uint32_t kLabelLastInput = 0xb5180002;
 
 /// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in
-/// tests). A method that returns caps takes, after its inputs, the empty slot each should
-/// arrive in.
+/// tests), building each request in `Transport::message()` (the kernel transport's is the
+/// calling thread's sys::message(), so long messages cost no copy in the runtime). A method
+/// that returns caps takes, after its inputs, the empty slot each should arrive in.
 template <class Transport>
 class Client {
  public:
@@ -49,7 +50,8 @@ class Client {
   /// Write up to 120 bytes of text (beyond 40 bytes the text travels in the IPC buffer).
   Outcome<void, Error> write(const Bytes<120>& text) {
     using Result_ = Outcome<void, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelWrite, 16, 0);
     ::tessera::wire::encode_bytes(msg_, 0, text);
     const Status status_ = transport_.call(slot_, msg_);
@@ -67,7 +69,8 @@ class Client {
   /// The last complete line the serial port received (empty when none yet).
   Outcome<Bytes<40>, Error> last_input() {
     using Result_ = Outcome<Bytes<40>, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelLastInput, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);

@@ -78,8 +78,9 @@ inline constexpr uint32_t kLabelCounters = 0x44a90007;
 inline constexpr uint32_t kLabelStatsRegion = 0x44a90008;
 
 /// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in
-/// tests). A method that returns caps takes, after its inputs, the empty slot each should
-/// arrive in.
+/// tests), building each request in `Transport::message()` (the kernel transport's is the
+/// calling thread's sys::message(), so long messages cost no copy in the runtime). A method
+/// that returns caps takes, after its inputs, the empty slot each should arrive in.
 template <class Transport>
 class Client {
  public:
@@ -88,7 +89,8 @@ class Client {
   /// put(key: u64, value: u64); errors: invalid_key, full
   Outcome<void, Error> put(uint64_t key, uint64_t value) {
     using Result_ = Outcome<void, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelPut, 2, 0);
     msg_.mr[0] = ::tessera::wire::encode(key);
     msg_.mr[1] = ::tessera::wire::encode(value);
@@ -108,7 +110,8 @@ class Client {
   /// get(key: u64) -> value: u64; errors: not_found
   Outcome<uint64_t, Error> get(uint64_t key) {
     using Result_ = Outcome<uint64_t, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelGet, 1, 0);
     msg_.mr[0] = ::tessera::wire::encode(key);
     const Status status_ = transport_.call(slot_, msg_);
@@ -128,7 +131,8 @@ class Client {
   /// remove(key: u64); errors: not_found
   Outcome<void, Error> remove(uint64_t key) {
     using Result_ = Outcome<void, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelRemove, 1, 0);
     msg_.mr[0] = ::tessera::wire::encode(key);
     const Status status_ = transport_.call(slot_, msg_);
@@ -146,7 +150,8 @@ class Client {
   /// contains(key: u64) -> found: bool
   Outcome<bool, Error> contains(uint64_t key) {
     using Result_ = Outcome<bool, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelContains, 1, 0);
     msg_.mr[0] = ::tessera::wire::encode(key);
     const Status status_ = transport_.call(slot_, msg_);
@@ -165,7 +170,8 @@ class Client {
   /// count() -> n: u32
   Outcome<uint32_t, Error> count() {
     using Result_ = Outcome<uint32_t, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelCount, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);
@@ -183,7 +189,8 @@ class Client {
   /// stat(which: stat) -> value: u64
   Outcome<uint64_t, Error> stat(Stat which) {
     using Result_ = Outcome<uint64_t, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelStat, 1, 0);
     msg_.mr[0] = ::tessera::wire::encode(which);
     const Status status_ = transport_.call(slot_, msg_);
@@ -203,7 +210,8 @@ class Client {
   /// Every counter at once, as one struct.
   Outcome<Counters, Error> counters() {
     using Result_ = Outcome<Counters, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelCounters, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);
@@ -222,7 +230,8 @@ class Client {
   /// A read-only cap to the page where kv keeps its counters live; map it with region_map.
   Outcome<::tessera::MemoryCap, Error> stats_region(uint32_t region_slot) {
     using Result_ = Outcome<::tessera::MemoryCap, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelStatsRegion, 0, 0);
     const uint32_t receive_[] = {region_slot};
     transport_.receive_into(receive_, 1);

@@ -39,8 +39,9 @@ inline constexpr uint32_t kLabelCrash = 0xc4ce0002;
 inline constexpr uint32_t kLabelBump = 0xc4ce0003;
 
 /// Calls the interface through `Transport::call(slot, msg)` (the kernel, or a Loopback in
-/// tests). A method that returns caps takes, after its inputs, the empty slot each should
-/// arrive in.
+/// tests), building each request in `Transport::message()` (the kernel transport's is the
+/// calling thread's sys::message(), so long messages cost no copy in the runtime). A method
+/// that returns caps takes, after its inputs, the empty slot each should arrive in.
 template <class Transport>
 class Client {
  public:
@@ -50,7 +51,8 @@ class Client {
   /// the counter
   Outcome<uint64_t, Error> get() {
     using Result_ = Outcome<uint64_t, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelGet, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);
@@ -69,7 +71,8 @@ class Client {
   /// the server faults instead of answering
   Outcome<void, Error> crash() {
     using Result_ = Outcome<void, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelCrash, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);
@@ -86,7 +89,8 @@ class Client {
   /// adds one to the counter and returns it
   Outcome<uint64_t, Error> bump() {
     using Result_ = Outcome<uint64_t, Error>;
-    Message msg_;
+    auto& msg_ = transport_.message();
+    msg_.reset();
     msg_.info = ::tessera::make_info(kLabelBump, 0, 0);
     const Status status_ = transport_.call(slot_, msg_);
     if (status_ != Status::kOk) return Result_::failure(status_);

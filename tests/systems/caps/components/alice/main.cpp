@@ -33,18 +33,57 @@ void badges() {
   expect(id.ok() && id.value() == 1, "the vault tells alice's badge from bob's");
 }
 
-void long_messages() {
+/// Sends 800 bytes (byte i is i * step) to the vault's long_echo; true if each came back plus one.
+bool long_echo(uint32_t step) {
   tessera::Bytes<800> data;
   data.size = 800;
-  for (uint32_t i = 0; i < 800; ++i) data.data[i] = static_cast<uint8_t>(i * 7);
+  for (uint32_t i = 0; i < 800; ++i) data.data[i] = static_cast<uint8_t>(i * step);
   auto echoed = alice::vault_client().long_echo(data);
   bool same = echoed.ok() && echoed.value().size == 800;
-  for (uint32_t i = 0; same && i < 800; ++i) same = echoed.value().data[i] == static_cast<uint8_t>(i * 7 + 1);
-  expect(same, "800 bytes and their echo went through the IPC buffers");
+  for (uint32_t i = 0; same && i < 800; ++i) same = echoed.value().data[i] == static_cast<uint8_t>(i * step + 1);
+  return same;
+}
+
+void long_messages() {
+  expect(long_echo(7), "800 bytes and their echo went through the IPC buffers");
   Message msg;
   msg.info = tessera::make_info(ifc::kLabelLongEcho, tessera::kMaxMessageWords + 1);
   expect(sys::call(alice::caps::kVault, msg) == Status::kInvalidArgument,
          "more words than a message holds are refused");
+}
+
+/// What the second thread of thread_messages() saw.
+struct Second {
+  const tessera::ThreadMessage* message = nullptr;
+  bool echoed = false;
+  bool done = false;
+};
+
+void second_thread(void* arg) {
+  auto* seen = static_cast<Second*>(arg);
+  seen->message = &sys::message();
+  seen->echoed = long_echo(3);
+  __atomic_store_n(&seen->done, true, __ATOMIC_RELEASE);
+}
+
+alignas(16) char g_second_stack[16384];
+
+/// Each thread has its own sys::message(), in its own IPC buffer: a second thread's long call
+/// (through the generated client, which builds it in that thread's message) leaves every word
+/// of the first thread's message as it was.
+void thread_messages() {
+  tessera::ThreadMessage& mine = sys::message();
+  for (uint32_t i = 0; i < tessera::kMaxMessageWords; ++i) mine.mr[i] = 0xa11ce00000u + i;
+  Second seen;
+  if (sys::thread_create(second_thread, &seen, g_second_stack, sizeof g_second_stack) != Status::kOk) {
+    expect(false, "a second thread to call the vault");
+    return;
+  }
+  while (!__atomic_load_n(&seen.done, __ATOMIC_ACQUIRE)) sys::sleep_ms(1);
+  bool kept = true;
+  for (uint32_t i = 0; i < tessera::kMaxMessageWords; ++i) kept = kept && mine.mr[i] == 0xa11ce00000u + i;
+  expect(seen.message != nullptr && seen.message != &mine && seen.echoed && kept,
+         "a second thread's long call goes through its own message and leaves mine alone");
 }
 
 /// Requests the vault must refuse before its Impl sees them, each carrying the board cap: the
@@ -160,6 +199,7 @@ int main() {
   shared_memory_and_notifications();
   badges();
   long_messages();
+  thread_messages();
   refused_requests_give_their_caps_back();
   transfer_and_revoke();
   misuse();
