@@ -34,7 +34,6 @@ class RunQueue {
     return static_cast<int>(word * 64 + bit);
   }
 
-  /// Removes and returns the first thread of the highest priority, or nullptr.
   /// The thread pop_highest would take, left queued; nullptr when the queue is empty.
   Thread* peek_highest() const {
     const int p = highest();
@@ -48,6 +47,7 @@ class RunQueue {
     if (queues_[t->priority].empty()) unmark(t->priority);
   }
 
+  /// Removes and returns the first thread of the highest priority, or nullptr.
   Thread* pop_highest() {
     int p = highest();
     if (p < 0) return nullptr;
